@@ -1,0 +1,88 @@
+/**
+ * rANS throughput: encode + decode 10M symbols drawn from a static skewed
+ * 256-symbol table, decoding through a precomputed slot -> symbol table.
+ * Run: npx tsc -p tsconfig.json && node dist/bench/ans-speed.js [count] [bits]
+ */
+import { RansDecoder, RansEncoder } from '../src/ans/index.js';
+
+const N = Number(process.argv[2] ?? 10_000_000);
+const BITS = Number(process.argv[3] ?? 12);
+const TOTAL = 1 << BITS;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Geometric-ish distribution over 256 symbols, quantised to sum 2^BITS with every freq >= 1.
+const freq = new Uint32Array(256);
+const start = new Uint32Array(256);
+{
+  const w = Array.from({ length: 256 }, (_, i) => Math.exp(-i / 12));
+  const sum = w.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let i = 0; i < 256; i++) total += freq[i] = Math.max(1, Math.floor((w[i] / sum) * TOTAL));
+  freq[0] += TOTAL - total; // remainder to the most probable symbol
+  for (let i = 1; i < 256; i++) start[i] = start[i - 1] + freq[i - 1];
+}
+const slotToSym = new Uint8Array(TOTAL);
+for (let s = 0; s < 256; s++) slotToSym.fill(s, start[s], start[s] + freq[s]);
+
+const rnd = mulberry32(12345);
+const syms = new Uint8Array(N);
+let ideal = 0;
+for (let i = 0; i < N; i++) {
+  const s = slotToSym[Math.floor(rnd() * TOTAL)];
+  syms[i] = s;
+  ideal += BITS - Math.log2(freq[s]);
+}
+ideal /= 8;
+
+function encode(): Uint8Array {
+  const enc = new RansEncoder(N >> 2);
+  for (let i = N - 1; i >= 0; i--) {
+    const s = syms[i];
+    enc.push(start[s], freq[s], BITS);
+  }
+  return enc.finish();
+}
+
+function decode(bytes: Uint8Array, out: Uint8Array): void {
+  const dec = new RansDecoder(bytes);
+  for (let i = 0; i < N; i++) {
+    const s = slotToSym[dec.peek(BITS)];
+    dec.advance(start[s], freq[s], BITS);
+    out[i] = s;
+  }
+  dec.finish();
+}
+
+const out = new Uint8Array(N);
+let bytes = encode(); // warm-up
+decode(bytes, out);
+let bestEnc = Infinity;
+let bestDec = Infinity;
+for (let rep = 0; rep < 3; rep++) {
+  let t = performance.now();
+  bytes = encode();
+  bestEnc = Math.min(bestEnc, performance.now() - t);
+  out.fill(0);
+  t = performance.now();
+  decode(bytes, out);
+  bestDec = Math.min(bestDec, performance.now() - t);
+}
+for (let i = 0; i < N; i++) if (out[i] !== syms[i]) throw new Error(`mismatch at ${i}`);
+
+const ms = (t: number) => ((N / t) * 1e3) / 1e6;
+console.log(`rANS ${N} symbols, 256-symbol table, bits=${BITS} (best of 3)`);
+console.log(`  encode: ${ms(bestEnc).toFixed(1)} M symbols/s (${bestEnc.toFixed(1)} ms)`);
+console.log(`  decode: ${ms(bestDec).toFixed(1)} M symbols/s (${bestDec.toFixed(1)} ms)`);
+console.log(
+  `  size:   ${bytes.length} bytes vs ideal ${ideal.toFixed(0)} bytes (+${(((bytes.length - ideal) / ideal) * 100).toFixed(4)}%)`,
+);

@@ -1,0 +1,271 @@
+/**
+ * PNG: parse to a {@link Raster} plus everything else needed to rebuild an
+ * equivalent file (IHDR fields, PLTE, ancillary chunks in place), and write it
+ * back. A round trip keeps pixels, bit depth, colour type, palette and every
+ * ancillary chunk exactly; the PNG bytes themselves may differ, because the
+ * image data is re-filtered and re-deflated (always non-interlaced).
+ */
+
+import { FlowzipError } from '../errors.js';
+import { DEFAULT_MAX_PIXELS, assertRaster, type Raster } from './image.js';
+import {
+  PngChunkReader,
+  hasPngSignature,
+  isCriticalChunk,
+  writePngChunks,
+  type PngChunk,
+} from './png-chunks.js';
+import {
+  CHANNELS_OF,
+  decodePngHeader,
+  encodePngHeader,
+  isValidColourAndDepth,
+  type PngBitDepth,
+  type PngColourType,
+  type PngHeader,
+} from './png-header.js';
+import { decodeImageData, encodeImageData } from './png-image-data.js';
+
+export type { PngChunk } from './png-chunks.js';
+export type { PngBitDepth, PngColourType } from './png-header.js';
+
+/**
+ * Where an ancillary chunk sits relative to the critical chunks. When the
+ * image has no PLTE, every chunk between IHDR and IDAT is `'beforeIDAT'`.
+ */
+export type PngChunkPosition = 'beforePLTE' | 'beforeIDAT' | 'afterIDAT';
+
+/** An ancillary chunk, verbatim, tagged with its position. */
+export type PngAncillaryChunk = PngChunk & { position: PngChunkPosition };
+
+/** A parsed PNG: pixels plus what is needed to write an equivalent file. */
+export interface PngImage {
+  /**
+   * Pixels. Channels follow the colour type (grey 1, RGB 3, palette 1, grey+alpha 2,
+   * RGBA 4); bitDepth is 16 for PNG depth 16 and 8 otherwise. Samples are
+   * unscaled: 1/2/4-bit samples and palette indices are stored one per byte.
+   */
+  raster: Raster;
+  /** PNG colour type. */
+  colourType: PngColourType;
+  /** PNG bit depth as stored. */
+  pngBitDepth: PngBitDepth;
+  /** True if the file was Adam7-interlaced ({@link writePng} refuses these). */
+  interlaced: boolean;
+  /** PLTE data verbatim; always present for colour type 3, optional (suggested palette) for 2 and 6. */
+  palette?: Uint8Array;
+  /** Every chunk except IHDR, PLTE, IDAT, IEND, verbatim and in file order, tagged with its position. */
+  ancillary: PngAncillaryChunk[];
+}
+
+/** Options for {@link parsePng}. */
+export interface PngParseOptions {
+  /** Largest accepted `width * height`; default {@link DEFAULT_MAX_PIXELS}. */
+  maxPixels?: number;
+}
+
+/** Size of the IDAT chunks {@link writePng} emits (the last may be shorter). */
+const IDAT_CHUNK_SIZE = 1 << 20;
+
+/** Order of positions within a file, for checking that ancillary chunks are in order. */
+const POSITION_RANK: Readonly<Record<PngChunkPosition, number>> = { beforePLTE: 0, beforeIDAT: 1, afterIDAT: 2 };
+
+/**
+ * Parses a PNG.
+ *
+ * Returns null if `bytes` lack the PNG signature, or if bytes follow IEND
+ * (not cleanly reproducible; the caller treats the file as raw bytes).
+ *
+ * Throws `FlowzipError('E_LIMIT')` if IHDR's `width * height` exceeds
+ * `opts.maxPixels` (default 2^28); this is checked right after reading IHDR,
+ * before any other chunk is read or any pixel decoded.
+ *
+ * Throws `FlowzipError('E_BAD_IMAGE')` (one-line message) if the file is
+ * truncated, a CRC is wrong, a chunk type is not 4 letters, IHDR is missing,
+ * repeated or invalid, PLTE is misplaced, repeated, missing (colour type 3),
+ * forbidden (colour types 0 and 4) or not 1..256 RGB entries, IDAT is missing
+ * or not contiguous, IEND carries data, an unknown critical chunk appears, or
+ * the image data is corrupt or of the wrong length.
+ *
+ * The returned palette and ancillary data are copies; `bytes` is not retained.
+ */
+export function parsePng(bytes: Uint8Array, opts: PngParseOptions = {}): PngImage | null {
+  if (!hasPngSignature(bytes)) return null;
+  const reader = new PngChunkReader(bytes);
+  const first = reader.next('IHDR');
+  if (first.type !== 'IHDR') {
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: first chunk is ${first.type}, expected IHDR`);
+  }
+  const header = decodePngHeader(first.data);
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (header.width * header.height > maxPixels) {
+    throw new FlowzipError(
+      'E_LIMIT',
+      `PNG: ${header.width}x${header.height} exceeds the limit of ${maxPixels} pixels`,
+    );
+  }
+
+  const layout = readChunksAfterHeader(reader, header);
+  if (reader.remaining > 0) return null;
+
+  const raster = decodeImageData(concatBytes(layout.idat), header);
+  const image: PngImage = {
+    raster,
+    colourType: header.colourType,
+    pngBitDepth: header.bitDepth,
+    interlaced: header.interlaced,
+    ancillary: layout.ancillary,
+  };
+  if (layout.palette) image.palette = layout.palette;
+  return image;
+}
+
+/**
+ * Encodes `img` as a non-interlaced PNG: signature, IHDR (img's width,
+ * height, bit depth and colour type; interlace 0), the `'beforePLTE'`
+ * ancillary chunks, PLTE verbatim if present, the `'beforeIDAT'` chunks, the
+ * image data in IDAT chunks of at most 1 MiB, the `'afterIDAT'` chunks, IEND.
+ * Ancillary chunks keep their order. Output is deterministic for the same
+ * input on the same Node version.
+ *
+ * Throws `FlowzipError('E_BAD_IMAGE')` if `img.interlaced` is true (callers
+ * route interlaced PNGs elsewhere, since their bytes cannot be reproduced
+ * this way), or if `img` is inconsistent: invalid colour type / bit depth,
+ * raster channels or bit depth not matching them, a sample too large for the
+ * bit depth, PLTE missing (colour type 3) or forbidden (0, 4) or malformed,
+ * an ancillary chunk with a critical type, or ancillary positions out of
+ * order (`'beforePLTE'` < `'beforeIDAT'` < `'afterIDAT'`).
+ */
+export function writePng(img: PngImage): Uint8Array {
+  if (img.interlaced) {
+    throw new FlowzipError('E_BAD_IMAGE', 'PNG: writing interlaced images is not supported');
+  }
+  const header: PngHeader = {
+    width: img.raster.width,
+    height: img.raster.height,
+    bitDepth: img.pngBitDepth,
+    colourType: img.colourType,
+    interlaced: false,
+  };
+  checkImageConsistency(img, header);
+
+  const ancillaryAt = (position: PngChunkPosition): PngChunk[] =>
+    img.ancillary.filter((c) => c.position === position).map(({ type, data }) => ({ type, data }));
+  const chunks: PngChunk[] = [{ type: 'IHDR', data: encodePngHeader(header) }];
+  chunks.push(...ancillaryAt('beforePLTE'));
+  if (img.palette) chunks.push({ type: 'PLTE', data: img.palette });
+  chunks.push(...ancillaryAt('beforeIDAT'));
+  const imageData = encodeImageData(img.raster, header);
+  for (let offset = 0; offset < imageData.length || offset === 0; offset += IDAT_CHUNK_SIZE) {
+    chunks.push({ type: 'IDAT', data: imageData.subarray(offset, offset + IDAT_CHUNK_SIZE) });
+  }
+  chunks.push(...ancillaryAt('afterIDAT'));
+  chunks.push({ type: 'IEND', data: new Uint8Array(0) });
+  return writePngChunks(chunks);
+}
+
+/** What follows IHDR: the palette, the IDAT payloads and the ancillary chunks. */
+interface ChunkLayout {
+  palette?: Uint8Array;
+  idat: Uint8Array[];
+  ancillary: PngAncillaryChunk[];
+}
+
+/** Reads every chunk after IHDR up to and including IEND, enforcing chunk order. */
+function readChunksAfterHeader(reader: PngChunkReader, header: PngHeader): ChunkLayout {
+  const layout: ChunkLayout = { idat: [], ancillary: [] };
+  // Where we are: before PLTE, between PLTE and IDAT, inside the IDAT run, after it.
+  let stage: 'beforePLTE' | 'beforeIDAT' | 'inIDAT' | 'afterIDAT' = 'beforePLTE';
+  for (;;) {
+    const chunk = reader.next(stage === 'inIDAT' || stage === 'afterIDAT' ? 'IEND' : 'IDAT');
+    switch (chunk.type) {
+      case 'IHDR':
+        throw new FlowzipError('E_BAD_IMAGE', 'PNG: duplicate IHDR');
+      case 'PLTE':
+        if (stage !== 'beforePLTE') {
+          throw new FlowzipError('E_BAD_IMAGE', `PNG: ${layout.palette ? 'duplicate PLTE' : 'PLTE after IDAT'}`);
+        }
+        checkPalette(chunk.data, header.colourType);
+        layout.palette = chunk.data.slice();
+        stage = 'beforeIDAT';
+        break;
+      case 'IDAT':
+        if (stage === 'afterIDAT') throw new FlowzipError('E_BAD_IMAGE', 'PNG: IDAT chunks are not consecutive');
+        if (header.colourType === 3 && !layout.palette) {
+          throw new FlowzipError('E_BAD_IMAGE', 'PNG: palette image has no PLTE before IDAT');
+        }
+        layout.idat.push(chunk.data);
+        stage = 'inIDAT';
+        break;
+      case 'IEND':
+        if (stage !== 'inIDAT' && stage !== 'afterIDAT') throw new FlowzipError('E_BAD_IMAGE', 'PNG: no IDAT chunk');
+        if (chunk.data.length !== 0) throw new FlowzipError('E_BAD_IMAGE', 'PNG: IEND carries data');
+        if (!layout.palette) {
+          // Without PLTE the two "before" positions are the same place.
+          for (const c of layout.ancillary) if (c.position === 'beforePLTE') c.position = 'beforeIDAT';
+        }
+        return layout;
+      default:
+        if (isCriticalChunk(chunk.type)) {
+          throw new FlowzipError('E_BAD_IMAGE', `PNG: unsupported critical chunk ${chunk.type}`);
+        }
+        if (stage === 'inIDAT') stage = 'afterIDAT';
+        layout.ancillary.push({ type: chunk.type, data: chunk.data.slice(), position: stage });
+    }
+  }
+}
+
+/** PLTE must hold 1..256 RGB triples and is forbidden for grey images. */
+function checkPalette(palette: Uint8Array, colourType: PngColourType): void {
+  if (colourType === 0 || colourType === 4) {
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: PLTE is not allowed for colour type ${colourType}`);
+  }
+  if (palette.length === 0 || palette.length > 768 || palette.length % 3 !== 0) {
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: PLTE has invalid length ${palette.length}`);
+  }
+}
+
+/** The checks {@link writePng} documents, except sample ranges (checked while packing). */
+function checkImageConsistency(img: PngImage, header: PngHeader): void {
+  if (!isValidColourAndDepth(img.colourType, img.pngBitDepth)) {
+    throw new FlowzipError(
+      'E_BAD_IMAGE',
+      `PNG: colour type ${img.colourType} with bit depth ${img.pngBitDepth} is invalid`,
+    );
+  }
+  assertRaster(img.raster, 'PNG');
+  const channels = CHANNELS_OF[img.colourType];
+  if (img.raster.channels !== channels) {
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: colour type ${img.colourType} needs ${channels} channels`);
+  }
+  if (img.raster.bitDepth !== (header.bitDepth === 16 ? 16 : 8)) {
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: raster bit depth does not match PNG bit depth ${header.bitDepth}`);
+  }
+  if (img.palette) checkPalette(img.palette, img.colourType);
+  else if (img.colourType === 3) throw new FlowzipError('E_BAD_IMAGE', 'PNG: palette image has no palette');
+  let rank = 0;
+  for (const chunk of img.ancillary) {
+    if (isCriticalChunk(chunk.type)) {
+      throw new FlowzipError('E_BAD_IMAGE', `PNG: ancillary list holds critical chunk ${chunk.type}`);
+    }
+    const r = POSITION_RANK[chunk.position];
+    if (r === undefined || r < rank) {
+      throw new FlowzipError('E_BAD_IMAGE', `PNG: ancillary chunk ${chunk.type} is out of position order`);
+    }
+    rank = r;
+  }
+}
+
+/** Concatenates byte arrays (returns the only one as is). */
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Tiling: a large image is cut into fixed-size tiles, each coded on its own
+ * (bounded memory, parallel work). Each tile is padded by edge replication to
+ * a multiple of 2^levels so the flow's squeezes divide it.
+ */
+
+/** A tile's place in the image and its padded size. */
+export interface TileRect {
+  x: number;
+  y: number;
+  /** Pixels of the image inside the tile. */
+  w: number;
+  h: number;
+  /** Padded size (multiples of 2^levels). */
+  pw: number;
+  ph: number;
+}
+
+/** Tiles covering width×height in raster order, size ≤ tileSize, padded to multiples of 2^levels. */
+export function tileGrid(width: number, height: number, tileSize: number, levels: number): TileRect[] {
+  const m = 1 << levels;
+  const up = (v: number) => Math.ceil(v / m) * m;
+  const rects: TileRect[] = [];
+  for (let y = 0; y < height; y += tileSize) {
+    for (let x = 0; x < width; x += tileSize) {
+      const w = Math.min(tileSize, width - x), h = Math.min(tileSize, height - y);
+      rects.push({ x, y, w, h, pw: up(w), ph: up(h) });
+    }
+  }
+  return rects;
+}
+
+/**
+ * Planar Int32 channels of one tile from interleaved samples (`stride`
+ * samples per pixel), taking channels `first .. first+count-1`, edge-replicated
+ * out to the padded size.
+ */
+export function extractTile(samples: ArrayLike<number>, width: number, stride: number, first: number, count: number, r: TileRect): Int32Array[] {
+  const planes: Int32Array[] = [];
+  for (let c = 0; c < count; c++) {
+    const p = new Int32Array(r.pw * r.ph);
+    for (let y = 0; y < r.ph; y++) {
+      const sy = r.y + Math.min(y, r.h - 1);
+      for (let x = 0; x < r.pw; x++) {
+        const sx = r.x + Math.min(x, r.w - 1);
+        p[y * r.pw + x] = samples[(sy * width + sx) * stride + first + c];
+      }
+    }
+    planes.push(p);
+  }
+  return planes;
+}
+
+/** Writes the unpadded part of planar tile channels back into interleaved samples. */
+export function insertTile(samples: { [i: number]: number }, width: number, stride: number, first: number, planes: Int32Array[], r: TileRect): void {
+  planes.forEach((p, c) => {
+    for (let y = 0; y < r.h; y++) {
+      for (let x = 0; x < r.w; x++) samples[((r.y + y) * width + r.x + x) * stride + first + c] = p[y * r.pw + x];
+    }
+  });
+}

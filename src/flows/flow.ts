@@ -1,0 +1,190 @@
+/**
+ * The exact integer flow: `forward` maps a tile to latent groups with their
+ * prior parameters; `inverse` rebuilds the tile from a callback that decodes
+ * each group given its parameters. All arithmetic is integer (nets run under
+ * the exact-integer discipline), so inverse(forward(x)) = x bit for bit.
+ * Tensors are planar: one Int32Array of h*w values per channel.
+ */
+import { LATENT_LIMIT } from '../quant/constants.js';
+import type { NetRunner } from '../quant/runner.js';
+import { groupPositions, paramsPerChannel, type FlowSpec, type PriorGroup } from './spec.js';
+
+/** Thrown by `forward` when a latent leaves [-LATENT_LIMIT, LATENT_LIMIT): the caller codes the tile another way. */
+export class LatentRangeError extends Error {}
+
+/** One group of latents as coded: values and the prior parameters they are coded with. */
+export interface CodedGroup {
+  group: PriorGroup;
+  h: number;
+  w: number;
+  /** Latent planes, one per group channel (zero outside the group's phase). */
+  values: Int32Array[];
+  /** Parameter planes, paramsPerChannel(K) · channels (see PriorGroup.net). */
+  params: Int32Array[];
+}
+
+/** Decodes one group's latent planes (zero outside its phase) given its parameters (used by `inverse`). */
+export type GroupDecoder = (group: PriorGroup, params: Int32Array[], h: number, w: number) => Int32Array[];
+
+function squeeze(x: Int32Array[], h: number, w: number): Int32Array[] {
+  const h2 = h >> 1, w2 = w >> 1;
+  const out: Int32Array[] = [];
+  for (const p of x) {
+    for (let dy = 0; dy < 2; dy++) {
+      for (let dx = 0; dx < 2; dx++) {
+        const q = new Int32Array(h2 * w2);
+        for (let y = 0; y < h2; y++) for (let i = 0; i < w2; i++) q[y * w2 + i] = p[(2 * y + dy) * w + 2 * i + dx];
+        out.push(q);
+      }
+    }
+  }
+  return out;
+}
+
+function unsqueeze(x: Int32Array[], h2: number, w2: number): Int32Array[] {
+  const w = 2 * w2;
+  const out: Int32Array[] = [];
+  for (let c = 0; c < x.length; c += 4) {
+    const p = new Int32Array(4 * h2 * w2);
+    for (let k = 0; k < 4; k++) {
+      const q = x[c + k], dy = k >> 1, dx = k & 1;
+      for (let y = 0; y < h2; y++) for (let i = 0; i < w2; i++) p[(2 * y + dy) * w + 2 * i + dx] = q[y * w2 + i];
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+function groupParams(runner: NetRunner, g: PriorGroup, context: Int32Array[], h: number, w: number): Int32Array[] {
+  if (g.net) return runner.run(g.net, context, h, w);
+  const n = h * w;
+  const count = paramsPerChannel(g.mixture) * g.channels.length;
+  return Array.from({ length: count }, (_, i) => new Int32Array(n).fill(g.constant![i]));
+}
+
+/** The plane with zeros outside checkerboard phase `phase` (the plane itself when phase is undefined). */
+function masked(p: Int32Array, phase: 0 | 1 | undefined, h: number, w: number): Int32Array {
+  if (phase === undefined) return p;
+  const q = new Int32Array(p.length);
+  for (const i of groupPositions(phase, h, w)) q[i] = p[i];
+  return q;
+}
+
+function complement(c: number, factor: number[]): number[] {
+  const f = new Set(factor);
+  return Array.from({ length: c }, (_, i) => i).filter((i) => !f.has(i));
+}
+
+/**
+ * Runs the flow on a tile (planar channels, h and w multiples of 2^levels,
+ * samples in [inputMin, inputMax]). Returns the coded groups in DECODE order
+ * (top first, then splits from last to first). Throws LatentRangeError if a
+ * coupling pushes a value out of the latent range.
+ */
+export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): CodedGroup[] {
+  let x = tile;
+  const bySplit: CodedGroup[][] = [];
+  for (const step of spec.steps) {
+    switch (step.op) {
+      case 'squeeze':
+        x = squeeze(x, h, w);
+        h >>= 1;
+        w >>= 1;
+        break;
+      case 'coupling': {
+        const t = runner.run(step.net, step.cond.map((i) => x[i]), h, w);
+        step.target.forEach((ti, k) => {
+          const p = x[ti].slice(), d = t[k];
+          for (let i = 0; i < p.length; i++) {
+            const v = p[i] + d[i];
+            if (v < -LATENT_LIMIT || v >= LATENT_LIMIT) throw new LatentRangeError('latent out of range');
+            p[i] = v;
+          }
+          x = x.slice();
+          x[ti] = p;
+        });
+        break;
+      }
+      case 'permute':
+        x = step.perm.map((i) => x[i]);
+        break;
+      case 'split':
+      case 'top': {
+        const factor = step.op === 'split' ? step.factor : x.map((_, i) => i);
+        const kept = step.op === 'split' ? complement(x.length, factor).map((i) => x[i]) : [];
+        const context = kept.slice();
+        const groups: CodedGroup[] = [];
+        for (const g of step.groups) {
+          const values = g.channels.map((j) => masked(x[factor[j]], g.phase, h, w));
+          groups.push({ group: g, h, w, values, params: groupParams(runner, g, context, h, w) });
+          context.push(...values);
+        }
+        bySplit.push(groups);
+        x = kept;
+        break;
+      }
+    }
+  }
+  return bySplit.reverse().flat();
+}
+
+/**
+ * Rebuilds a tile of size h×w from its latents: walks the steps backwards,
+ * asking `decode` for each group (in the same order `forward` returns them).
+ */
+export function inverse(spec: FlowSpec, runner: NetRunner, h: number, w: number, decode: GroupDecoder): Int32Array[] {
+  // Shapes and channel counts before each step.
+  const shapes: Array<{ h: number; w: number; c: number }> = [];
+  let c = spec.channels;
+  for (const step of spec.steps) {
+    shapes.push({ h, w, c });
+    if (step.op === 'squeeze') { h >>= 1; w >>= 1; c *= 4; }
+    if (step.op === 'split') c -= step.factor.length;
+  }
+  let x: Int32Array[] = [];
+  for (let s = spec.steps.length - 1; s >= 0; s--) {
+    const step = spec.steps[s];
+    const { h: sh, w: sw, c: sc } = shapes[s];
+    switch (step.op) {
+      case 'squeeze':
+        x = unsqueeze(x, sh >> 1, sw >> 1);
+        break;
+      case 'coupling': {
+        const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
+        x = x.slice();
+        step.target.forEach((ti, k) => {
+          const p = x[ti].slice(), d = t[k];
+          for (let i = 0; i < p.length; i++) p[i] -= d[i];
+          x[ti] = p;
+        });
+        break;
+      }
+      case 'permute': {
+        const y = new Array<Int32Array>(x.length);
+        step.perm.forEach((src, dst) => { y[src] = x[dst]; });
+        x = y;
+        break;
+      }
+      case 'split':
+      case 'top': {
+        const factor = step.op === 'split' ? step.factor : Array.from({ length: sc }, (_, i) => i);
+        const keptIdx = step.op === 'split' ? complement(sc, factor) : [];
+        const context = x.slice();
+        const full = new Array<Int32Array>(sc);
+        keptIdx.forEach((ci, k) => { full[ci] = x[k]; });
+        for (const ci of factor) full[ci] = new Int32Array(sh * sw);
+        for (const g of step.groups) {
+          const values = decode(g, groupParams(runner, g, context, sh, sw), sh, sw);
+          g.channels.forEach((j, k) => {
+            const dst = full[factor[j]], src = values[k];
+            for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+          });
+          context.push(...values);
+        }
+        x = full;
+        break;
+      }
+    }
+  }
+  return x;
+}

@@ -1,0 +1,201 @@
+/**
+ * Model files: a JSON document holding the flow (architecture + integer
+ * weights), the canary hash, and a free-form manifest (training data, measured
+ * bpsp, MACs). The model id is the SHA-256 of the canonical flow JSON — the
+ * part that decides symbols — so re-measuring a manifest never changes the id.
+ */
+import { createHash } from 'node:crypto';
+import type { QConv, QNet } from '../quant/qnet.js';
+import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
+import { flowNets, paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
+
+/** File format tag and version of model JSON files. */
+export const MODEL_FORMAT = 'flowzip-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** A loaded, validated integer model. */
+export interface Model {
+  /** Short name (e.g. `zero-rgb`, `photo`). */
+  name: string;
+  /** SHA-256 hex of the canonical flow JSON. */
+  id: string;
+  flow: FlowSpec;
+  /** SHA-256 hex of the reference outputs on the canary input (canary.ts). */
+  canary: string;
+  manifest: Record<string, unknown>;
+}
+
+interface QConvJson { kh: number; kw: number; cin: number; cout: number; shift: number; lo: number; hi: number; weights: string; bias: number[] }
+interface QNetJson { inLo: number; inHi: number; layers: QConvJson[] }
+
+function i32ToB64(a: Int32Array): string {
+  const le = Buffer.alloc(a.length * 4);
+  a.forEach((v, i) => le.writeInt32LE(v, i * 4));
+  return le.toString('base64');
+}
+function b64ToI32(s: string): Int32Array {
+  const b = Buffer.from(s, 'base64');
+  const a = new Int32Array(b.length >> 2);
+  for (let i = 0; i < a.length; i++) a[i] = b.readInt32LE(i * 4);
+  return a;
+}
+
+function netToJson(n: QNet): QNetJson {
+  return {
+    inLo: n.inLo,
+    inHi: n.inHi,
+    layers: n.layers.map((l) => ({ kh: l.kh, kw: l.kw, cin: l.cin, cout: l.cout, shift: l.shift, lo: l.lo, hi: l.hi, weights: i32ToB64(l.weights), bias: Array.from(l.bias) })),
+  };
+}
+function netFromJson(j: QNetJson): QNet {
+  return {
+    inLo: j.inLo,
+    inHi: j.inHi,
+    layers: j.layers.map((l): QConv => ({ kh: l.kh, kw: l.kw, cin: l.cin, cout: l.cout, shift: l.shift, lo: l.lo, hi: l.hi, weights: b64ToI32(l.weights), bias: Int32Array.from(l.bias) })),
+  };
+}
+
+function groupToJson(g: PriorGroup): unknown {
+  return { channels: g.channels, mixture: g.mixture, net: g.net ? netToJson(g.net) : null, ...(g.constant ? { constant: g.constant } : {}), ...(g.phase !== undefined ? { phase: g.phase } : {}) };
+}
+
+/** The flow as canonical JSON-able data (weights base64 Int32 LE). */
+export function flowToJson(f: FlowSpec): unknown {
+  return {
+    channels: f.channels,
+    inputMin: f.inputMin,
+    inputMax: f.inputMax,
+    steps: f.steps.map((s) => {
+      switch (s.op) {
+        case 'squeeze': return { op: 'squeeze' };
+        case 'permute': return { op: 'permute', perm: s.perm };
+        case 'coupling': return { op: 'coupling', target: s.target, cond: s.cond, net: netToJson(s.net) };
+        case 'split': return { op: 'split', factor: s.factor, groups: s.groups.map(groupToJson) };
+        case 'top': return { op: 'top', groups: s.groups.map(groupToJson) };
+      }
+    }),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function flowFromJson(j: any): FlowSpec {
+  const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase });
+  return {
+    channels: j.channels,
+    inputMin: j.inputMin,
+    inputMax: j.inputMax,
+    steps: j.steps.map((s: any): FlowStep => {
+      switch (s.op) {
+        case 'squeeze': return { op: 'squeeze' };
+        case 'permute': return { op: 'permute', perm: s.perm };
+        case 'coupling': return { op: 'coupling', target: s.target, cond: s.cond, net: netFromJson(s.net) };
+        case 'split': return { op: 'split', factor: s.factor, groups: s.groups.map(group) };
+        case 'top': return { op: 'top', groups: s.groups.map(group) };
+        default: throw new Error(`unknown step ${String(s.op)}`);
+      }
+    }),
+  };
+}
+
+/** SHA-256 hex of the canonical flow JSON: the model id. */
+export function flowId(f: FlowSpec): string {
+  return createHash('sha256').update(JSON.stringify(flowToJson(f))).digest('hex');
+}
+
+const isPerm = (a: number[], n: number) => a.length === n && new Set(a).size === n && a.every((v) => Number.isInteger(v) && v >= 0 && v < n);
+const isSubset = (a: number[], n: number) => new Set(a).size === a.length && a.every((v) => Number.isInteger(v) && v >= 0 && v < n);
+
+/** Checks channel bookkeeping and every net's shapes and 2^24 bound; null if valid, else a one-line reason. */
+export function validateFlow(f: FlowSpec): string | null {
+  if (f.channels !== 1 && f.channels !== 3) return `channels must be 1 or 3, got ${f.channels}`;
+  let c = f.channels;
+  for (const [si, s] of f.steps.entries()) {
+    const at = `step ${si} (${s.op})`;
+    if (s.op === 'top' && si !== f.steps.length - 1) return `${at}: top must be the last step`;
+    switch (s.op) {
+      case 'squeeze': c *= 4; break;
+      case 'permute': if (!isPerm(s.perm, c)) return `${at}: not a permutation of ${c} channels`; break;
+      case 'coupling': {
+        if (!isSubset(s.target, c) || !isSubset(s.cond, c) || s.target.some((t) => s.cond.includes(t))) return `${at}: bad channel sets`;
+        if (s.net.layers.length === 0 || s.net.layers[0].cin !== s.cond.length || s.net.layers[s.net.layers.length - 1].cout !== s.target.length) return `${at}: net shape`;
+        const e = checkNet(s.net);
+        if (e) return `${at}: ${e}`;
+        break;
+      }
+      case 'split':
+      case 'top': {
+        const factor = s.op === 'split' ? s.factor : Array.from({ length: c }, (_, i) => i);
+        if (!isSubset(factor, c) || factor.length === 0 || (s.op === 'split' && factor.length === c)) return `${at}: bad factor set`;
+        const cover = new Map<number, string>();
+        for (const g of s.groups) for (const j of g.channels) cover.set(j, (cover.get(j) ?? '') + (g.phase ?? 'a'));
+        const okCover = cover.size === factor.length && [...cover].every(([j, v]) => Number.isInteger(j) && j >= 0 && j < factor.length && (v === 'a' || v === '01'));
+        if (!okCover) return `${at}: groups must cover each factored channel once (or as phase 0 then phase 1)`;
+        let ctx = c - (s.op === 'split' ? factor.length : factor.length);
+        for (const [gi, g] of s.groups.entries()) {
+          const nOut = paramsPerChannel(g.mixture) * g.channels.length;
+          if (!(Number.isInteger(g.mixture) && g.mixture >= 1 && g.mixture <= 16)) return `${at} group ${gi}: mixture`;
+          if (g.net) {
+            if (g.net.layers.length === 0 || g.net.layers[0].cin !== ctx || g.net.layers[g.net.layers.length - 1].cout !== nOut) return `${at} group ${gi}: net shape`;
+            const e = checkNet(g.net);
+            if (e) return `${at} group ${gi}: ${e}`;
+          } else if (!g.constant || g.constant.length !== nOut || !g.constant.every(Number.isInteger)) {
+            return `${at} group ${gi}: needs a net or ${nOut} integer constants`;
+          }
+          ctx += g.channels.length;
+        }
+        c -= factor.length;
+        break;
+      }
+    }
+  }
+  if (f.steps[f.steps.length - 1]?.op !== 'top') return 'the last step must be top';
+  return null;
+}
+
+/** Multiply-accumulates per input pixel of one forward pass (all nets). */
+export function flowMacsPerPixel(f: FlowSpec): number {
+  let scale = 1; // pixels of the current tensor per input pixel
+  let macs = 0;
+  for (const s of f.steps) {
+    if (s.op === 'squeeze') scale /= 4;
+    if (s.op === 'coupling') macs += scale * netMacsPerPixel(s.net);
+    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) if (g.net) macs += scale * netMacsPerPixel(g.net);
+  }
+  return macs;
+}
+
+/** Serialises a model to its JSON file text. */
+export function modelToJson(name: string, flow: FlowSpec, canary: string, manifest: Record<string, unknown>): string {
+  return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: flowId(flow), canary, manifest, flow: flowToJson(flow) });
+}
+
+/**
+ * Parses and validates a model file. Throws Error with a one-line reason on a
+ * malformed file, a wrong id, or a net breaking the exact-integer bound.
+ * (The canary is checked by the caller against the backend it will use.)
+ */
+export function parseModel(text: string): Model {
+  let j: any;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    throw new Error('model file is not JSON');
+  }
+  if (j?.format !== MODEL_FORMAT) throw new Error('not a flowzip model file');
+  if (j.version !== MODEL_FORMAT_VERSION) throw new Error(`model file version ${j.version} is not supported`);
+  let flow: FlowSpec;
+  try {
+    flow = flowFromJson(j.flow);
+  } catch (e) {
+    throw new Error(`malformed model: ${(e as Error).message}`);
+  }
+  const bad = validateFlow(flow);
+  if (bad) throw new Error(`model refused: ${bad}`);
+  const id = flowId(flow);
+  if (j.id !== id) throw new Error('model id does not match its content');
+  if (typeof j.canary !== 'string') throw new Error('model has no canary');
+  return { name: String(j.name), id, flow, canary: j.canary, manifest: j.manifest ?? {} };
+}
+
+/** All nets, for canary and inspection. */
+export { flowNets };
