@@ -32,7 +32,7 @@ for (const f of files) {
   const bandBits = new Map<string, number>();
   for (const r of tileGrid(img.width, img.height, 256, L)) {
     const tile = extractTile(img.data, img.width, img.channels, 0, C, r);
-    const res = tileCodeLengths(flow, runner, tile, r.pw, r.ph);
+    const res = tileCodeLengths(flow, runner, tile, r.ph, r.pw);
     res.forEach((g, gi) => g.bits.forEach((b) => {
       const s = b.reduce((a, c) => a + c, 0);
       bits += s;

@@ -24,8 +24,8 @@ export interface ModelZeroParams {
   llWeight: number;
   detailWeight: number;
   sameBandWeight: number;
-  /** Scale rule per group (HL0, HL1, LH0, LH1, HH0, HH1): s = gain/16 · (activity + offset). */
-  gain16: number[];
+  /** Scale rule per group (HL0, HL1, LH0, LH1, HH0, HH1): s = gain · (activity + offset). */
+  gain: number[];
   offset: number;
 }
 
@@ -34,7 +34,7 @@ export const MODEL_ZERO_DEFAULTS: Omit<ModelZeroParams, 'channels'> = {
   llWeight: 2,
   detailWeight: 3,
   sameBandWeight: 4,
-  gain16: [8, 8, 8, 8, 8, 8],
+  gain: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05],
   offset: 2,
 };
 
@@ -95,10 +95,10 @@ function liftingSteps(C: number): FlowStep[] {
  * ReLU-hinge approximation of ls(A) = 2^LOGSCALE_FRAC · log2(gain/16 · (A + offset)),
  * knots at A = 0, 1, 2, 4, …, 2048; returns (weights per hinge, bias) scaled by 2^shift.
  */
-function logHinges(gain16: number, offset: number, shift: number): { knots: number[]; w: number[]; bias: number } {
+function logHinges(gain: number, offset: number, shift: number): { knots: number[]; w: number[]; bias: number } {
   const knots = [0];
   for (let t = 1; t <= 2048; t *= 2) knots.push(t);
-  const g = (a: number) => 2 ** LOGSCALE_FRAC * Math.log2((gain16 / 16) * (a + offset));
+  const g = (a: number) => 2 ** LOGSCALE_FRAC * Math.log2(gain * (a + offset));
   const slopes = knots.map((t, i) => (i + 1 < knots.length ? (g(knots[i + 1]) - g(t)) / (knots[i + 1] - t) : 0));
   const w = slopes.map((s, i) => Math.round((s - (i ? slopes[i - 1] : 0)) * 2 ** shift));
   return { knots, w, bias: Math.round(g(0) * 2 ** shift) };
@@ -110,7 +110,7 @@ function logHinges(gain16: number, offset: number, shift: number): { knots: numb
  * neighbours; zeros where a phase is not yet decoded), then a log-scale by
  * ReLU hinges. `earlier[e]` is the band (0 HL, 1 LH, 2 HH) of earlier group e.
  */
-function detailPrior(p: ModelZeroParams, C: number, band: number, earlier: number[], gain16: number): QNet {
+function detailPrior(p: ModelZeroParams, C: number, band: number, earlier: number[], gain: number): QNet {
   const ctxCount = C + earlier.length * C;
   const featPerColour = 4 + 5 * earlier.length;
   const l1 = conv(3, 3, ctxCount, 2 * featPerColour * C, 0, 0, ACT_MAX);
@@ -137,7 +137,7 @@ function detailPrior(p: ModelZeroParams, C: number, band: number, earlier: numbe
   }
   // Layer 3: hinges relu(A − t) per colour; layer 4: mean = 0, ls = Σ w·hinge + bias.
   const HSHIFT = 6;
-  const { knots, w, bias } = logHinges(gain16, p.offset, HSHIFT);
+  const { knots, w, bias } = logHinges(gain, p.offset, HSHIFT);
   const l3 = conv(1, 1, C, knots.length * C, 0, 0, ACT_MAX);
   const l4 = conv(1, 1, l3.cout, 2 * C, HSHIFT, -(1 << 20), 1 << 20);
   for (let k = 0; k < C; k++) {
@@ -169,7 +169,7 @@ export function buildModelZero(p: ModelZeroParams): FlowSpec {
           channels: Array.from({ length: C }, (_, k) => band * C + k),
           mixture: 1,
           phase,
-          net: detailPrior(p, C, band, earlier.slice(), p.gain16[2 * band + phase]),
+          net: detailPrior(p, C, band, earlier.slice(), p.gain[2 * band + phase]),
         });
         earlier.push(band);
       }

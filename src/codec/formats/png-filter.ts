@@ -115,36 +115,21 @@ export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp:
 /**
  * Writes filter `type` of row `cur` (previous raw row `prev`) into `dst` and
  * returns the sum of |b| over the output bytes read as signed 8-bit values.
- * One loop per filter type: this runs five times per row on every encode.
  */
 function applyFilter(type: FilterType, cur: Uint8Array, prev: Uint8Array, bpp: number, dst: Uint8Array): number {
   const n = cur.length;
-  const head = Math.min(bpp, n); // bytes with no "left" neighbour
   let cost = 0;
-  const put = (i: number, predicted: number): void => {
+  for (let i = 0; i < n; i++) {
+    const left = i >= bpp ? cur[i - bpp] : 0;
+    const up = prev[i];
+    let predicted = 0;
+    if (type === FilterType.Sub) predicted = left;
+    else if (type === FilterType.Up) predicted = up;
+    else if (type === FilterType.Average) predicted = (left + up) >>> 1;
+    else if (type === FilterType.Paeth) predicted = paeth(left, up, i >= bpp ? prev[i - bpp] : 0);
     const b = (cur[i] - predicted) & 0xff;
     dst[i] = b;
     cost += b < 128 ? b : 256 - b;
-  };
-  switch (type) {
-    case FilterType.None:
-      for (let i = 0; i < n; i++) put(i, 0);
-      break;
-    case FilterType.Sub:
-      for (let i = 0; i < head; i++) put(i, 0);
-      for (let i = head; i < n; i++) put(i, cur[i - bpp]);
-      break;
-    case FilterType.Up:
-      for (let i = 0; i < n; i++) put(i, prev[i]);
-      break;
-    case FilterType.Average:
-      for (let i = 0; i < head; i++) put(i, prev[i] >>> 1);
-      for (let i = head; i < n; i++) put(i, (cur[i - bpp] + prev[i]) >>> 1);
-      break;
-    case FilterType.Paeth:
-      for (let i = 0; i < head; i++) put(i, prev[i]);
-      for (let i = head; i < n; i++) put(i, paeth(cur[i - bpp], prev[i], prev[i - bpp]));
-      break;
   }
   return cost;
 }

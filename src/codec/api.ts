@@ -1,0 +1,180 @@
+/**
+ * The public API: `compress(bytes) → .fz bytes` and `decompress(.fz) → bytes`.
+ * Any input is accepted: 8-bit gray/RGB(A) PNG and PGM/PPM go through the
+ * flow; everything else (16-bit, palette, interlaced, non-images) through
+ * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
+ * (+ a few bytes of length field for brotli).
+ */
+import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
+import type { Model } from '../flows/model.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { crcOf, frame, Method, unframe } from './container.js';
+import { FlowzipError } from './errors.js';
+import { DEFAULT_MAX_PIXELS } from './formats/image.js';
+import { parsePng, writePng, type PngImage } from './formats/png.js';
+import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
+import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
+import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
+import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
+
+/** Options of {@link compress}. */
+export interface CompressOptions {
+  /**
+   * Model for colour planes / gray planes: a shipped model name (`photo`,
+   * `gray`, `zero-rgb`, `zero-gray`, …), a model id, a `.json` path, or a
+   * loaded Model. Default: the best shipped model for the channel count.
+   */
+  model?: string | Model;
+  /** Model for gray and alpha planes (default: the shipped gray default). */
+  grayModel?: string | Model;
+  /** Compute backend (default `auto`); every backend gives identical bytes. */
+  backend?: BackendChoice;
+  /** `auto` (default) keeps the smallest; `flow` / `brotli` / `stored` force a method where possible. */
+  method?: 'auto' | 'flow' | 'brotli' | 'stored';
+  /** Largest image (width × height) to parse (default 2^28). */
+  maxPixels?: number;
+  /** Called as tiles complete: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Options of {@link decompress}. */
+export interface DecompressOptions {
+  /** Extra models (besides the shipped ones) a stream may name. */
+  models?: Model[];
+  backend?: BackendChoice;
+  /** Largest image (width × height) a stream may declare (default 2^28). */
+  maxPixels?: number;
+  /** Largest output in bytes for brotli/stored streams (default 2^32). */
+  maxOutputBytes?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** An 8-bit image the flow can code, with what rebuilds its file. */
+interface FlowImage {
+  header: ImageHeader;
+  samples: Uint8Array;
+}
+
+/** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
+function asFlowImage(input: Uint8Array, maxPixels: number): FlowImage | null {
+  let pnm, png: PngImage | null;
+  try {
+    pnm = parsePnm(input, { maxPixels });
+    png = pnm ? null : parsePng(input, { maxPixels });
+  } catch (e) {
+    if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') return null; // not a clean image: raw bytes
+    throw e;
+  }
+  if (pnm) {
+    const r = pnm.raster;
+    if (pnm.maxval !== 255 || r.bitDepth !== 8 || (r.channels !== 1 && r.channels !== 3)) return null;
+    const canonical = Buffer.from(canonicalPnmHeader(r, 255)).equals(Buffer.from(pnm.header));
+    return { header: { kind: 'pnm', width: r.width, height: r.height, channels: r.channels, verbatim: canonical ? null : pnm.header, modelIds: [] }, samples: r.samples as Uint8Array };
+  }
+  if (png) {
+    const r = png.raster;
+    if (png.interlaced || png.pngBitDepth !== 8 || png.colourType === 3 || png.palette) return null;
+    return { header: { kind: 'png', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] }, samples: r.samples as Uint8Array };
+  }
+  return null;
+}
+
+/** Rebuilds the file bytes of a decoded image. */
+function imageFile(h: ImageHeader, samples: Uint8Array): Uint8Array {
+  const channels = headerChannels(h);
+  const raster = { width: h.width, height: h.height, channels, bitDepth: 8 as const, samples };
+  if (h.kind === 'pnm') return writePnm(h.verbatim ?? canonicalPnmHeader(raster, 255), raster);
+  return writePng({ raster, colourType: h.colourType, pngBitDepth: 8, interlaced: false, ancillary: h.chunks });
+}
+
+async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: BackendChoice | undefined): Promise<CodingPlane[]> {
+  return Promise.all(planeGroups(channels).map(async (g, i) => ({ ...g, model: models[i], runner: await runnerFor(models[i], backend) })));
+}
+
+function brotliFile(input: Uint8Array): Uint8Array {
+  const w = new ByteWriter().varint(input.length);
+  return w.bytes(brotliCompressSync(input, { params: { [zc.BROTLI_PARAM_QUALITY]: input.length < 1 << 24 ? 11 : 9, [zc.BROTLI_PARAM_SIZE_HINT]: input.length } })).finish();
+}
+
+/**
+ * Compresses any bytes to a .fz stream. Never larger than the input plus a
+ * few bytes. Throws FlowzipError (E_USAGE for bad options, E_UNKNOWN_MODEL,
+ * E_BAD_MODEL, E_BACKEND, E_LIMIT).
+ */
+export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  const method = options.method ?? 'auto';
+  if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
+  const candidates: Uint8Array[] = [];
+  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS) : null;
+  if (img) {
+    const channels = headerChannels(img.header);
+    const colour = options.model !== undefined ? resolveModel(options.model) : defaultModel(channels >= 3 ? 3 : 1);
+    const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : channels >= 3 ? defaultModel(1) : colour;
+    const groups = planeGroups(channels);
+    const models = groups.map((g) => (g.count === 3 ? colour : gray));
+    groups.forEach((g, i) => {
+      if (models[i].flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${models[i].name} codes ${models[i].flow.channels}-channel images, this plane has ${g.count}`);
+    });
+    const planes = await codingPlanes(channels, models, options.backend);
+    const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
+    const w = new ByteWriter();
+    writeImageHeader(header, w);
+    const headerBytes = w.finish();
+    const shape = { width: header.width, height: header.height, channels };
+    const total = pieceCount(shape, planes);
+    let done = 0;
+    encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total));
+    candidates.push(frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples)));
+  }
+  const best = () => candidates.reduce((a, b) => (b.length < a.length ? b : a));
+  const crc = crcOf(input);
+  if (method === 'stored' || method === 'auto' || (method === 'flow' && !img)) candidates.push(frame(Method.Stored, input, crc));
+  // Brotli when asked, or when the flow did not apply or did poorly (it rarely beats a good image model).
+  if (method === 'brotli' || (method !== 'stored' && (!img || best().length > input.length / 2))) candidates.push(frame(Method.Brotli, brotliFile(input), crc));
+  if (method === 'brotli' || method === 'stored') return candidates[candidates.length - 1];
+  return best();
+}
+
+/**
+ * Decompresses a .fz stream to the original bytes (PNG: same pixels, colour
+ * type, bit depth and ancillary chunks). Verifies the checksum. Throws
+ * FlowzipError: E_CORRUPT, E_TRUNCATED, E_CHECKSUM, E_VERSION,
+ * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
+ */
+export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  const { method, body, crc } = unframe(input);
+  let out: Uint8Array;
+  let check: number;
+  if (method === Method.Stored) {
+    out = body.slice();
+    check = crcOf(out);
+  } else if (method === Method.Brotli) {
+    const r = new ByteReader(body);
+    const n = r.varint();
+    const limit = options.maxOutputBytes ?? 2 ** 32;
+    if (n > limit) throw new FlowzipError('E_LIMIT', `stream declares ${n} bytes of output, over the limit of ${limit}`);
+    try {
+      out = brotliDecompressSync(r.bytes(r.remaining), { maxOutputLength: Math.max(n, 1) });
+    } catch {
+      throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
+    }
+    if (out.length !== n) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (wrong length)');
+    check = crcOf(out);
+  } else {
+    const r = new ByteReader(body);
+    const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const headerBytes = body.subarray(0, r.pos);
+    const channels = headerChannels(header);
+    const models = header.modelIds.map((id) => modelForStream(id, options.models));
+    const planes = await codingPlanes(channels, models, options.backend);
+    const shape = { width: header.width, height: header.height, channels };
+    const total = pieceCount(shape, planes);
+    let done = 0;
+    const samples = decodeImagePieces(r, shape, planes, () => options.onProgress?.(++done, total));
+    check = crcOf(headerBytes, samples);
+    if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+    out = imageFile(header, samples);
+  }
+  if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  return out;
+}

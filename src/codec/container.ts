@@ -1,0 +1,61 @@
+/**
+ * The .fz container, format version 1:
+ *
+ *   magic 'F' 'Z' | byte (version << 4 | method) | body | CRC-32 (4 bytes, LE)
+ *
+ * - method 0 `stored`: body = the original bytes.
+ * - method 1 `brotli`: body = varint original length, brotli stream.
+ * - method 2 `image`: body = image header (imageHeader.ts), then tile streams.
+ * The CRC-32 covers the original file for methods 0 and 1; for `image` it
+ * covers the image header and the decoded samples (a PNG is rebuilt with the
+ * same pixels and chunks, not necessarily the same bytes).
+ */
+import { crc32 } from 'node:zlib';
+import { FlowzipError } from './errors.js';
+
+export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
+/** Current container format version (4 bits). */
+export const FORMAT_VERSION = 1;
+/** Bytes the container adds around a body: magic, version/method, CRC. */
+export const FRAME_BYTES = 2 + 1 + 4;
+
+export const enum Method {
+  Stored = 0,
+  Brotli = 1,
+  Image = 2,
+}
+export const METHOD_NAMES = ['stored', 'brotli', 'image'] as const;
+
+/** CRC-32 (IEEE) of the concatenation of parts. */
+export function crcOf(...parts: Uint8Array[]): number {
+  let c = 0;
+  for (const p of parts) c = crc32(p, c);
+  return c >>> 0;
+}
+
+/** Frames a body: magic, version and method, body, CRC. */
+export function frame(method: Method, body: Uint8Array, crc: number): Uint8Array {
+  const out = new Uint8Array(FRAME_BYTES + body.length);
+  out.set(MAGIC, 0);
+  out[2] = (FORMAT_VERSION << 4) | method;
+  out.set(body, 3);
+  new DataView(out.buffer).setUint32(3 + body.length, crc >>> 0, true);
+  return out;
+}
+
+/** True when bytes start with the .fz magic. */
+export function isFz(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1];
+}
+
+/** Splits a .fz stream into method, body and stored CRC; typed errors on foreign, truncated or newer streams. */
+export function unframe(bytes: Uint8Array): { method: Method; version: number; body: Uint8Array; crc: number } {
+  if (bytes.length >= 2 && !isFz(bytes)) throw new FlowzipError('E_CORRUPT', 'not a flowzip stream (bad magic)');
+  if (bytes.length < FRAME_BYTES) throw new FlowzipError('E_TRUNCATED', 'stream is truncated');
+  const version = bytes[2] >> 4, method = bytes[2] & 0x0f;
+  if (version > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${version} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
+  if (version < 1 || method > Method.Image) throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
+  const body = bytes.subarray(3, bytes.length - 4);
+  const crc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
+  return { method: method as Method, version, body, crc };
+}

@@ -1,0 +1,77 @@
+/**
+ * The image header of method `image` (container.ts): what is needed to
+ * rebuild the original file around the decoded samples.
+ *
+ *   byte kind (0 PNM, 1 PNG), then
+ *   PNM: byte flags (bit 0: header stored verbatim), byte channels (1|3),
+ *        varint width, varint height, [varint length + header bytes if verbatim]
+ *   PNG: byte colour type (0, 2, 4, 6; always 8-bit, non-interlaced),
+ *        varint width, varint height, varint chunk count,
+ *        per ancillary chunk: byte position, 4-byte type, varint length + data
+ *   then MODEL_ID_BYTES per plane group (colour/gray, then alpha if any).
+ */
+import { ByteReader, ByteWriter } from './bytes.js';
+import { FlowzipError } from './errors.js';
+import type { PngAncillaryChunk, PngChunkPosition } from './formats/png.js';
+
+const POSITIONS: PngChunkPosition[] = ['beforePLTE', 'beforeIDAT', 'afterIDAT'];
+
+export type ImageHeader =
+  | { kind: 'pnm'; width: number; height: number; channels: 1 | 3; verbatim: Uint8Array | null; modelIds: Uint8Array[] }
+  | { kind: 'png'; width: number; height: number; colourType: 0 | 2 | 4 | 6; chunks: PngAncillaryChunk[]; modelIds: Uint8Array[] };
+
+/** Interleaved channels of the image's samples. */
+export function headerChannels(h: ImageHeader): 1 | 2 | 3 | 4 {
+  if (h.kind === 'pnm') return h.channels;
+  return ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType];
+}
+
+/** Plane groups coded by the flow: [first channel, count]; colour (or gray) first, then alpha. */
+export function planeGroups(channels: 1 | 2 | 3 | 4): Array<{ first: number; count: 1 | 3 }> {
+  switch (channels) {
+    case 1: return [{ first: 0, count: 1 }];
+    case 2: return [{ first: 0, count: 1 }, { first: 1, count: 1 }];
+    case 3: return [{ first: 0, count: 3 }];
+    case 4: return [{ first: 0, count: 3 }, { first: 3, count: 1 }];
+  }
+}
+
+/** Serialises the header (model ids must be MODEL_ID_BYTES each). */
+export function writeImageHeader(h: ImageHeader, w: ByteWriter): void {
+  if (h.kind === 'pnm') {
+    w.byte(0).byte(h.verbatim ? 1 : 0).byte(h.channels).varint(h.width).varint(h.height);
+    if (h.verbatim) w.lengthPrefixed(h.verbatim);
+  } else {
+    w.byte(1).byte(h.colourType).varint(h.width).varint(h.height).varint(h.chunks.length);
+    for (const c of h.chunks) w.byte(POSITIONS.indexOf(c.position)).bytes(Buffer.from(c.type, 'latin1')).lengthPrefixed(c.data);
+  }
+  for (const id of h.modelIds) w.bytes(id);
+}
+
+/** Parses and validates the header; `maxPixels` bounds width × height before anything is allocated. */
+export function readImageHeader(r: ByteReader, idBytes: number, maxPixels: number): ImageHeader {
+  const kind = r.byte();
+  let h: ImageHeader;
+  if (kind === 0) {
+    const flags = r.byte(), channels = r.byte(), width = r.varint(), height = r.varint();
+    if ((channels !== 1 && channels !== 3) || flags > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt image header');
+    h = { kind: 'pnm', width, height, channels, verbatim: flags & 1 ? r.lengthPrefixed().slice() : null, modelIds: [] };
+  } else if (kind === 1) {
+    const colourType = r.byte(), width = r.varint(), height = r.varint(), n = r.varint();
+    if (![0, 2, 4, 6].includes(colourType) || n > r.remaining) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt image header');
+    const chunks: PngAncillaryChunk[] = [];
+    for (let i = 0; i < n; i++) {
+      const pos = r.byte();
+      const type = Buffer.from(r.bytes(4)).toString('latin1');
+      if (pos > 2 || !/^[A-Za-z]{4}$/.test(type)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt PNG chunk record');
+      chunks.push({ position: POSITIONS[pos], type, data: r.lengthPrefixed().slice() });
+    }
+    h = { kind: 'png', width, height, colourType: colourType as 0 | 2 | 4 | 6, chunks, modelIds: [] };
+  } else {
+    throw new FlowzipError('E_CORRUPT', 'stream has an unknown image kind');
+  }
+  if (h.width < 1 || h.height < 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt image size');
+  if (h.width * h.height > maxPixels) throw new FlowzipError('E_LIMIT', `image is ${h.width}×${h.height}, over the limit of ${maxPixels} pixels (raise it with maxPixels / --max-pixels)`);
+  for (const _ of planeGroups(headerChannels(h))) h.modelIds.push(r.bytes(idBytes).slice());
+  return h;
+}

@@ -1,0 +1,54 @@
+/**
+ * Describes a .fz stream without decoding it: method, image size, models,
+ * and bits per subpixel.
+ */
+import { ByteReader } from './bytes.js';
+import { METHOD_NAMES, Method, unframe } from './container.js';
+import { DEFAULT_MAX_PIXELS } from './formats/image.js';
+import { headerChannels, readImageHeader } from './image-header.js';
+import { MODEL_ID_BYTES, shippedModels } from './models.js';
+
+/** What `flowzip info` reports. */
+export interface StreamInfo {
+  formatVersion: number;
+  method: (typeof METHOD_NAMES)[number];
+  /** Stream size in bytes. */
+  compressedBytes: number;
+  /** Original size in bytes (brotli/stored), null for images (depends on the PNG rebuild). */
+  originalBytes: number | null;
+  image: null | {
+    format: 'pnm' | 'png';
+    width: number;
+    height: number;
+    channels: number;
+    /** Model id prefixes (hex) and names, where known, per plane group. */
+    models: Array<{ id: string; name: string | null }>;
+    /** Compressed bits per subpixel (whole stream). */
+    bpsp: number;
+  };
+}
+
+/** Reads a stream's header. Throws FlowzipError on foreign or truncated streams. */
+export function inspectStream(bytes: Uint8Array): StreamInfo {
+  const { method, version, body } = unframe(bytes);
+  const info: StreamInfo = { formatVersion: version, method: METHOD_NAMES[method], compressedBytes: bytes.length, originalBytes: null, image: null };
+  if (method === Method.Stored) info.originalBytes = body.length;
+  if (method === Method.Brotli) info.originalBytes = new ByteReader(body).varint();
+  if (method === Method.Image) {
+    const h = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, DEFAULT_MAX_PIXELS);
+    const channels = headerChannels(h);
+    const known = shippedModels();
+    info.image = {
+      format: h.kind,
+      width: h.width,
+      height: h.height,
+      channels,
+      models: h.modelIds.map((b) => {
+        const id = Buffer.from(b).toString('hex');
+        return { id, name: known.find((m) => m.id.startsWith(id))?.name ?? null };
+      }),
+      bpsp: (bytes.length * 8) / (h.width * h.height * channels),
+    };
+  }
+  return info;
+}

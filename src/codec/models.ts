@@ -1,0 +1,129 @@
+/**
+ * The model registry: shipped models from `models/*.json`, models given by
+ * the caller, lookup by the id prefix a stream records, the default model per
+ * channel count, and a canary-checked runner for a model.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { flowNets, parseModel, type Model } from '../flows/model.js';
+import { computeCanary } from '../quant/canary.js';
+import { createRunner, type BackendName, type NetRunner } from '../quant/runner.js';
+import { FlowzipError } from './errors.js';
+
+/** Bytes of the model id recorded in a stream. */
+export const MODEL_ID_BYTES = 4;
+
+/** Backend preference: `auto` tries tensorflow, wasm, cpu, then the reference, taking the first that passes the canary. */
+export type BackendChoice = BackendName | 'auto';
+
+/** Default models by channel count, best first; the first one shipped is used. */
+const DEFAULTS: Record<1 | 3, string[]> = { 3: ['photo', 'zero-rgb'], 1: ['gray', 'zero-gray'] };
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'models'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new FlowzipError('E_BAD_MODEL', 'cannot find the shipped models folder');
+    dir = up;
+  }
+}
+
+/** Folder of the shipped models. */
+export function modelsDir(): string {
+  return join(packageRoot(), 'models');
+}
+
+let shipped: Model[] | null = null;
+
+/** Every model in `models/*.json`, parsed and validated once. */
+export function shippedModels(): Model[] {
+  if (!shipped) {
+    const dir = modelsDir();
+    shipped = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => loadModelText(readFileSync(join(dir, f), 'utf8'), f));
+  }
+  return shipped;
+}
+
+function loadModelText(text: string, source: string): Model {
+  try {
+    return parseModel(text);
+  } catch (e) {
+    throw new FlowzipError('E_BAD_MODEL', `${source}: ${(e as Error).message}`);
+  }
+}
+
+/** Loads a model file (E_BAD_MODEL if malformed or out of bounds). */
+export function loadModelFile(path: string): Model {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new FlowzipError('E_BAD_MODEL', `cannot read model file ${path}`);
+  }
+  return loadModelText(text, path);
+}
+
+/** The id prefix recorded in streams. */
+export function modelIdBytes(m: Model): Uint8Array {
+  return Uint8Array.from(Buffer.from(m.id.slice(0, 2 * MODEL_ID_BYTES), 'hex'));
+}
+
+/** A model by name or id (from `extra` first, then shipped), or a file path ending in .json; E_UNKNOWN_MODEL if none. */
+export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
+  if (typeof ref !== 'string') return ref;
+  const all = [...extra, ...shippedModels()];
+  const m = all.find((x) => x.name === ref || x.id === ref || x.id.startsWith(ref.toLowerCase()));
+  if (m) return m;
+  if (ref.endsWith('.json') && existsSync(ref)) return loadModelFile(ref);
+  throw new FlowzipError('E_UNKNOWN_MODEL', `unknown model "${ref}" (shipped: ${shippedModels().map((x) => x.name).join(', ')})`);
+}
+
+/** The model a stream names by id prefix, or E_UNKNOWN_MODEL naming it. */
+export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
+  const hex = Buffer.from(prefix).toString('hex');
+  const m = [...extra, ...shippedModels()].find((x) => x.id.startsWith(hex));
+  if (!m) throw new FlowzipError('E_UNKNOWN_MODEL', `stream was made with model ${hex}…, which this build does not have (pass it with --model)`);
+  return m;
+}
+
+/** The default model for gray (1) or colour (3) planes. */
+export function defaultModel(channels: 1 | 3, extra: Model[] = []): Model {
+  const all = [...extra, ...shippedModels()];
+  for (const name of DEFAULTS[channels]) {
+    const m = all.find((x) => x.name === name && x.flow.channels === channels);
+    if (m) return m;
+  }
+  throw new FlowzipError('E_BAD_MODEL', `no shipped model for ${channels}-channel images`);
+}
+
+const checked = new Map<string, Promise<NetRunner | null>>();
+
+/** Runs the model's canary on a backend: the runner if it reproduces the stored hash, else null. */
+export function canaryRunner(model: Model, backend: BackendName): Promise<NetRunner | null> {
+  const key = `${model.id}:${backend}`;
+  let p = checked.get(key);
+  if (!p) {
+    p = (async () => {
+      const r = await createRunner(backend);
+      if (!r) return null;
+      return computeCanary(flowNets(model.flow), r) === model.canary ? r : null;
+    })();
+    checked.set(key, p);
+  }
+  return p;
+}
+
+/** A canary-checked runner for the model; E_BACKEND if the chosen backend (or, for auto, every backend) fails. */
+export async function runnerFor(model: Model, choice: BackendChoice = 'auto'): Promise<NetRunner> {
+  const order: BackendName[] = choice === 'auto' ? AUTO_ORDER : [choice];
+  for (const b of order) {
+    const r = await canaryRunner(model, b);
+    if (r) return r;
+  }
+  throw new FlowzipError('E_BACKEND', `no backend (${order.join(', ')}) reproduces model ${model.name}'s canary`);
+}
+
+/** Backends `auto` tries, fastest first (measured by bench/profile). */
+export const AUTO_ORDER: BackendName[] = ['reference'];
