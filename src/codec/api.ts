@@ -125,6 +125,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
     let done = 0;
     encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total));
     candidates.push(frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples)));
+    if (method === 'flow') return candidates[0];
   }
   const best = () => candidates.reduce((a, b) => (b.length < a.length ? b : a));
   const crc = crcOf(input);
