@@ -34,7 +34,7 @@ export const MODEL_ZERO_DEFAULTS: Omit<ModelZeroParams, 'channels'> = {
   llWeight: 2,
   detailWeight: 3,
   sameBandWeight: 4,
-  gain: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05],
+  gain: [0.14, 0.08, 0.09, 0.065, 0.045, 0.04],
   offset: 2,
 };
 

@@ -5,6 +5,7 @@
  * part that decides symbols — so re-measuring a manifest never changes the id.
  */
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { QConv, QNet } from '../quant/qnet.js';
 import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
 import { flowNets, paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
@@ -33,8 +34,12 @@ function i32ToB64(a: Int32Array): string {
   a.forEach((v, i) => le.writeInt32LE(v, i * 4));
   return le.toString('base64');
 }
+/** Weights as stored in files: `deflate:` + base64 of raw-deflated Int32 LE (storage only; ids hash the plain form). */
+function compressWeights(plain: string): string {
+  return 'deflate:' + deflateRawSync(Buffer.from(plain, 'base64'), { level: 9 }).toString('base64');
+}
 function b64ToI32(s: string): Int32Array {
-  const b = Buffer.from(s, 'base64');
+  const b = s.startsWith('deflate:') ? inflateRawSync(Buffer.from(s.slice(8), 'base64')) : Buffer.from(s, 'base64');
   const a = new Int32Array(b.length >> 2);
   for (let i = 0; i < a.length; i++) a[i] = b.readInt32LE(i * 4);
   return a;
@@ -164,9 +169,10 @@ export function flowMacsPerPixel(f: FlowSpec): number {
   return macs;
 }
 
-/** Serialises a model to its JSON file text. */
+/** Serialises a model to its JSON file text (weights deflated; the id is of the plain form). */
 export function modelToJson(name: string, flow: FlowSpec, canary: string, manifest: Record<string, unknown>): string {
-  return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: flowId(flow), canary, manifest, flow: flowToJson(flow) });
+  const stored = JSON.parse(JSON.stringify(flowToJson(flow)), (k, v) => (k === 'weights' && typeof v === 'string' ? compressWeights(v) : v));
+  return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: flowId(flow), canary, manifest, flow: stored });
 }
 
 /**

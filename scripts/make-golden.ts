@@ -1,0 +1,50 @@
+/**
+ * Writes golden streams: corpus/golden/<name>.fz for a fixed list of corpus
+ * files, coded with model zero, plus manifest.json with SHA-256 of each source,
+ * stream and decoded output. Golden streams are never regenerated for an
+ * existing format version: add new ones under a new name instead.
+ * Run: npm run build && node dist/scripts/make-golden.js
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { compress, decompress } from '../src/codec/index.js';
+import { FORMAT_VERSION } from '../src/codec/container.js';
+
+/** Source files and the method forced for them ('auto' lets the codec pick; 'flow' pins the image path). */
+const SOURCES: Array<[string, 'auto' | 'flow']> = [
+  ['photos/rgb-pixel2xl-64x64.png', 'flow'],
+  ['photos/gray-camera-160x120.png', 'flow'],
+  ['photos/rgb-ladybird-256x192.ppm', 'auto'],
+  ['photos/gray-apriltag-256x192.pgm', 'flow'],
+  ['edge/rgba-ladybird-96x64.png', 'flow'],
+  ['edge/graya-gravel-64x64.png', 'flow'],
+  ['edge/rgb-text-chunks-64x64.png', 'flow'],
+  ['edge/rgb-13x7.png', 'flow'],
+  ['edge/gray-1x37.png', 'flow'],
+  ['edge/rgb-comment-24x16.ppm', 'flow'],
+  ['edge/gray-hgrad-256x16.png', 'auto'],
+  ['edge/pal8-dandelion-96x80.png', 'auto'],
+  ['edge/text-gpl3-head.txt', 'auto'],
+  ['edge/random-4096.bin', 'auto'],
+  ['edge/empty.bin', 'auto'],
+];
+
+const root = new URL('../../corpus/', import.meta.url).pathname;
+const out = `${root}golden/`;
+mkdirSync(out, { recursive: true });
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const manifestPath = `${out}manifest.json`;
+const manifest: Array<Record<string, unknown>> = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
+for (const [src, method] of SOURCES) {
+  const name = `v${FORMAT_VERSION}-${basename(src)}.fz`;
+  if (manifest.some((m) => m.stream === name)) continue; // never rewrite an existing golden
+  const input = readFileSync(root + src);
+  const options = { model: 'zero-rgb', grayModel: 'zero-gray', method };
+  const z = await compress(input, { ...options, backend: 'reference' });
+  const decoded = await decompress(z);
+  writeFileSync(out + name, z);
+  manifest.push({ stream: name, source: src, formatVersion: FORMAT_VERSION, options, sourceSha256: sha(input), streamSha256: sha(z), decodedSha256: sha(decoded) });
+  console.log(`${name}: ${input.length} → ${z.length} bytes`);
+}
+writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

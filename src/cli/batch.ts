@@ -1,0 +1,89 @@
+/**
+ * Running a command over many inputs, zstd-style: where each output goes
+ * (next to the input, `-o`, or stdout), the checks that make a command line
+ * unusable as a whole (usage errors), and the per-file loop in which one
+ * file's failure is reported and the others still run.
+ */
+import { stat } from 'node:fs/promises';
+import { FileError, UsageError } from './errors.js';
+import { STDIO, alreadyExists, exists, sameFile, writeFileSafely, writeStdout, type SafeWriteOptions } from './io.js';
+import type { Log } from './log.js';
+import type { OutputFlags } from './options.js';
+
+/** Where one input's output goes. */
+export type Target = { kind: 'stdout' } | { kind: 'file'; path: string };
+
+/** The name used for an input in messages. */
+export function labelOf(input: string): string {
+  return input === STDIO ? 'stdin' : input;
+}
+
+/** The name used for a target in messages. */
+export function targetLabel(target: Target): string {
+  return target.kind === 'stdout' ? 'stdout' : target.path;
+}
+
+/**
+ * Checks the inputs and output flags of a command line; throws UsageError
+ * for -o with several inputs, -o with -c, stdin named twice, or stdin that
+ * is a terminal (nothing would ever arrive).
+ */
+export function checkCommandLine(inputs: string[], flags: OutputFlags, command: string): void {
+  if (flags.output !== undefined && flags.stdout) throw new UsageError('-o/--output and -c/--stdout cannot be used together');
+  if (flags.output !== undefined && inputs.length > 1) {
+    throw new UsageError(`-o/--output takes a single input, but ${inputs.length} were given (without -o, each output is written next to its input)`);
+  }
+  if (inputs.filter((f) => f === STDIO).length > 1) throw new UsageError('stdin (-) can be read only once');
+  if (inputs.includes(STDIO) && process.stdin.isTTY) {
+    throw new UsageError(`stdin is a terminal; give a FILE to ${command} (or pipe data in)`);
+  }
+}
+
+/**
+ * The target of one input: stdout for -c, `-o -` or stdin input (unless -o);
+ * the -o file; else `defaultName(input)`, which may throw a FileError.
+ */
+export function targetFor(input: string, flags: OutputFlags, defaultName: (input: string) => string): Target {
+  if (flags.stdout || flags.output === STDIO) return { kind: 'stdout' };
+  if (flags.output !== undefined) return { kind: 'file', path: flags.output };
+  if (input === STDIO) return { kind: 'stdout' };
+  return { kind: 'file', path: defaultName(input) };
+}
+
+/**
+ * Fails early (before any work) if a file target cannot be written: it is
+ * the input itself, a folder, or it exists and `force` is off.
+ */
+export async function checkTarget(input: string, target: Target, force: boolean): Promise<void> {
+  if (target.kind !== 'file') return;
+  if (input !== STDIO && (await sameFile(input, target.path))) throw new FileError(`output ${target.path} would overwrite the input`);
+  if (!(await exists(target.path))) return;
+  if (!force) throw alreadyExists(target.path);
+  const s = await stat(target.path).catch(() => null);
+  if (s?.isDirectory()) throw new FileError(`output ${target.path} is a directory`);
+}
+
+/** Writes an output to its target: stdout, or a file via the safe temp-and-rename path. */
+export async function writeTarget(target: Target, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+  if (target.kind === 'stdout') await writeStdout(bytes);
+  else await writeFileSafely(target.path, bytes, options);
+}
+
+/**
+ * Runs `work` on each input in order; a failure is reported on stderr as one
+ * line and the next input runs. Returns the exit status: 0 if all
+ * succeeded, 1 otherwise.
+ */
+export async function forEachInput(inputs: string[], log: Log, work: (input: string, label: string) => Promise<void>): Promise<number> {
+  let failures = 0;
+  for (const input of inputs) {
+    const label = labelOf(input);
+    try {
+      await work(input, label);
+    } catch (error) {
+      failures++;
+      log.fileError(label, error);
+    }
+  }
+  return failures === 0 ? 0 : 1;
+}

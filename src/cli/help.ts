@@ -1,0 +1,113 @@
+/**
+ * The teaching parts of `--help`: what flowzip is, examples, the shipped
+ * models, exit codes; and the version from package.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { shippedModels } from '../codec/index.js';
+
+/** Exit statuses of the CLI. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** One-paragraph description shown at the top of `flowzip --help`. */
+export const DESCRIPTION = `flowzip is a lossless image codec. An integer discrete flow turns the pixels of
+a PNG, PGM or PPM image into numbers with exact, learned probabilities, and an
+rANS entropy coder packs them; decompressing gives back the same pixels, bit
+for bit. Any other file (or an image the flow would not shrink) is stored or
+brotli-compressed instead, so a .fz is never more than a few bytes larger than
+its input. Like gzip/zstd, flowzip writes FILE.fz next to FILE and keeps FILE
+unless --rm is given. A decompressed PNG has the same pixels, colour type, bit
+depth, palette and metadata chunks as the original, though its bytes may differ.`;
+
+/** Examples for the top-level help. */
+export const MAIN_EXAMPLES = `Examples:
+  flowzip compress photo.png            write photo.png.fz, keep photo.png
+  flowzip decompress photo.png.fz       write photo.png back (also: flowzip -d, flowzip d)
+  flowzip compress *.png *.ppm          compress many files, one .fz each
+  flowzip compress --rm scans/*.pgm     remove each input once its .fz is written and checked
+  flowzip compress -o out.fz in.png     choose the output name (one input only)
+  cat a.png | flowzip compress > a.fz   stdin to stdout (also: flowzip compress -c a.png > a.fz)
+  flowzip -d -c a.png.fz | wc -c        decompress to stdout
+  flowzip info photo.png.fz             method, image size, models, bits per subpixel
+  flowzip info --json *.fz              the same as JSON
+
+Run 'flowzip COMMAND --help' for a command's options.`;
+
+/** Per-command examples. */
+export const COMMAND_EXAMPLES: Record<'compress' | 'decompress' | 'info', string> = {
+  compress: `Examples:
+  flowzip compress photo.png                 → photo.png.fz (photo.png is kept)
+  flowzip compress -v a.png b.ppm notes.txt  → one .fz per file, with sizes and bpsp
+  flowzip compress -f --rm a.png             overwrite a.png.fz, then remove a.png
+  flowzip compress -o small.fz a.png         one input, chosen output name
+  flowzip compress -c a.png > a.fz           to stdout
+  flowzip compress < a.png > a.fz            stdin to stdout
+  flowzip compress --model zero-rgb a.png    choose a shipped model (or --model my-model.json)
+
+--rm removes an input only after its .fz was written and decoded back to the
+same content. Large images show a progress bar when stderr is a terminal.`,
+  decompress: `Examples:
+  flowzip decompress photo.png.fz            → photo.png (photo.png.fz is kept)
+  flowzip -d a.png.fz b.ppm.fz               same, several files
+  flowzip d --rm a.png.fz                    → a.png, then remove a.png.fz
+  flowzip -d -o copy.png a.png.fz            chosen output name
+  flowzip -d -c a.png.fz > a.png             to stdout
+  flowzip -d < a.png.fz > a.png              stdin to stdout
+  flowzip -d --model my-model.json a.fz      a stream made with a model this build does not ship
+
+A name that does not end in .fz needs -o or -c.`,
+  info: `Examples:
+  flowzip info photo.png.fz
+  flowzip info --json *.fz | jq '.[].method'`,
+};
+
+/** The exit-status section of the help. */
+export const EXIT_CODES = `Exit status:
+  0  every file succeeded
+  1  at least one file failed (each failure is one line on stderr: flowzip: FILE: why);
+     the other files were still processed, and no partial output is left behind
+  2  usage error (unknown option, missing argument, -o with several inputs, …)
+
+Set FLOWZIP_DEBUG=1 to get stack traces with errors.`;
+
+/** The shipped models, one per line with their description; never throws. */
+export function modelsHelp(): string {
+  let lines: string[];
+  try {
+    const models = shippedModels();
+    const width = Math.max(8, ...models.map((m) => m.name.length));
+    lines = models.map((m) => {
+      const description = typeof m.manifest.description === 'string' ? m.manifest.description : '';
+      return `  ${m.name.padEnd(width)}  ${firstSentence(description)} (${m.flow.channels === 1 ? 'gray' : 'colour'}, id ${m.id.slice(0, 8)})`;
+    });
+    if (lines.length === 0) lines = ['  (none found)'];
+  } catch (error) {
+    lines = [`  (cannot list models: ${(error as Error).message})`];
+  }
+  return `Shipped models (--model NAME; the default is picked per image):\n${lines.join('\n')}`;
+}
+
+function firstSentence(text: string): string {
+  const m = /^(.*?[.:])(\s|$)/.exec(text);
+  return (m ? m[1] : text).replace(/[.:]$/, '');
+}
+
+/** The package version, from the package.json above this file. */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      try {
+        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'flowzip' && pkg.version) return pkg.version;
+      } catch {
+        // keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * File and stream I/O for the CLI, with flowzip's safety rules (DESIGN.md,
+ * invariants 2 and 6):
+ *
+ * - an output file is written to a temporary name in its target folder,
+ *   flushed to disk, then moved into place in one step; on any failure (or
+ *   SIGINT/SIGTERM, see cleanup.ts) the temporary file is removed, so no
+ *   partial file is ever left, under the final name or any other;
+ * - without `force`, an existing file is never replaced, even if it appears
+ *   while we were working;
+ * - an input is removed only by {@link removeInput}, which callers run after
+ *   the output is in place.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants as fsc, type Stats } from 'node:fs';
+import { link, lstat, open, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { releaseTemp, trackTemp } from './cleanup.js';
+import { FileError } from './errors.js';
+
+/** The name that stands for standard input / output on the command line. */
+export const STDIO = '-';
+
+/** An input read into memory, with the file's metadata (none for stdin). */
+export interface InputData {
+  bytes: Uint8Array;
+  stats: Stats | null;
+}
+
+/** Reads a whole file, or all of stdin for {@link STDIO}. Directories are refused. */
+export async function readInput(path: string): Promise<InputData> {
+  if (path === STDIO) return { bytes: await readStdin(), stats: null };
+  const stats = await stat(path);
+  if (stats.isDirectory()) throw new FileError('is a directory');
+  return { bytes: await readFile(path), stats };
+}
+
+/** Reads standard input to its end. */
+export async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+let stdoutGuarded = false;
+
+/**
+ * Writes bytes to stdout and waits until they are handed to the OS. A closed
+ * pipe (EPIPE) becomes an ordinary error instead of crashing the process.
+ */
+export async function writeStdout(bytes: Uint8Array): Promise<void> {
+  if (!stdoutGuarded) {
+    // Errors also reach the write callback below; this keeps an 'error' event from being fatal.
+    process.stdout.on('error', () => {});
+    stdoutGuarded = true;
+  }
+  if (bytes.length === 0) return;
+  await new Promise<void>((resolveWrite, reject) => {
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolveWrite()));
+  });
+}
+
+/** Options of {@link writeFileSafely}. */
+export interface SafeWriteOptions {
+  /** Replace an existing file at the target (otherwise that is an error). */
+  force: boolean;
+  /** Permission bits to give the file (e.g. the input's); default: 0o666 less the umask. */
+  mode?: number;
+  /** Modification time to give the file (e.g. the input's). */
+  mtime?: Date;
+}
+
+/** A temporary name next to `target`: `.NAME.tmp-<pid>-<random>`. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Regular-file errors that mean "this file system cannot hard-link". */
+const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Writes `bytes` to `target` atomically: temporary file in the same folder,
+ * fsync, then rename (with `force`) or hard-link (without, which fails if
+ * the target exists, so a file that appeared meanwhile is not clobbered).
+ * On failure nothing is left behind and the error is rethrown.
+ */
+export async function writeFileSafely(target: string, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+  const temp = tempPathFor(target);
+  trackTemp(temp);
+  try {
+    const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
+    try {
+      await handle.writeFile(bytes);
+      if (options.mode !== undefined) await handle.chmod(options.mode & 0o7777).catch(() => {});
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.mtime) await utimes(temp, new Date(), options.mtime).catch(() => {});
+    if (options.force) await rename(temp, target);
+    else await linkNoClobber(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  } finally {
+    releaseTemp(temp);
+  }
+}
+
+/** Moves temp to target unless target exists (EEXIST → FileError). */
+async function linkNoClobber(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw alreadyExists(target);
+    if (!NO_LINK.has(code)) throw error;
+    // No hard links here (FAT, some network file systems): check, then rename.
+    if (await exists(target)) throw alreadyExists(target);
+    await rename(temp, target);
+    return;
+  }
+  await unlink(temp);
+}
+
+/** The error for an output that exists and may not be replaced. */
+export function alreadyExists(target: string): FileError {
+  return new FileError(`${target} already exists; use -f to overwrite`);
+}
+
+/** True when something (even a dangling link) exists at `path`. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** True when both paths name the same file (same path, or same device and inode). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes an input whose output is in place at `output`: first makes the
+ * output's folder entry durable (fsync of the folder, where supported), so a
+ * crash cannot lose both.
+ */
+export async function removeInput(input: string, output: string): Promise<void> {
+  try {
+    const dir = await open(dirname(output), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    // not supported on this platform / file system: the rename is still atomic
+  }
+  await unlink(input);
+}
+
+/** Permission bits of an input, to give its output (regular files only). */
+export function modeOf(stats: Stats | null): number | undefined {
+  return stats && stats.isFile() ? stats.mode & 0o777 : undefined;
+}
