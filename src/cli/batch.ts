@@ -5,8 +5,8 @@
  * file's failure is reported and the others still run.
  */
 import { stat } from 'node:fs/promises';
-import { FileError, UsageError } from './errors.js';
-import { STDIO, alreadyExists, exists, sameFile, writeFileSafely, writeStdout, type SafeWriteOptions } from './io.js';
+import { FileError, UsageError, describeError, withPath } from './errors.js';
+import { STDIO, alreadyExists, exists, removeInput, sameFile, writeFileSafely, writeStdout, type SafeWriteOptions } from './io.js';
 import type { Log } from './log.js';
 import type { OutputFlags } from './options.js';
 
@@ -65,8 +65,21 @@ export async function checkTarget(input: string, target: Target, force: boolean)
 
 /** Writes an output to its target: stdout, or a file via the safe temp-and-rename path. */
 export async function writeTarget(target: Target, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
-  if (target.kind === 'stdout') await writeStdout(bytes);
-  else await writeFileSafely(target.path, bytes, options);
+  try {
+    if (target.kind === 'stdout') await writeStdout(bytes);
+    else await writeFileSafely(target.path, bytes, options);
+  } catch (error) {
+    throw withPath(targetLabel(target), error);
+  }
+}
+
+/** Removes an input after its output is in place; a failure says the output is fine. */
+export async function removeInputAfter(input: string, output: string): Promise<void> {
+  try {
+    await removeInput(input, output);
+  } catch (error) {
+    throw new FileError(`${output} was written, but the input cannot be removed: ${describeError(error)}`, { cause: error });
+  }
 }
 
 /**

@@ -16,8 +16,8 @@ export class UsageError extends Error {
 
 /** A problem the CLI found with one file (exit status 1; other files go on). */
 export class FileError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'FileError';
   }
 }
@@ -71,7 +71,15 @@ export function describeError(error: unknown): string {
 
 /** The stack of an error, when debugging is on and it has one. */
 export function debugDetails(error: unknown): string | null {
-  return debugEnabled() && error instanceof Error && error.stack ? error.stack : null;
+  if (!debugEnabled() || !(error instanceof Error) || !error.stack) return null;
+  const cause = debugDetails(error.cause);
+  return cause ? `${error.stack}\ncaused by: ${cause}` : error.stack;
+}
+
+/** Wraps a file-system error with the path it concerns: `PATH: no such file or directory`. */
+export function withPath(path: string, error: unknown): unknown {
+  if (error instanceof FileError || error instanceof FlowzipError || !(error instanceof Error)) return error;
+  return new FileError(`${path}: ${describeError(error)}`, { cause: error });
 }
 
 function isErrnoError(error: unknown): error is NodeJS.ErrnoException {

@@ -2,7 +2,7 @@
  * Number formatting for the CLI's human-readable output.
  */
 
-/** Bytes with thousands separators: `73 246 bytes` → `73,246 B`. */
+/** A byte count with thousands separators: `73246` → `73,246 B`. */
 export function bytes(n: number): string {
   return `${n.toLocaleString('en-US')} B`;
 }

@@ -71,26 +71,35 @@ export const EXIT_CODES = `Exit status:
 
 Set FLOWZIP_DEBUG=1 to get stack traces with errors.`;
 
-/** The shipped models, one per line with their description; never throws. */
+/** The shipped models: name, kind and id, then the manifest's description, wrapped; never throws. */
 export function modelsHelp(): string {
   let lines: string[];
   try {
-    const models = shippedModels();
-    const width = Math.max(8, ...models.map((m) => m.name.length));
-    lines = models.map((m) => {
+    lines = shippedModels().flatMap((m) => {
       const description = typeof m.manifest.description === 'string' ? m.manifest.description : '';
-      return `  ${m.name.padEnd(width)}  ${firstSentence(description)} (${m.flow.channels === 1 ? 'gray' : 'colour'}, id ${m.id.slice(0, 8)})`;
+      return [`  ${m.name} (${m.flow.channels === 1 ? 'gray' : 'colour'} images, id ${m.id.slice(0, 8)})`, ...wrap(description, 74).map((l) => `      ${l}`)];
     });
     if (lines.length === 0) lines = ['  (none found)'];
   } catch (error) {
     lines = [`  (cannot list models: ${(error as Error).message})`];
   }
-  return `Shipped models (--model NAME; the default is picked per image):\n${lines.join('\n')}`;
+  return `Shipped models (--model NAME; by default the best one for each image is used):\n${lines.join('\n')}`;
 }
 
-function firstSentence(text: string): string {
-  const m = /^(.*?[.:])(\s|$)/.exec(text);
-  return (m ? m[1] : text).replace(/[.:]$/, '');
+/** Greedy word wrap. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** The package version, from the package.json above this file. */

@@ -45,15 +45,22 @@ export async function readStdin(): Promise<Uint8Array> {
 let stdoutGuarded = false;
 
 /**
+ * Makes stdout errors (EPIPE when the reader went away, e.g. `| head`)
+ * non-fatal: without a listener, Node would crash with a stack trace. Data
+ * writes still see the error through {@link writeStdout}'s callback.
+ */
+export function guardStdout(): void {
+  if (stdoutGuarded) return;
+  process.stdout.on('error', () => {});
+  stdoutGuarded = true;
+}
+
+/**
  * Writes bytes to stdout and waits until they are handed to the OS. A closed
  * pipe (EPIPE) becomes an ordinary error instead of crashing the process.
  */
 export async function writeStdout(bytes: Uint8Array): Promise<void> {
-  if (!stdoutGuarded) {
-    // Errors also reach the write callback below; this keeps an 'error' event from being fatal.
-    process.stdout.on('error', () => {});
-    stdoutGuarded = true;
-  }
+  guardStdout();
   if (bytes.length === 0) return;
   await new Promise<void>((resolveWrite, reject) => {
     process.stdout.write(bytes, (err) => (err ? reject(err) : resolveWrite()));

@@ -7,8 +7,8 @@ import { debugDetails, describeError } from './errors.js';
 
 /** How chatty the CLI is. */
 export interface Verbosity {
-  quiet: boolean;
-  verbose: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 /** Writes the CLI's messages to stderr according to {@link Verbosity}. */

@@ -21,8 +21,8 @@ export interface OutputFlags {
 
 /** Flags shared by compress and decompress. */
 export interface CodingFlags extends OutputFlags, Verbosity {
-  force: boolean;
-  rm: boolean;
+  force?: boolean;
+  rm?: boolean;
   backend?: BackendChoice;
   maxPixels?: number;
 }
@@ -80,11 +80,12 @@ export function loadModelOption(ref: string): Model {
 }
 
 /**
- * Compress options for a `--model`: a gray model codes gray (and alpha)
- * planes, a colour model codes colour planes; images of the other kind keep
- * their default model, so one command can compress a mix of gray and colour
- * images. (The library's `model` option alone would apply a colour model to
- * gray images too, and fail on them.)
+ * Compress options for a `--model`. A gray model goes to `grayModel`: it
+ * codes gray images and the alpha plane of RGBA images, while colour planes
+ * keep their default. A colour model goes to `model`: it codes colour planes;
+ * the library also applies it to gray images, which therefore fail with a
+ * clear per-file error (the CLI cannot name the default gray model without
+ * repeating codec logic).
  */
 export function modelOptions(model: Model | undefined): Pick<CompressOptions, 'model' | 'grayModel'> {
   if (!model) return {};

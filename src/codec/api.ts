@@ -20,12 +20,13 @@ import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveMode
 /** Options of {@link compress}. */
 export interface CompressOptions {
   /**
-   * Model for colour planes / gray planes: a shipped model name (`photo`,
-   * `gray`, `zero-rgb`, `zero-gray`, …), a model id, a `.json` path, or a
-   * loaded Model. Default: the best shipped model for the channel count.
+   * Model for the planes whose channel count it matches (RGB, or gray and
+   * alpha): a shipped model name (`photo`, `gray`, `zero-rgb`, `zero-gray`,
+   * …), a model id (≥ 8 hex digits), a `.json` path, or a loaded Model.
+   * Default: the best shipped model for each channel count.
    */
   model?: string | Model;
-  /** Model for gray and alpha planes (default: the shipped gray default). */
+  /** Model for gray and alpha planes when `model` is an RGB model (default: the shipped gray default). */
   grayModel?: string | Model;
   /** Compute backend (default `auto`); every backend gives identical bytes. */
   backend?: BackendChoice;
@@ -108,10 +109,13 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS) : null;
   if (img) {
     const channels = headerChannels(img.header);
-    const colour = options.model !== undefined ? resolveModel(options.model) : defaultModel(channels >= 3 ? 3 : 1);
-    const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : channels >= 3 ? defaultModel(1) : colour;
+    // `model` codes the planes whose channel count it matches; `grayModel` (or a 1-channel `model`) the gray/alpha planes.
+    const given = options.model !== undefined ? resolveModel(options.model) : null;
+    const colour = given?.flow.channels === 3 ? given : defaultModel(3);
+    const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : given?.flow.channels === 1 ? given : defaultModel(1);
     const groups = planeGroups(channels);
     const models = groups.map((g) => (g.count === 3 ? colour : gray));
+    if (given && !models.includes(given)) throw new FlowzipError('E_USAGE', `model ${given.name} codes ${given.flow.channels}-channel planes; this image has none`);
     groups.forEach((g, i) => {
       if (models[i].flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${models[i].name} codes ${models[i].flow.channels}-channel images, this plane has ${g.count}`);
     });

@@ -70,13 +70,13 @@ export function modelIdBytes(m: Model): Uint8Array {
   return Uint8Array.from(Buffer.from(m.id.slice(0, 2 * MODEL_ID_BYTES), 'hex'));
 }
 
-/** A model by name or id (from `extra` first, then shipped), or a file path ending in .json; E_UNKNOWN_MODEL if none. */
+/** A model by name or id prefix of ≥ 8 hex digits (from `extra` first, then shipped), or a path to a .json model file; E_UNKNOWN_MODEL / E_BAD_MODEL otherwise. */
 export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
   if (typeof ref !== 'string') return ref;
   const all = [...extra, ...shippedModels()];
-  const m = all.find((x) => x.name === ref || x.id === ref || x.id.startsWith(ref.toLowerCase()));
+  const m = all.find((x) => x.name === ref || (/^[0-9a-f]{8,64}$/i.test(ref) && x.id.startsWith(ref.toLowerCase())));
   if (m) return m;
-  if (ref.endsWith('.json') && existsSync(ref)) return loadModelFile(ref);
+  if (ref.endsWith('.json')) return loadModelFile(ref);
   throw new FlowzipError('E_UNKNOWN_MODEL', `unknown model "${ref}" (shipped: ${shippedModels().map((x) => x.name).join(', ')})`);
 }
 

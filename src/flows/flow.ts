@@ -19,8 +19,18 @@ export interface CodedGroup {
   w: number;
   /** Latent planes, one per group channel (zero outside the group's phase). */
   values: Int32Array[];
-  /** Parameter planes, paramsPerChannel(K) · channels (see PriorGroup.net). */
+  /** Parameter planes, paramsPerChannel(K) · channels (see PriorGroup.net); empty if not requested. */
   params: Int32Array[];
+  /** The prior net's input planes (kept channels, then earlier groups), when requested (training). */
+  context?: Int32Array[];
+}
+
+/** What `forward` computes besides the latents. */
+export interface ForwardOptions {
+  /** Run the prior nets (default true; training skips them). */
+  params?: boolean;
+  /** Return each group's context planes (default false). */
+  context?: boolean;
 }
 
 /** Decodes one group's latent planes (zero outside its phase) given its parameters (used by `inverse`). */
@@ -81,7 +91,8 @@ function complement(c: number, factor: number[]): number[] {
  * (top first, then splits from last to first). Throws LatentRangeError if a
  * coupling pushes a value out of the latent range.
  */
-export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): CodedGroup[] {
+export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, opts: ForwardOptions = {}): CodedGroup[] {
+  const wantParams = opts.params ?? true;
   let x = tile;
   const bySplit: CodedGroup[][] = [];
   for (const step of spec.steps) {
@@ -116,7 +127,11 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
         const groups: CodedGroup[] = [];
         for (const g of step.groups) {
           const values = g.channels.map((j) => masked(x[factor[j]], g.phase, h, w));
-          groups.push({ group: g, h, w, values, params: groupParams(runner, g, context, h, w) });
+          groups.push({
+            group: g, h, w, values,
+            params: wantParams ? groupParams(runner, g, context, h, w) : [],
+            ...(opts.context ? { context: context.slice() } : {}),
+          });
           context.push(...values);
         }
         bySplit.push(groups);

@@ -1,0 +1,88 @@
+/**
+ * `flowzip compress FILE…`: FILE → FILE.fz (or -o / stdout), input kept
+ * unless --rm, in which case it is removed only after its output was written,
+ * read back, and decoded to the same content.
+ */
+import { readFile } from 'node:fs/promises';
+import { compress, decompress, inspectStream, type Model } from '../codec/index.js';
+import { sameContent } from '../codec/verify.js';
+import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
+import { FileError, UsageError } from './errors.js';
+import * as fmt from './format.js';
+import { STDIO, modeOf, readInput } from './io.js';
+import { Log } from './log.js';
+import { loadModelOption, modelOptions, type CompressFlags } from './options.js';
+import { ProgressDisplay } from './progress.js';
+
+/** Suffix of compressed files. */
+export const FZ_SUFFIX = '.fz';
+
+/** Runs `flowzip compress`; returns the exit status (usage problems throw UsageError). */
+export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
+  const inputs = files.length > 0 ? files : [STDIO];
+  checkCommandLine(inputs, flags, 'compress');
+  const targetOf = (input: string) => targetFor(input, flags, (f) => f + FZ_SUFFIX);
+  const toStdout = inputs.filter((input) => targetOf(input).kind === 'stdout').length;
+  if (toStdout > 1) throw new UsageError('several streams on stdout could not be told apart again; compress one input at a time with -c');
+  if (toStdout > 0 && process.stdout.isTTY && !flags.force) {
+    throw new UsageError('refusing to write compressed data to a terminal; redirect stdout, use -o FILE, or -f to insist');
+  }
+  const model = flags.model !== undefined ? loadModelOption(flags.model) : undefined;
+  const log = new Log(flags);
+  const progress = ProgressDisplay.forStderr(flags.quiet === true);
+  if (flags.rm && toStdout > 0) log.warn('--rm does not remove inputs written to stdout');
+
+  return forEachInput(inputs, log, async (input, label) => {
+    const target = targetOf(input);
+    await checkTarget(input, target, flags.force === true);
+    const start = performance.now();
+    const { bytes: original, stats } = await readInput(input);
+
+    const bar = progress.track(label);
+    let packed: Uint8Array;
+    try {
+      packed = await compress(original, {
+        ...modelOptions(model),
+        backend: flags.backend,
+        method: flags.method,
+        maxPixels: flags.maxPixels,
+        onProgress: bar.onProgress,
+      });
+    } finally {
+      bar.stop();
+    }
+
+    // --rm: decode the stream before writing it (a bad stream is never written), then check the
+    // bytes on disk are that stream; only then remove the input.
+    const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
+    if (removing) await verifyStream(original, packed, model, flags, progress, label);
+    await writeTarget(target, packed, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+    if (removing && target.kind === 'file') {
+      // What is on disk must be what we verified.
+      const written = await readFile(target.path);
+      if (!written.equals(packed)) throw new FileError(`${target.path} does not read back as written; input kept`);
+      await removeInputAfter(input, target.path);
+    }
+
+    if (flags.verbose) log.detail(describe(label, targetLabel(target), original.length, packed, start, removing));
+  });
+}
+
+/** Decodes the new stream and checks it gives back the input's content; FileError if not. */
+async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Model | undefined, flags: CompressFlags, progress: ProgressDisplay, label: string): Promise<void> {
+  const bar = progress.track(`${label} (verify)`);
+  let decoded: Uint8Array;
+  try {
+    decoded = await decompress(packed, { models: model ? [model] : [], backend: flags.backend, maxPixels: flags.maxPixels, onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+  }
+  if (!sameContent(original, decoded)) throw new FileError('verification failed: the compressed stream does not decode to the same content; nothing written, input kept');
+}
+
+/** The --verbose line of one file: sizes, ratio, method (and bpsp for images), time. */
+function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, start: number, removed: boolean): string {
+  const info = inspectStream(packed);
+  const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
+  return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
+}

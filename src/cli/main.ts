@@ -1,0 +1,148 @@
+/**
+ * The flowzip command line: the commander program (commands, options, help)
+ * and `main`, which runs it and turns every outcome into an exit status:
+ * 0 success, 1 some file failed, 2 usage error. Errors are one line on
+ * stderr; stack traces only with FLOWZIP_DEBUG=1.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { rewriteDecompressFlag } from './argv.js';
+import { compressCommand } from './compress.js';
+import { decompressCommand } from './decompress.js';
+import { UsageError } from './errors.js';
+import { COMMAND_EXAMPLES, DESCRIPTION, EXIT, EXIT_CODES, MAIN_EXAMPLES, modelsHelp, packageVersion } from './help.js';
+import { infoCommand, type InfoFlags } from './info.js';
+import { guardStdout } from './io.js';
+import { Log } from './log.js';
+import { BACKENDS, METHODS, collect, parseMaxPixels, type CompressFlags, type DecompressFlags } from './options.js';
+
+/** Names (and aliases) of the commands, for the `-d` rewrite. */
+const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'help']);
+
+/** What running the program produced: an exit status, and the command that ran (for usage hints). */
+interface RunState {
+  status: number;
+  command: string | null;
+}
+
+/** `flowzip: message (see 'flowzip CMD --help')` on stderr. */
+function printUsageError(message: string, state: RunState): void {
+  const help = state.command ? `flowzip ${state.command} --help` : 'flowzip --help';
+  process.stderr.write(`flowzip: ${message} (see '${help}')\n`);
+}
+
+function verbosityOptions(cmd: Command): Command {
+  return cmd.option('-q, --quiet', 'no warnings and no progress bar (errors are still shown)').option('-v, --verbose', 'one line per file: sizes, ratio, method, bpsp, time');
+}
+
+function outputOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('-o, --output <file>', `write the ${what} to FILE (a single input only; - for stdout)`)
+    .option('-c, --stdout', `write the ${what} to stdout; no file is created`)
+    .option('-f, --force', 'overwrite existing output files')
+    .option('--rm', 'remove each input once its output is written (and, for compress, verified)');
+}
+
+function backendOption(): Option {
+  return new Option('--backend <name>', 'compute backend; every backend gives identical bytes').choices(BACKENDS).default('auto');
+}
+
+function maxPixelsOption(): Option {
+  return new Option('--max-pixels <n>', 'refuse images larger than N pixels (width × height; default 2^28)').argParser(parseMaxPixels);
+}
+
+/** Builds the commander program; actions store their exit status in `state`. */
+export function buildProgram(state: RunState): Command {
+  const program = new Command('flowzip');
+  program
+    .description(DESCRIPTION)
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help (also: flowzip COMMAND --help)')
+    .usage('COMMAND [options] [FILE…]')
+    .exitOverride()
+    .configureOutput({
+      outputError: (text) => {
+        let message = text.replace(/^error: /, '').trim();
+        if (/^unknown command /.test(message)) message += "; to compress a file, use 'flowzip compress FILE'";
+        printUsageError(message, state);
+      },
+    })
+    .addHelpText('after', () => `\n${MAIN_EXAMPLES}\n\n${modelsHelp()}\n\n${EXIT_CODES}`)
+    .hook('preSubcommand', (_root, sub) => {
+      state.command = sub.name();
+    });
+
+  const compress = program
+    .command('compress')
+    .alias('c')
+    .summary('compress files to FILE.fz (images with the flow, anything else with brotli or stored)')
+    .description('Compress each FILE to FILE.fz next to it, keeping FILE (unless --rm). With no FILE, or FILE -, read stdin and write stdout.')
+    .usage('[options] [FILE…]')
+    .argument('[FILE...]', 'files to compress (- or none: stdin)');
+  outputOptions(compress, 'compressed stream')
+    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
+    .addOption(backendOption())
+    .addOption(new Option('--method <method>', 'auto keeps the smallest; flow, brotli or stored force one where possible').choices(METHODS).default('auto'))
+    .addOption(maxPixelsOption());
+  verbosityOptions(compress)
+    .addHelpText('after', () => `\n${COMMAND_EXAMPLES.compress}\n\n${modelsHelp()}\n\n${EXIT_CODES}`)
+    .action(async (files: string[], flags: CompressFlags) => {
+      state.status = await compressCommand(files, flags);
+    });
+
+  const decompress = program
+    .command('decompress')
+    .alias('d')
+    .summary('decompress FILE.fz back to FILE (also: flowzip -d)')
+    .description('Decompress each FILE.fz to FILE next to it, keeping FILE.fz (unless --rm). With no FILE, or FILE -, read stdin and write stdout.')
+    .usage('[options] [FILE.fz…]')
+    .argument('[FILE.fz...]', 'streams to decompress (- or none: stdin)');
+  outputOptions(decompress, 'decompressed file')
+    .option('--model <file.json>', 'a model file a stream needs that this build does not ship (repeatable)', collect, [])
+    .addOption(backendOption())
+    .addOption(maxPixelsOption());
+  verbosityOptions(decompress)
+    .addHelpText('after', () => `\n${COMMAND_EXAMPLES.decompress}\n\n${EXIT_CODES}`)
+    .action(async (files: string[], flags: DecompressFlags) => {
+      state.status = await decompressCommand(files, flags);
+    });
+
+  const info = program
+    .command('info')
+    .summary('describe .fz streams: method, image size, models, bits per subpixel')
+    .description('Describe each FILE.fz from its header (nothing is decoded): format version, method, image size and channels, models, compressed size, bits per subpixel.')
+    .usage('[options] [FILE.fz…]')
+    .argument('[FILE.fz...]', 'streams to describe (- or none: stdin)')
+    .option('--json', 'print a JSON array with one object per file');
+  verbosityOptions(info)
+    .addHelpText('after', () => `\n${COMMAND_EXAMPLES.info}\n\n${EXIT_CODES}`)
+    .action(async (files: string[], flags: InfoFlags) => {
+      state.status = await infoCommand(files, flags);
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (as `process.argv`: node, script, arguments) and
+ * returns the exit status; never throws, never exits the process itself.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const state: RunState = { status: EXIT.ok, command: null };
+  guardStdout();
+  try {
+    const program = buildProgram(state);
+    await program.parseAsync(rewriteDecompressFlag(argv.slice(2), COMMAND_NAMES), { from: 'user' });
+    return state.status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander printed the message (or the help) already.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      printUsageError(error.message, state);
+      return EXIT.usage;
+    }
+    new Log({ quiet: false, verbose: false }).error(error);
+    return EXIT.failed;
+  }
+}

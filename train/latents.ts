@@ -1,0 +1,48 @@
+/**
+ * Turns a batch of tiles into per-group training tensors: the integer flow's
+ * fixed transform (model zero's couplings) gives, for every level and group,
+ * the prior net's context planes and the latents it must predict.
+ */
+import { forward } from '../src/flows/flow.js';
+import { GROUPS_PER_LEVEL, slotKey, type LearnedArch } from '../src/flows/arch.js';
+import { groupPositions, type FlowSpec } from '../src/flows/spec.js';
+import type { NetRunner } from '../src/quant/runner.js';
+
+/** Training tensors (as flat Float32 arrays, NHWC) of one group at one level. */
+export interface GroupBatch {
+  key: string;
+  level: number;
+  group: number;
+  h: number;
+  w: number;
+  cin: number;
+  /** [B, h, w, cin] context (integers as floats). */
+  ctx: Float32Array;
+  /** [B, h, w, C] targets (zero outside the phase). */
+  z: Float32Array;
+  /** [h, w] 1 on the group's phase positions. */
+  mask: Float32Array;
+}
+
+/** Builds GroupBatch for every (level, group) from B tiles of patch×patch. */
+export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRunner, tiles: Int32Array[][], patch: number): GroupBatch[] {
+  const B = tiles.length, C = arch.channels;
+  const perTile = tiles.map((t) => forward(skeleton, runner, t, patch, patch, { params: false, context: true }).slice(1)); // drop top
+  const out: GroupBatch[] = [];
+  perTile[0].forEach((g0, i) => {
+    const level = arch.levels - Math.floor(i / GROUPS_PER_LEVEL);
+    const group = i % GROUPS_PER_LEVEL;
+    const { h, w } = g0;
+    const n = h * w, cin = g0.context!.length;
+    const ctx = new Float32Array(B * n * cin), z = new Float32Array(B * n * C);
+    perTile.forEach((groups, b) => {
+      const g = groups[i];
+      g.context!.forEach((p, c) => { for (let k = 0; k < n; k++) ctx[(b * n + k) * cin + c] = p[k]; });
+      g.values.forEach((p, c) => { for (let k = 0; k < n; k++) z[(b * n + k) * C + c] = p[k]; });
+    });
+    const mask = new Float32Array(n);
+    for (const k of groupPositions(g0.group.phase, h, w)) mask[k] = 1;
+    out.push({ key: slotKey(arch, level, group), level, group, h, w, cin, ctx, z, mask });
+  });
+  return out;
+}

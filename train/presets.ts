@@ -1,0 +1,15 @@
+/** Named architectures for `train --arch NAME` (see src/flows/arch.ts). */
+import type { LearnedArch } from '../src/flows/arch.js';
+
+export const PRESETS: Record<string, LearnedArch> = {
+  /** RGB photos: two own levels, 2×32 hidden, single logistic. */
+  photo: { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2 },
+  /** Cheaper RGB variant: one hidden layer of 24. */
+  'photo-small': { channels: 3, levels: 5, hidden: [24], kernel: 3, mixture: 1, ownLevels: 2 },
+  /** RGB with a 3-component mixture. */
+  'photo-mix': { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 2 },
+  /** Natural gray images. */
+  gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2 },
+  /** Fashion-MNIST: 28×28 padded to 32, every level its own nets, mixture of 3. */
+  fmnist: { channels: 1, levels: 4, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 4 },
+};

@@ -1,0 +1,164 @@
+/**
+ * Trains the prior nets of a learned flow (src/flows/arch.ts) on real images.
+ * Resumable: every few minutes (and at the end) the run folder gets
+ * ckpt.json (weights, Adam state, step, sampler state), log.jsonl, curve.svg,
+ * and model.json — the exported INTEGER model of the best validation step,
+ * whose bpsp is the integer model's exact coded size on held-out images.
+ *
+ * Command line: train/main.ts.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { archMacsPerPixel, buildLearnedFlow, zeroNets, type LearnedArch } from '../src/flows/arch.js';
+import { flowId, modelToJson } from '../src/flows/model.js';
+import { flowNets } from '../src/flows/spec.js';
+import { computeCanary } from '../src/quant/canary.js';
+import { createRunner } from '../src/quant/runner.js';
+import { readCheckpoint, restoreCheckpoint, saveCheckpoint, type TrainConfig } from './checkpoint.js';
+import { holdOut, loadIdxImages, loadPngDir, PatchSampler, type Img } from './data.js';
+import { codedBpsp } from './evaluate.js';
+import { exportNets } from './export.js';
+import { FloatPriors } from './float-prior.js';
+import { latentBatch } from './latents.js';
+import { mixtureBits } from './loss.js';
+import { writeCurve } from './plot.js';
+
+/** Options of one training session (a run may span many). */
+export interface TrainSession {
+  run: string;
+  /** New runs only: */
+  config?: TrainConfig;
+  minutes: number;
+  maxSteps?: number;
+  /** Checkpoint every this many minutes. */
+  ckptMinutes?: number;
+  quiet?: boolean;
+  backend?: string;
+}
+
+function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
+  if (cfg.data.kind === 'idx') {
+    const all = loadIdxImages(cfg.data.path);
+    return { train: all.slice(0, all.length - 500), val: all.slice(all.length - 500) };
+  }
+  const { train, val } = holdOut(loadPngDir(cfg.data.dir, cfg.arch.channels), 10);
+  if (train.length === 0) throw new Error(`no ${cfg.arch.channels === 3 ? 'RGB' : 'gray'} 8-bit PNGs in ${cfg.data.dir}`);
+  // Validation: centre crops (≤ 256×256) of the held-out images, at most 6.
+  const crops = (val.length ? val : train.slice(0, 2)).slice(0, 6).map((im) => {
+    const w = Math.min(256, im.width), h = Math.min(256, im.height);
+    const x0 = (im.width - w) >> 1, y0 = (im.height - h) >> 1, C = im.channels;
+    const s = new Uint8Array(w * h * C);
+    for (let y = 0; y < h; y++) s.set(im.samples.subarray(((y0 + y) * im.width + x0) * C, ((y0 + y) * im.width + x0 + w) * C), y * w * C);
+    return { ...im, width: w, height: h, samples: s };
+  });
+  return { train, val: crops };
+}
+
+/** Learning rate at a step: exponential decay with half-life, floored. */
+export function learningRate(cfg: TrainConfig, step: number): number {
+  return cfg.lr * Math.max(cfg.lrFloor, 0.5 ** (step / cfg.lrHalfLife));
+}
+
+/** Runs (or resumes) training; returns the final step and best validation bpsp. */
+export async function train(s: TrainSession): Promise<{ step: number; best: number | null }> {
+  mkdirSync(s.run, { recursive: true });
+  const ckptPath = join(s.run, 'ckpt.json');
+  const prev = readCheckpoint(ckptPath);
+  const cfg = prev?.config ?? s.config;
+  if (!cfg) throw new Error(`no checkpoint in ${s.run}: give an architecture and data to start a run`);
+  const backend = s.backend ?? 'wasm';
+  if (!(await createRunner(backend as 'wasm'))) throw new Error(`backend ${backend} unavailable`);
+  await tf.setBackend(backend);
+  const reference = (await createRunner('reference'))!;
+  const { train: trainImgs, val } = loadImages(cfg);
+  const priors = new FloatPriors(cfg.arch, cfg.seed);
+  const optimizer = tf.train.adam(cfg.lr);
+  let step = 0, seconds = 0;
+  let best = prev?.best ?? null;
+  const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1);
+  if (prev) {
+    await restoreCheckpoint(prev, priors.variables(), optimizer);
+    step = prev.step;
+    seconds = prev.seconds;
+    sampler.rng.state = prev.samplerState;
+  }
+  const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
+  const K = cfg.arch.mixture, C = cfg.arch.channels, B = cfg.batch, P = cfg.patch;
+  const logPath = join(s.run, 'log.jsonl');
+  const say = (line: string) => { if (!s.quiet) process.stderr.write(line); };
+  say(`run ${cfg.name}: ${priors.paramCount()} params, ${archMacsPerPixel(cfg.arch).toFixed(0)} MACs/pixel, ${trainImgs.length} train / ${val.length} val images, from step ${step}\n`);
+
+  const validate = async () => {
+    const nets = await exportNets(cfg.arch, priors);
+    const flow = buildLearnedFlow(cfg.arch, nets);
+    const valBpsp = codedBpsp(flow, reference, val);
+    if (!best || valBpsp < best.valBpsp) {
+      best = { step, valBpsp };
+      const manifest = {
+        description: `Learned prior nets on model zero's transform (${C === 3 ? 'YCoCg-R, ' : ''}${cfg.arch.levels} levels of 5/3 lifting, checkerboard groups).`,
+        arch: cfg.arch,
+        macsPerPixel: Math.round(archMacsPerPixel(cfg.arch)),
+        training: { data: cfg.data, steps: step, seconds: Math.round(seconds), batch: B, patch: P, lr: cfg.lr },
+        measured: { valBpsp, valImages: val.length, note: 'exact coded size of the integer model on held-out training-pool images (not eval sets)' },
+      };
+      writeFileSync(join(s.run, 'model.json'), modelToJson(cfg.name, flow, computeCanary(flowNets(flow), reference), manifest) + '\n');
+    }
+    return valBpsp;
+  };
+
+  const save = async () => {
+    await saveCheckpoint(ckptPath, { config: cfg, step, samplerState: sampler.rng.state, seconds, best }, priors.variables(), optimizer);
+    writeCurve(logPath, join(s.run, 'curve.svg'));
+  };
+
+  const start = Date.now();
+  const budget = s.minutes * 60_000;
+  const ckptEvery = (s.ckptMinutes ?? 5) * 60_000;
+  let lastCkpt = Date.now(), ema: number | null = null, stepsThisSession = 0;
+  while (Date.now() - start < budget && (s.maxSteps === undefined || stepsThisSession < s.maxSteps)) {
+    const t0 = Date.now();
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate(cfg, step);
+    const tiles = Array.from({ length: B }, () => sampler.next());
+    const batches = latentBatch(cfg.arch, skeleton, reference, tiles, P);
+    const loss = optimizer.minimize(() => {
+      let total = tf.scalar(0);
+      for (const g of batches) {
+        const params = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
+        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, C]), tf.tensor4d(g.mask, [1, g.h, g.w, 1]), K, C));
+      }
+      return tf.div(total, B * P * P * C) as tf.Scalar;
+    }, true, priors.variables())!;
+    const bpsp = (await loss.data())[0];
+    loss.dispose();
+    if (!Number.isFinite(bpsp)) throw new Error(`loss became ${bpsp} at step ${step}`);
+    step++;
+    stepsThisSession++;
+    seconds += (Date.now() - t0) / 1000;
+    ema = ema === null ? bpsp : 0.98 * ema + 0.02 * bpsp;
+    const entry: Record<string, number> = { step, bpsp, ema, lr: learningRate(cfg, step), seconds: Math.round(seconds) };
+    if (step % cfg.valEvery === 0) entry.valBpsp = await validate();
+    appendFileSync(logPath, JSON.stringify(entry) + '\n');
+    const elapsed = Date.now() - start, rate = stepsThisSession / (elapsed / 1000);
+    const eta = Math.max(0, (budget - elapsed) / 1000);
+    if (step % 10 === 0 || entry.valBpsp !== undefined) {
+      const bar = '#'.repeat(Math.round((20 * elapsed) / budget)).padEnd(20, '.');
+      say(`${process.stderr.isTTY ? '\r' : ''}[${bar}] step ${step} train ${ema.toFixed(4)} bpsp${entry.valBpsp !== undefined ? ` val ${entry.valBpsp.toFixed(4)}` : ''} ${rate.toFixed(2)} steps/s ETA ${Math.round(eta / 60)} min${process.stderr.isTTY ? '' : '\n'}`);
+    }
+    if (Date.now() - lastCkpt > ckptEvery) {
+      await save();
+      lastCkpt = Date.now();
+    }
+  }
+  if (stepsThisSession > 0 && (!best || best.step !== step)) await validate();
+  await save();
+  say(`\nstopped at step ${step}; best val ${best ? (best as { valBpsp: number }).valBpsp.toFixed(4) : '-'} bpsp (model.json in ${s.run})\n`);
+  return { step, best: best ? (best as { valBpsp: number }).valBpsp : null };
+}
+
+/** Default config for a preset and data. */
+export function defaultConfig(name: string, arch: LearnedArch, data: TrainConfig['data']): TrainConfig {
+  const small = data.kind === 'idx';
+  return { name, arch, data, patch: small ? 32 : 64, batch: small ? 32 : 12, lr: 2e-3, lrHalfLife: small ? 4000 : 3000, lrFloor: 0.05, seed: 1, valEvery: small ? 500 : 250 };
+}
+
