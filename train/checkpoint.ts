@@ -22,6 +22,9 @@ export interface TrainConfig {
   seed: number;
   /** Validate (integer export + exact coded bpsp) every this many steps. */
   valEvery: number;
+  /** Validation: at most this many held-out images, centre crops of at most valCrop² (defaults 6, 256). */
+  valImages?: number;
+  valCrop?: number;
 }
 
 export interface Checkpoint {
@@ -42,9 +45,9 @@ const b64ToF32 = (s: string) => {
 };
 
 /** Serialises variables and optimizer state. */
-export async function saveCheckpoint(path: string, meta: Omit<Checkpoint, 'weights' | 'optimizer'>, vars: tf.Variable[], opt: tf.Optimizer): Promise<void> {
+export async function saveCheckpoint(path: string, meta: Omit<Checkpoint, 'weights' | 'optimizer'>, vars: tf.Variable[], opt: tf.Optimizer, nameOf: (v: tf.Variable) => string): Promise<void> {
   const weights: Record<string, string> = {};
-  for (const v of vars) weights[v.name] = f32ToB64((await v.data()) as Float32Array);
+  for (const v of vars) weights[nameOf(v)] = f32ToB64((await v.data()) as Float32Array);
   const optimizer = [];
   for (const w of await opt.getWeights()) optimizer.push({ name: w.name, shape: w.tensor.shape, data: f32ToB64((await w.tensor.data()) as Float32Array) });
   const tmp = `${path}.tmp-${process.pid}`;
@@ -57,11 +60,11 @@ export function readCheckpoint(path: string): Checkpoint | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Checkpoint) : null;
 }
 
-/** Restores variables and optimizer state from a checkpoint. */
-export async function restoreCheckpoint(ck: Checkpoint, vars: tf.Variable[], opt: tf.Optimizer): Promise<void> {
+/** Restores variables and optimizer state from a checkpoint (the optimizer's slots follow the variables' order). */
+export async function restoreCheckpoint(ck: Checkpoint, vars: tf.Variable[], opt: tf.Optimizer, nameOf: (v: tf.Variable) => string): Promise<void> {
   for (const v of vars) {
-    const s = ck.weights[v.name];
-    if (!s) throw new Error(`checkpoint lacks ${v.name}`);
+    const s = ck.weights[nameOf(v)];
+    if (!s) throw new Error(`checkpoint lacks ${nameOf(v)}`);
     v.assign(tf.tensor(b64ToF32(s), v.shape));
   }
   await opt.setWeights(ck.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(b64ToF32(w.data), w.shape) })));

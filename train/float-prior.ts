@@ -33,10 +33,13 @@ export interface FloatLayer {
   b: tf.Variable<tf.Rank.R1>;
 }
 
-/** Float prior nets, one per slot. */
+let instances = 0;
+
+/** Float prior nets, one per slot. Variables are named `<instance>/<slot>/w<layer>`; checkpoints use `canonicalName`. */
 export class FloatPriors {
   readonly slots: PriorSlot[];
   readonly layers = new Map<string, FloatLayer[]>();
+  private readonly prefix = `fp${instances++}/`;
 
   constructor(readonly arch: LearnedArch, seed: number) {
     const rng = new Rng(seed);
@@ -54,7 +57,7 @@ export class FloatPriors {
           for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
           for (let c = 0; c < K * C; c++) b[c] = ((Math.floor(c / C) - (K - 1) / 2) * 0.5);
         }
-        return { w: tf.variable(tf.tensor4d(w, [kh, kw, ci, co]), true, `${s.key}/w${li}`), b: tf.variable(tf.tensor1d(b), true, `${s.key}/b${li}`) };
+        return { w: tf.variable(tf.tensor4d(w, [kh, kw, ci, co]), true, `${this.prefix}${s.key}/w${li}`), b: tf.variable(tf.tensor1d(b), true, `${this.prefix}${s.key}/b${li}`) };
       }));
     }
   }
@@ -73,6 +76,11 @@ export class FloatPriors {
   /** Every variable, in a fixed order (checkpoints, optimizer). */
   variables(): tf.Variable[] {
     return this.slots.flatMap((s) => this.layers.get(s.key)!.flatMap((l) => [l.w, l.b]));
+  }
+
+  /** A variable's name without this instance's prefix (stable across processes). */
+  canonicalName(v: tf.Variable): string {
+    return v.name.startsWith(this.prefix) ? v.name.slice(this.prefix.length) : v.name;
   }
 
   /** Number of float parameters. */

@@ -44,9 +44,10 @@ function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
   }
   const { train, val } = holdOut(loadPngDir(cfg.data.dir, cfg.arch.channels), 10);
   if (train.length === 0) throw new Error(`no ${cfg.arch.channels === 3 ? 'RGB' : 'gray'} 8-bit PNGs in ${cfg.data.dir}`);
-  // Validation: centre crops (≤ 256×256) of the held-out images, at most 6.
-  const crops = (val.length ? val : train.slice(0, 2)).slice(0, 6).map((im) => {
-    const w = Math.min(256, im.width), h = Math.min(256, im.height);
+  // Validation: centre crops of the held-out images (or of the first training images when none are held out).
+  const crop = cfg.valCrop ?? 256;
+  const crops = (val.length ? val : train.slice(0, 2)).slice(0, cfg.valImages ?? 6).map((im) => {
+    const w = Math.min(crop, im.width), h = Math.min(crop, im.height);
     const x0 = (im.width - w) >> 1, y0 = (im.height - h) >> 1, C = im.channels;
     const s = new Uint8Array(w * h * C);
     for (let y = 0; y < h; y++) s.set(im.samples.subarray(((y0 + y) * im.width + x0) * C, ((y0 + y) * im.width + x0 + w) * C), y * w * C);
@@ -71,6 +72,8 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   if (!(await createRunner(backend as 'wasm'))) throw new Error(`backend ${backend} unavailable`);
   await tf.setBackend(backend);
   const reference = (await createRunner('reference'))!;
+  // Validation codes with the fast backend: exact-integer nets give identical results on every backend.
+  const valRunner = (await createRunner(backend as 'wasm')) ?? reference;
   const { train: trainImgs, val } = loadImages(cfg);
   const priors = new FloatPriors(cfg.arch, cfg.seed);
   const optimizer = tf.train.adam(cfg.lr);
@@ -78,7 +81,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   let best = prev?.best ?? null;
   const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1);
   if (prev) {
-    await restoreCheckpoint(prev, priors.variables(), optimizer);
+    await restoreCheckpoint(prev, priors.variables(), optimizer, (v) => priors.canonicalName(v));
     step = prev.step;
     seconds = prev.seconds;
     sampler.rng.state = prev.samplerState;
@@ -92,7 +95,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   const validate = async () => {
     const nets = await exportNets(cfg.arch, priors);
     const flow = buildLearnedFlow(cfg.arch, nets);
-    const valBpsp = codedBpsp(flow, reference, val);
+    const valBpsp = codedBpsp(flow, valRunner, val);
     if (!best || valBpsp < best.valBpsp) {
       best = { step, valBpsp };
       const manifest = {
@@ -108,7 +111,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   };
 
   const save = async () => {
-    await saveCheckpoint(ckptPath, { config: cfg, step, samplerState: sampler.rng.state, seconds, best }, priors.variables(), optimizer);
+    await saveCheckpoint(ckptPath, { config: cfg, step, samplerState: sampler.rng.state, seconds, best }, priors.variables(), optimizer, (v) => priors.canonicalName(v));
     writeCurve(logPath, join(s.run, 'curve.svg'));
   };
 

@@ -11,12 +11,13 @@ import { decompressCommand } from './decompress.js';
 import { UsageError } from './errors.js';
 import { COMMAND_EXAMPLES, DESCRIPTION, EXIT, EXIT_CODES, MAIN_EXAMPLES, modelsHelp, packageVersion } from './help.js';
 import { infoCommand, type InfoFlags } from './info.js';
+import { trainCommand, type TrainFlags } from './train.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
 import { BACKENDS, METHODS, collect, parseMaxPixels, type CompressFlags, type DecompressFlags } from './options.js';
 
 /** Names (and aliases) of the commands, for the `-d` rewrite. */
-const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'help']);
+const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'train', 'help']);
 
 /** What running the program produced: an exit status, and the command that ran (for usage hints). */
 interface RunState {
@@ -117,6 +118,24 @@ export function buildProgram(state: RunState): Command {
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.info}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: InfoFlags) => {
       state.status = await infoCommand(files, flags);
+    });
+
+  program
+    .command('train')
+    .summary('fit a model on your own images (then: compress --model MODEL)')
+    .description('Train a learned model on the 8-bit PNG images in DIR and write it to --out. Resumable: run the same command again to continue from the checkpoints in OUT.run/.')
+    .argument('<DIR>', 'folder of PNG images (RGB or gray)')
+    .requiredOption('--out <model>', 'model file to write (JSON)')
+    .option('--arch <name>', 'architecture preset: photo, photo-small, photo-mix, gray, fmnist (default: photo for RGB, gray for gray)')
+    .option('--minutes <n>', 'stop after N minutes (default 30)')
+    .option('--steps <n>', 'stop after N steps')
+    .option('--run <dir>', 'checkpoint folder (default OUT.run)')
+    .option('--batch <n>', 'patches per step (new runs)')
+    .option('--patch <n>', 'patch size in pixels, a multiple of 32 (new runs)')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText('after', '\nExamples:\n  flowzip train my-photos/ --out mine.json --minutes 60\n  flowzip compress --model mine.json photo.png\n  flowzip decompress --model mine.json photo.png.fz')
+    .action(async (dir: string, flags: TrainFlags) => {
+      state.status = await trainCommand(dir, flags);
     });
 
   return program;

@@ -1,0 +1,50 @@
+/**
+ * `flowzip train DIR --out MODEL`: fits a learned model on a user's own
+ * images with the same pipeline as the shipped models, then writes the
+ * integer model file. The run folder (checkpoints, log, curve) lets a later
+ * call resume where this one stopped.
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { loadPngDir } from './data.js';
+import { PRESETS } from './presets.js';
+import { defaultConfig, train } from './train.js';
+
+/** Options of {@link trainOnFolder}. */
+export interface UserTrainOptions {
+  /** Folder of 8-bit PNG images (RGB or gray; the kind with more pixels is used). */
+  dir: string;
+  /** Where to write the integer model (.json content). */
+  out: string;
+  /** Preset name (see train/presets.ts); default: `photo` for RGB, `gray` for gray. */
+  arch?: string;
+  minutes?: number;
+  steps?: number;
+  /** Run folder for checkpoints (default OUT.run); an existing one is resumed. */
+  run?: string;
+  batch?: number;
+  patch?: number;
+  quiet?: boolean;
+}
+
+/** Trains (or resumes), writes the best integer model to `out`, returns its validation bpsp. */
+export async function trainOnFolder(o: UserTrainOptions): Promise<{ steps: number; valBpsp: number | null; run: string }> {
+  const run = o.run ?? `${o.out}.run`;
+  let config;
+  if (!existsSync(`${run}/ckpt.json`)) {
+    const count = (imgs: ReturnType<typeof loadPngDir>) => imgs.reduce((n, im) => n + im.width * im.height, 0);
+    const rgb = count(loadPngDir(o.dir, 3)), gray = count(loadPngDir(o.dir, 1));
+    if (rgb + gray === 0) throw new Error(`no 8-bit gray or RGB PNG images in ${o.dir}`);
+    const archName = o.arch ?? (rgb >= gray ? 'photo' : 'gray');
+    const arch = PRESETS[archName];
+    if (!arch) throw new Error(`unknown architecture ${archName} (${Object.keys(PRESETS).join(', ')})`);
+    config = defaultConfig(basename(o.out).replace(/\.(json|model)$/, ''), arch, { kind: 'dir', dir: o.dir });
+    if (o.batch) config.batch = o.batch;
+    if (o.patch) config.patch = o.patch;
+    config.valImages = 2;
+    config.valCrop = 128;
+  }
+  const res = await train({ run, config, minutes: o.minutes ?? 30, maxSteps: o.steps, quiet: o.quiet });
+  copyFileSync(`${run}/model.json`, o.out);
+  return { steps: res.step, valBpsp: res.best, run };
+}
