@@ -52,10 +52,11 @@ export class FloatPriors {
         const w = Float32Array.from({ length: kh * kw * ci * co }, () => rng.normal() * std);
         const b = new Float32Array(co);
         if (last) {
-          // Start every component at mean 0, s = 2 (log2 = 1), equal weights.
+          // Start every component at mean 0 (spread a little between components), equal weights,
+          // and s = 2 — or, for residual architectures, exactly at model zero's prior.
           const K = arch.mixture, C = arch.channels;
-          for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
-          for (let c = 0; c < K * C; c++) b[c] = ((Math.floor(c / C) - (K - 1) / 2) * 0.5);
+          if (!arch.residual) for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
+          for (let c = 0; c < K * C; c++) b[c] = (Math.floor(c / C) - (K - 1) / 2) * 0.5;
         }
         return { w: tf.variable(tf.tensor4d(w, [kh, kw, ci, co]), true, `${this.prefix}${s.key}/w${li}`), b: tf.variable(tf.tensor1d(b), true, `${this.prefix}${s.key}/b${li}`) };
       }));

@@ -4,8 +4,8 @@
  * the prior net's context planes and the latents it must predict.
  */
 import { forward } from '../src/flows/flow.js';
-import { GROUPS_PER_LEVEL, slotKey, type LearnedArch } from '../src/flows/arch.js';
-import { groupPositions, type FlowSpec } from '../src/flows/spec.js';
+import { GROUPS_PER_LEVEL, OUT_SCALE, slotKey, type LearnedArch } from '../src/flows/arch.js';
+import { groupPositions, paramsPerChannel, type FlowSpec } from '../src/flows/spec.js';
 import type { NetRunner } from '../src/quant/runner.js';
 
 /** Training tensors (as flat Float32 arrays, NHWC) of one group at one level. */
@@ -22,6 +22,8 @@ export interface GroupBatch {
   z: Float32Array;
   /** [h, w] 1 on the group's phase positions. */
   mask: Float32Array;
+  /** [B, h, w, cout] model zero's parameters in float units, broadcast to the net's output layout (residual architectures). */
+  base?: Float32Array;
 }
 
 /** Builds GroupBatch for every (level, group) from B tiles of patch×patch. */
@@ -42,7 +44,23 @@ export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRu
     });
     const mask = new Float32Array(n);
     for (const k of groupPositions(g0.group.phase, h, w)) mask[k] = 1;
-    out.push({ key: slotKey(arch, level, group), level, group, h, w, cin, ctx, z, mask });
+    let base: Float32Array | undefined;
+    if (g0.group.base) {
+      const K = arch.mixture, cout = paramsPerChannel(K) * C;
+      base = new Float32Array(B * n * cout);
+      perTile.forEach((groups, b) => {
+        const planes = runner.run(g0.group.base!, groups[i].context!, h, w); // [mean_j…, logscale_j…]
+        for (let kind = 0; kind < 2; kind++) {
+          for (let k = 0; k < K; k++) {
+            for (let j = 0; j < C; j++) {
+              const o = (kind * K + k) * C + j, p = planes[kind * C + j];
+              for (let q = 0; q < n; q++) base![(b * n + q) * cout + o] = p[q] / OUT_SCALE;
+            }
+          }
+        }
+      });
+    }
+    out.push({ key: slotKey(arch, level, group), level, group, h, w, cin, ctx, z, mask, ...(base ? { base } : {}) });
   });
   return out;
 }

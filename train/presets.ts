@@ -2,14 +2,16 @@
 import type { LearnedArch } from '../src/flows/arch.js';
 
 export const PRESETS: Record<string, LearnedArch> = {
-  /** RGB photos: two own levels, 2×32 hidden, single logistic. */
-  photo: { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2 },
+  /** RGB photos: a residual on model zero's prior, two own levels, 2×32 hidden, single logistic. */
+  photo: { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
+  /** The same from scratch (no model zero base), for comparison. */
+  'photo-scratch': { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2 },
   /** Cheaper RGB variant: one hidden layer of 24. */
-  'photo-small': { channels: 3, levels: 5, hidden: [24], kernel: 3, mixture: 1, ownLevels: 2 },
+  'photo-small': { channels: 3, levels: 5, hidden: [24], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** RGB with a 3-component mixture. */
-  'photo-mix': { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 2 },
+  'photo-mix': { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 2, residual: true },
   /** Natural gray images. */
-  gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2 },
+  gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** Fashion-MNIST: 28×28 padded to 32, every level its own nets, mixture of 3. */
-  fmnist: { channels: 1, levels: 4, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 4 },
+  fmnist: { channels: 1, levels: 4, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 4, residual: true },
 };

@@ -47,6 +47,8 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
         method: flags.method,
         maxPixels: flags.maxPixels,
         onProgress: bar.onProgress,
+        // e.g. a truncated PNG: coded as raw bytes, and the user is told (before any bar is shown).
+        onWarning: (message) => log.warn(`${label}: ${message}`),
       });
     } finally {
       bar.stop();

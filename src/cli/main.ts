@@ -14,7 +14,7 @@ import { infoCommand, type InfoFlags } from './info.js';
 import { trainCommand, type TrainFlags } from './train.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
-import { BACKENDS, METHODS, collect, parseMaxPixels, type CompressFlags, type DecompressFlags } from './options.js';
+import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, type CompressFlags, type DecompressFlags } from './options.js';
 
 /** Names (and aliases) of the commands, for the `-d` rewrite. */
 const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'train', 'help']);
@@ -100,7 +100,8 @@ export function buildProgram(state: RunState): Command {
   outputOptions(decompress, 'decompressed file')
     .option('--model <file.json>', 'a model file a stream needs that this build does not ship (repeatable)', collect, [])
     .addOption(backendOption())
-    .addOption(maxPixelsOption());
+    .addOption(maxPixelsOption())
+    .addOption(new Option('--max-output <bytes>', 'refuse streams that declare more than N bytes of output, e.g. 500M or 2GiB (default 4GiB)').argParser(parseByteSize));
   verbosityOptions(decompress)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.decompress}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: DecompressFlags) => {

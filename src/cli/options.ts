@@ -36,6 +36,8 @@ export interface CompressFlags extends CodingFlags {
 /** Flags of `flowzip decompress`. */
 export interface DecompressFlags extends CodingFlags {
   model: string[];
+  /** `--max-output`: largest output in bytes a stream may declare. */
+  maxOutput?: number;
 }
 
 /** Commander parser for `--max-pixels`: a positive integer (also `4e6`, `16M`, `1G`). */
@@ -44,6 +46,16 @@ export function parseMaxPixels(value: string): number {
   const scale = m ? { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'] : 0;
   const n = m ? Number(m[1]) * scale : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of pixels (e.g. 50000000 or 50M)');
+  return n;
+}
+
+/** Commander parser for `--max-output`: bytes, with an optional k/M/G (×1000) or KiB/MiB/GiB (×1024) suffix. */
+export function parseByteSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([kmgt]i?b?|b)?$/i.exec(value.trim());
+  const unit = (m?.[2] ?? '').toLowerCase().replace(/b$/, '');
+  const scale = m ? ({ '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 } as Record<string, number>)[unit] : undefined;
+  const n = m && scale ? Number(m[1]) * scale : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of bytes (e.g. 500000000, 500M or 2GiB)');
   return n;
 }
 

@@ -5,7 +5,8 @@
  * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
-import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crcOf, frame, Method, unframe } from './container.js';
@@ -36,6 +37,12 @@ export interface CompressOptions {
   maxPixels?: number;
   /** Called as tiles complete: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with a one-line message when the input starts like a PNG or PNM
+   * but cannot be parsed (truncated, bad CRC, …), so it is coded as raw bytes
+   * instead — e.g. `not a valid PNG (bad CRC in chunk IDAT); stored as raw bytes`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Options of {@link decompress}. */
@@ -45,7 +52,11 @@ export interface DecompressOptions {
   backend?: BackendChoice;
   /** Largest image (width × height) a stream may declare (default 2^28). */
   maxPixels?: number;
-  /** Largest output in bytes for brotli/stored streams (default 2^32). */
+  /**
+   * Largest output in bytes (default 2^32): the length a brotli or stored
+   * stream declares, or the decoded samples (width × height × channels) of an
+   * image stream; checked before anything is allocated (E_LIMIT).
+   */
   maxOutputBytes?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -57,13 +68,19 @@ interface FlowImage {
 }
 
 /** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
-function asFlowImage(input: Uint8Array, maxPixels: number): FlowImage | null {
+function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
   let pnm, png: PngImage | null;
+  let format = 'PNM';
   try {
     pnm = parsePnm(input, { maxPixels });
+    format = 'PNG';
     png = pnm ? null : parsePng(input, { maxPixels });
   } catch (e) {
-    if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') return null; // not a clean image: raw bytes
+    if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') {
+      // Looks like an image but is not a clean one: coded as raw bytes, and the caller is told why.
+      onWarning?.(`not a valid ${format} (${e.message.replace(/^PN[GM]: /, '')}); stored as raw bytes`);
+      return null;
+    }
     throw e;
   }
   if (pnm) {
@@ -106,7 +123,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   const candidates: Uint8Array[] = [];
-  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS) : null;
+  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
     // `model` codes the planes whose channel count it matches; `grayModel` (or a 1-channel `model`) the gray/alpha planes.
@@ -140,6 +157,15 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   return best();
 }
 
+/** Default of {@link DecompressOptions.maxOutputBytes}. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 2 ** 32;
+
+/** E_LIMIT when a stream declares more output than `maxOutputBytes`. */
+function checkOutputLimit(bytes: number, options: DecompressOptions): void {
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  if (bytes > limit) throw new FlowzipError('E_LIMIT', `stream declares ${bytes} bytes of output, over the limit of ${limit} (raise it with maxOutputBytes / --max-output)`);
+}
+
 /**
  * Decompresses a .fz stream to the original bytes (PNG: same pixels, colour
  * type, bit depth and ancillary chunks). Verifies the checksum. Throws
@@ -151,25 +177,24 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   let out: Uint8Array;
   let check: number;
   if (method === Method.Stored) {
+    checkOutputLimit(body.length, options);
     out = body.slice();
     check = crcOf(out);
   } else if (method === Method.Brotli) {
     const r = new ByteReader(body);
     const n = r.varint();
-    const limit = options.maxOutputBytes ?? 2 ** 32;
-    if (n > limit) throw new FlowzipError('E_LIMIT', `stream declares ${n} bytes of output, over the limit of ${limit}`);
-    try {
-      out = brotliDecompressSync(r.bytes(r.remaining), { maxOutputLength: Math.max(n, 1) });
-    } catch {
-      throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
-    }
-    if (out.length !== n) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (wrong length)');
+    checkOutputLimit(n, options);
+    // Exactly n bytes from a brotli stream that ends where the body ends (a bomb stops at n).
+    const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
+    if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
+    out = decoded;
     check = crcOf(out);
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
     const headerBytes = body.subarray(0, r.pos);
     const channels = headerChannels(header);
+    checkOutputLimit(header.width * header.height * channels, options);
     const models = header.modelIds.map((id) => modelForStream(id, options.models));
     const planes = await codingPlanes(channels, models, options.backend);
     const shape = { width: header.width, height: header.height, channels };

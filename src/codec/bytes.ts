@@ -69,7 +69,11 @@ export class ByteReader {
     for (let i = 0; i < 8; i++) {
       const b = this.byte();
       v += (b & 0x7f) * mul;
-      if (b < 0x80) return v;
+      if (b < 0x80) {
+        // The writer never ends a varint with a zero byte: such a field was altered (one value, one encoding).
+        if (b === 0 && i > 0) throw new FlowzipError('E_CORRUPT', 'stream has a malformed length field');
+        return v;
+      }
       mul *= 0x80;
     }
     throw new FlowzipError('E_CORRUPT', 'stream has a malformed length field');

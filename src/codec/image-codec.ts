@@ -5,16 +5,17 @@
  * raw samples. Piece records: varint (length << 1 | isFallback), except the
  * last piece, which is one flag byte and then the rest of the body.
  */
-import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { AnsError } from '../ans/index.js';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
 import { flowLevels } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
+import { brotliDecodeExact } from './brotli.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { decodeTile, encodeTile } from './tile-coder.js';
-import { extractTile, insertTile, tileGrid, type TileRect } from './tiling.js';
+import { extractTile, insertTile, isEdgeReplicated, tileGrid, type TileRect } from './tiling.js';
 
 /** Tile edge in pixels (format version 1). */
 export const TILE_SIZE = 256;
@@ -94,9 +95,12 @@ export function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes
 
 /** Decodes all pieces from `r` into a new sample array. Typed errors on truncation or corruption. */
 export function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], onPiece?: () => void): Uint8Array {
-  const samples = new Uint8Array(shape.width * shape.height * shape.channels);
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
+  // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
+  // can hold is refused before the samples are allocated.
+  if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
+  const samples = new Uint8Array(shape.width * shape.height * shape.channels);
   let done = 0;
   for (const rect of rects) {
     for (const p of planes) {
@@ -113,14 +117,8 @@ export function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: Codi
       }
       const piece = r.bytes(len);
       if (fallback) {
-        let raw: Uint8Array;
-        const size = rect.w * rect.h * p.count;
-        try {
-          raw = brotliDecompressSync(piece, { maxOutputLength: size });
-        } catch {
-          throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
-        }
-        if (raw.length !== size) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
+        const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
+        if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
         putRawTile(samples, shape, p, rect, raw);
       } else {
         let tile: Int32Array[];
@@ -131,6 +129,7 @@ export function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: Codi
           throw e;
         }
         for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+        if (!isEdgeReplicated(tile, rect)) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding differs from its edge)');
         insertTile(samples, shape.width, shape.channels, p.first, tile, rect);
       }
       onPiece?.();

@@ -59,3 +59,20 @@ export function insertTile(samples: { [i: number]: number }, width: number, stri
     }
   });
 }
+
+/**
+ * True when the padding of planar tile channels (outside the image's w×h)
+ * repeats the edge, as {@link extractTile} made it. A decoder checks this:
+ * the padding is not part of the output, so a corrupt stream that changed
+ * only the padding would otherwise go unnoticed.
+ */
+export function isEdgeReplicated(planes: Int32Array[], r: TileRect): boolean {
+  for (const p of planes) {
+    for (let y = 0; y < r.ph; y++) {
+      const row = Math.min(y, r.h - 1) * r.pw;
+      const x0 = y < r.h ? r.w : 0;
+      for (let x = x0; x < r.pw; x++) if (p[y * r.pw + x] !== p[row + Math.min(x, r.w - 1)]) return false;
+    }
+  }
+  return true;
+}

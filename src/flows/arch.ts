@@ -15,6 +15,7 @@
 import { LOGIT_FRAC, LOGSCALE_FRAC, MEAN_FRAC, LOGSCALE_MIN, LOGSCALE_MAX } from '../quant/constants.js';
 import type { QNet } from '../quant/qnet.js';
 import { colourSteps, liftingSteps } from './lifting.js';
+import { detailPrior, MODEL_ZERO_DEFAULTS } from './model-zero.js';
 import { paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
 
 export const IN_SCALE = 64;
@@ -41,6 +42,8 @@ export interface LearnedArch {
   mixture: number;
   /** Levels 1..ownLevels get their own nets; deeper levels share one set. */
   ownLevels: number;
+  /** When true, each learned net predicts a residual on model zero's prior (PriorGroup.base). */
+  residual?: boolean;
 }
 
 /** Groups per level: HL, LH, HH × checkerboard phase 0, 1. */
@@ -119,7 +122,8 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
       const net = nets.get(slotKey(a, level, g));
       if (!net) throw new Error(`missing prior net ${slotKey(a, level, g)}`);
       const band = g >> 1;
-      groups.push({ channels: Array.from({ length: C }, (_, k) => band * C + k), mixture: a.mixture, phase: (g & 1) as 0 | 1, net });
+      const base = a.residual ? baseNet(C, g) : undefined;
+      groups.push({ channels: Array.from({ length: C }, (_, k) => band * C + k), mixture: a.mixture, phase: (g & 1) as 0 | 1, net, ...(base ? { base } : {}) });
     }
     steps.push({ op: 'split', factor, groups });
   }
@@ -133,6 +137,13 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
   if (K > 1) for (let c = 0; c < K; c++) constant.push(...Array(C).fill(0));
   steps.push({ op: 'top', groups: [{ channels: Array.from({ length: C }, (_, k) => k), mixture: K, net: null, constant }] });
   return { channels: C, inputMin: 0, inputMax: 255, steps };
+}
+
+/** Model zero's prior net of group g (0..5) for C channels: the base a residual architecture learns on. */
+export function baseNet(C: 1 | 3, g: number): QNet {
+  const p = { ...MODEL_ZERO_DEFAULTS, channels: C };
+  const earlier = [0, 0, 1, 1, 2, 2].slice(0, g);
+  return detailPrior(p, C, g >> 1, earlier, p.gain[g]);
 }
 
 /** A placeholder net of the right shapes (zero weights): lets training build a flow before export. */

@@ -66,10 +66,23 @@ function unsqueeze(x: Int32Array[], h2: number, w2: number): Int32Array[] {
 }
 
 function groupParams(runner: NetRunner, g: PriorGroup, context: Int32Array[], h: number, w: number): Int32Array[] {
-  if (g.net) return runner.run(g.net, context, h, w);
   const n = h * w;
   const count = paramsPerChannel(g.mixture) * g.channels.length;
-  return Array.from({ length: count }, (_, i) => new Int32Array(n).fill(g.constant![i]));
+  const params = g.net ? runner.run(g.net, context, h, w) : Array.from({ length: count }, (_, i) => new Int32Array(n).fill(g.constant![i]));
+  if (g.base) {
+    // Base [mean_j, logscale_j] is added to every component's mean and log-scale.
+    const base = runner.run(g.base, context, h, w);
+    const K = g.mixture, nT = g.channels.length;
+    for (let kind = 0; kind < 2; kind++) {
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < nT; j++) {
+          const p = params[(kind * K + k) * nT + j], b = base[kind * nT + j];
+          for (let i = 0; i < n; i++) p[i] += b[i];
+        }
+      }
+    }
+  }
+  return params;
 }
 
 /** The plane with zeros outside checkerboard phase `phase` (the plane itself when phase is undefined). */

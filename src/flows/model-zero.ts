@@ -55,12 +55,12 @@ function logHinges(gain: number, offset: number, shift: number): { knots: number
 }
 
 /**
- * Prior net for one detail group: per colour k, activity A from |LL
+ * Prior net for one detail group (output [mean_k…, log-scale_k…]): per colour k, activity A from |LL
  * differences| and |values| of the earlier groups' planes (centre and four
  * neighbours; zeros where a phase is not yet decoded), then a log-scale by
  * ReLU hinges. `earlier[e]` is the band (0 HL, 1 LH, 2 HH) of earlier group e.
  */
-function detailPrior(p: ModelZeroParams, C: number, band: number, earlier: number[], gain: number): QNet {
+export function detailPrior(p: ModelZeroParams, C: number, band: number, earlier: number[], gain: number): QNet {
   const ctxCount = C + earlier.length * C;
   const featPerColour = 4 + 5 * earlier.length;
   const l1 = conv(3, 3, ctxCount, 2 * featPerColour * C, 0, 0, ACT_MAX);

@@ -61,7 +61,7 @@ function netFromJson(j: QNetJson): QNet {
 }
 
 function groupToJson(g: PriorGroup): unknown {
-  return { channels: g.channels, mixture: g.mixture, net: g.net ? netToJson(g.net) : null, ...(g.constant ? { constant: g.constant } : {}), ...(g.phase !== undefined ? { phase: g.phase } : {}) };
+  return { channels: g.channels, mixture: g.mixture, net: g.net ? netToJson(g.net) : null, ...(g.constant ? { constant: g.constant } : {}), ...(g.phase !== undefined ? { phase: g.phase } : {}), ...(g.base ? { base: netToJson(g.base) } : {}) };
 }
 
 /** The flow as canonical JSON-able data (weights base64 Int32 LE). */
@@ -84,7 +84,7 @@ export function flowToJson(f: FlowSpec): unknown {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function flowFromJson(j: any): FlowSpec {
-  const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase });
+  const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase, ...(g.base ? { base: netFromJson(g.base) } : {}) });
   return {
     channels: j.channels,
     inputMin: j.inputMin,
@@ -146,6 +146,11 @@ export function validateFlow(f: FlowSpec): string | null {
           } else if (!g.constant || g.constant.length !== nOut || !g.constant.every(Number.isInteger)) {
             return `${at} group ${gi}: needs a net or ${nOut} integer constants`;
           }
+          if (g.base) {
+            if (g.base.layers.length === 0 || g.base.layers[0].cin !== ctx || g.base.layers[g.base.layers.length - 1].cout !== 2 * g.channels.length) return `${at} group ${gi}: base net shape`;
+            const e = checkNet(g.base);
+            if (e) return `${at} group ${gi} base: ${e}`;
+          }
           ctx += g.channels.length;
         }
         c -= factor.length;
@@ -164,7 +169,7 @@ export function flowMacsPerPixel(f: FlowSpec): number {
   for (const s of f.steps) {
     if (s.op === 'squeeze') scale /= 4;
     if (s.op === 'coupling') macs += scale * netMacsPerPixel(s.net);
-    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) if (g.net) macs += scale * netMacsPerPixel(g.net);
+    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) for (const n of [g.base, g.net]) if (n) macs += scale * netMacsPerPixel(n);
   }
   return macs;
 }

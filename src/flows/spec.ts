@@ -29,6 +29,12 @@ export interface PriorGroup {
   /** Constant parameters (same order as the net's output) when `net` is null. */
   constant?: number[];
   /**
+   * Optional fixed base net on the same context, output [mean_j…, log-scale_j…]
+   * (2 · channels planes), added to every component's mean and log-scale: the
+   * learned `net` then predicts a residual on top of a classic rule (model zero).
+   */
+  base?: QNet;
+  /**
    * Checkerboard phase: when set, the group codes only positions with
    * (y + x) % 2 === phase, and later groups see its channels with zeros at the
    * other positions. A channel is then coded by two groups, phase 0 then 1.
@@ -86,7 +92,7 @@ export function flowNets(spec: FlowSpec): QNet[] {
   const nets: QNet[] = [];
   for (const s of spec.steps) {
     if (s.op === 'coupling') nets.push(s.net);
-    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) if (g.net) nets.push(g.net);
+    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) for (const n of [g.base, g.net]) if (n) nets.push(n);
   }
   return nets;
 }

@@ -2,11 +2,22 @@
  * Pure-TypeScript integer reference of a QNet: the ground truth every tfjs
  * backend is held to, bit for bit. Activations are planar: one Int32Array of
  * h*w values per channel.
+ *
+ * `runNetSimple` / `convReference` are the specification, written for
+ * clarity; `runNetReference` (the `reference` backend) runs the same
+ * arithmetic through the compiled fast path of fast-conv.ts, which the tests
+ * hold to the specification bit for bit.
  */
+import { runNetFast } from './fast-conv.js';
 import type { QConv, QNet } from './qnet.js';
 
-/** Evaluate `net` on planar input channels of size h×w; returns planar outputs. */
+/** Evaluate `net` on planar input channels of size h×w; returns planar outputs (fast path, exact). */
 export function runNetReference(net: QNet, input: Int32Array[], h: number, w: number): Int32Array[] {
+  return runNetFast(net, input, h, w) ?? runNetSimple(net, input, h, w);
+}
+
+/** The specification: evaluate `net` layer by layer in Float64, one output channel at a time. */
+export function runNetSimple(net: QNet, input: Int32Array[], h: number, w: number): Int32Array[] {
   let x: Int32Array[] = input.map((p) => {
     const q = new Int32Array(p.length);
     for (let i = 0; i < p.length; i++) q[i] = p[i] < net.inLo ? net.inLo : p[i] > net.inHi ? net.inHi : p[i];

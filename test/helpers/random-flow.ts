@@ -37,7 +37,7 @@ export function randomFlow(seed: number): FlowSpec {
         groups: [
           { channels: [0, 1, 2], mixture: 3, phase: 0, net: priorNet(rng, 6, 3, 3) },
           { channels: [0, 1, 2], mixture: 3, phase: 1, net: priorNet(rng, 9, 3, 3) },
-          { channels: [3, 4, 5], mixture: 1, net: priorNet(rng, 12, 1, 3) },
+          { channels: [3, 4, 5], mixture: 1, net: priorNet(rng, 12, 1, 3), base: randomNet(rng, 12, 6, -2000, 2000) },
         ],
       },
       { op: 'squeeze' }, // 24 channels
@@ -46,7 +46,7 @@ export function randomFlow(seed: number): FlowSpec {
         op: 'top',
         groups: [
           { channels: Array.from({ length: 12 }, (_, i) => i), mixture: 1, net: null, constant: [...Array(12).fill(100 * 16), ...Array(12).fill(100)] },
-          { channels: Array.from({ length: 12 }, (_, i) => 12 + i), mixture: 2, net: priorNet(rng, 12, 2, 12) },
+          { channels: Array.from({ length: 12 }, (_, i) => 12 + i), mixture: 2, net: priorNet(rng, 12, 2, 12), base: randomNet(rng, 12, 24, -2000, 2000) },
         ],
       },
     ],
