@@ -15,6 +15,7 @@ import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
+import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
 
@@ -38,6 +39,12 @@ export interface CompressOptions {
   /** Called as tiles complete: (done, total). */
   onProgress?: (done: number, total: number) => void;
   /**
+   * Threads that code tiles: the calling thread plus `workers − 1` pool
+   * workers (worker_threads). Default min(2, available cores); 0 or 1 codes
+   * in-process. The output is identical whatever the number.
+   */
+  workers?: number;
+  /**
    * Called with a one-line message when the input starts like a PNG or PNM
    * but cannot be parsed (truncated, bad CRC, …), so it is coded as raw bytes
    * instead — e.g. `not a valid PNG (bad CRC in chunk IDAT); stored as raw bytes`.
@@ -59,6 +66,19 @@ export interface DecompressOptions {
    */
   maxOutputBytes?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Threads that code tiles: the calling thread plus `workers − 1` pool
+   * workers (worker_threads). Default min(2, available cores); 0 or 1 codes
+   * in-process. The output is identical whatever the number.
+   */
+  workers?: number;
+}
+
+/** Coding threads for a `workers` option: the default when undefined, E_USAGE when not a non-negative integer. */
+function threadsOf(workers: number | undefined): number {
+  if (workers === undefined) return defaultThreads();
+  if (!Number.isInteger(workers) || workers < 0) throw new FlowzipError('E_USAGE', `workers must be a non-negative integer, got ${workers}`);
+  return Math.max(1, workers);
 }
 
 /** An 8-bit image the flow can code, with what rebuilds its file. */
@@ -132,7 +152,6 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
     const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : given?.flow.channels === 1 ? given : defaultModel(1);
     const groups = planeGroups(channels);
     const models = groups.map((g) => (g.count === 3 ? colour : gray));
-    if (given && !models.includes(given)) throw new FlowzipError('E_USAGE', `model ${given.name} codes ${given.flow.channels}-channel planes; this image has none`);
     groups.forEach((g, i) => {
       if (models[i].flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${models[i].name} codes ${models[i].flow.channels}-channel images, this plane has ${g.count}`);
     });
@@ -144,7 +163,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total));
+    await encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total), threadsOf(options.workers));
     candidates.push(frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples)));
     if (method === 'flow') return candidates[0];
   }
@@ -173,6 +192,10 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
+  // not a copy, and a copy that is really a view of the whole input would be aliased or, when
+  // transferred to a worker, would detach the input under the pieces not yet decoded.
+  input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { method, body, crc } = unframe(input);
   let out: Uint8Array;
   let check: number;
@@ -200,7 +223,7 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = decodeImagePieces(r, shape, planes, () => options.onProgress?.(++done, total));
+    const samples = await decodeImagePieces(r, shape, planes, () => options.onProgress?.(++done, total), threadsOf(options.workers));
     check = crcOf(headerBytes, samples);
     if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
     out = imageFile(header, samples);

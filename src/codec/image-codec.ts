@@ -14,8 +14,9 @@ import type { NetRunner } from '../quant/runner.js';
 import { brotliDecodeExact } from './brotli.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
+import { runPieces, type PieceTask } from './pool.js';
 import { decodeTile, encodeTile } from './tile-coder.js';
-import { extractTile, insertTile, isEdgeReplicated, tileGrid, type TileRect } from './tiling.js';
+import { extractTile, isEdgeReplicated, tileGrid, type TileRect } from './tiling.js';
 
 /** Tile edge in pixels (format version 1). */
 export const TILE_SIZE = 256;
@@ -66,75 +67,150 @@ function brotli(raw: Uint8Array): Uint8Array {
   return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
 }
 
-/** Encodes all pieces of an 8-bit image into `w`. `onPiece` is called after each piece. */
-export function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes: CodingPlane[], w: ByteWriter, onPiece?: () => void): void {
-  const rects = tilesFor(shape, planes);
-  const total = rects.length * planes.length;
-  let done = 0;
-  for (const r of rects) {
-    for (const p of planes) {
-      const raw = rawTile(samples, shape, p, r);
-      let best: Uint8Array | null = null;
-      try {
-        best = encodeTile(p.model.flow, p.runner, extractTile(samples, shape.width, shape.channels, p.first, p.count, r), r.ph, r.pw);
-      } catch (e) {
-        if (!(e instanceof LatentRangeError)) throw e;
-      }
-      let fallback = 0;
-      if (!best || best.length > raw.length / 2) {
-        const b = brotli(raw);
-        if (!best || b.length < best.length) { best = b; fallback = 1; }
-      }
-      done++;
-      if (done === total) w.byte(fallback).bytes(best);
-      else w.varint(best.length * 2 + fallback).bytes(best);
-      onPiece?.();
-    }
-  }
+/** One coded piece: its bytes and whether they are the brotli fallback. */
+export interface CodedPiece {
+  bytes: Uint8Array;
+  fallback: 0 | 1;
 }
 
-/** Decodes all pieces from `r` into a new sample array. Typed errors on truncation or corruption. */
-export function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], onPiece?: () => void): Uint8Array {
+/**
+ * Codes one piece (tile `r`, plane group `p`): the flow's rANS stream, or —
+ * when that is not smaller than half the raw samples and brotli beats it, or
+ * the flow cannot take the tile — brotli of the raw samples.
+ */
+export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): CodedPiece {
+  const raw = rawTile(samples, shape, p, r);
+  let best: Uint8Array | null = null;
+  try {
+    best = encodeTile(p.model.flow, p.runner, extractTile(samples, shape.width, shape.channels, p.first, p.count, r), r.ph, r.pw);
+  } catch (e) {
+    if (!(e instanceof LatentRangeError)) throw e;
+  }
+  let fallback: 0 | 1 = 0;
+  if (!best || best.length > raw.length / 2) {
+    const b = brotli(raw);
+    if (!best || b.length < best.length) { best = b; fallback = 1; }
+  }
+  return { bytes: best, fallback };
+}
+
+/**
+ * Decodes one piece to its raw samples: planar (channel, row, column) over
+ * the tile's w×h, the layout of fallback tiles. Typed errors on corruption.
+ */
+export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner'>): Uint8Array {
+  if (fallback) {
+    const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
+    if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
+    return raw;
+  }
+  let tile: Int32Array[];
+  try {
+    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw);
+  } catch (e) {
+    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
+    throw e;
+  }
+  for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+  if (!isEdgeReplicated(tile, rect)) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding differs from its edge)');
+  const raw = new Uint8Array(rect.w * rect.h * p.count);
+  let k = 0;
+  for (const plane of tile) {
+    for (let y = 0; y < rect.h; y++) for (let x = 0; x < rect.w; x++) raw[k++] = plane[y * rect.pw + x];
+  }
+  return raw;
+}
+
+/** The samples of tile `r`, plane group `p` as a small interleaved image of p.count channels (what a worker codes). */
+function subImage(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(r.w * r.h * p.count);
+  let k = 0;
+  for (let y = 0; y < r.h; y++) {
+    for (let x = 0; x < r.w; x++) {
+      const at = ((r.y + y) * shape.width + r.x + x) * shape.channels + p.first;
+      for (let c = 0; c < p.count; c++) out[k++] = samples[at + c];
+    }
+  }
+  return out;
+}
+
+/**
+ * Encodes all pieces of an 8-bit image into `w`. `onPiece` is called after
+ * each piece. With `threads` > 1 pieces are coded in parallel on a worker
+ * pool (pool.ts); the bytes are the same whatever the number of threads.
+ */
+export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes: CodingPlane[], w: ByteWriter, onPiece?: () => void, threads = 1): Promise<void> {
+  const rects = tilesFor(shape, planes);
+  const tasks: Array<PieceTask<CodedPiece>> = [];
+  for (const r of rects) {
+    for (const p of planes) {
+      const rect = { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph };
+      tasks.push({
+        local: () => encodePiece(samples, shape, p, r),
+        job: () => {
+          const sub = subImage(samples, shape, p, r);
+          return { job: { kind: 'encode', model: p.model, backend: p.runner.name, count: p.count, rect, data: sub }, transfer: [sub.buffer] };
+        },
+        result: (reply) => ({ bytes: reply.data, fallback: reply.fallback ? 1 : 0 }),
+      });
+    }
+  }
+  const coded = new Array<CodedPiece>(tasks.length);
+  await runPieces(tasks, threads, (i, piece) => { coded[i] = piece; onPiece?.(); });
+  coded.forEach(({ bytes, fallback }, i) => {
+    if (i === coded.length - 1) w.byte(fallback).bytes(bytes);
+    else w.varint(bytes.length * 2 + fallback).bytes(bytes);
+  });
+}
+
+/**
+ * Decodes all pieces from `r` into a new sample array. Typed errors on
+ * truncation or corruption: the same error a sequential decode would meet
+ * first, whatever the number of threads.
+ */
+export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], onPiece?: () => void, threads = 1): Promise<Uint8Array> {
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
   // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
   // can hold is refused before the samples are allocated.
   if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
   const samples = new Uint8Array(shape.width * shape.height * shape.channels);
-  let done = 0;
-  for (const rect of rects) {
-    for (const p of planes) {
-      done++;
-      let len: number, fallback: number;
-      if (done === total) {
-        fallback = r.byte();
-        len = r.remaining;
-        if (fallback > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
-      } else {
-        const v = r.varint();
-        len = Math.floor(v / 2);
-        fallback = v % 2;
-      }
-      const piece = r.bytes(len);
-      if (fallback) {
-        const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
-        if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
-        putRawTile(samples, shape, p, rect, raw);
-      } else {
-        let tile: Int32Array[];
-        try {
-          tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw);
-        } catch (e) {
-          if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-          throw e;
+  // Read the piece records first; a malformed record ends the list, and its error is
+  // thrown after the pieces before it are decoded (as a sequential decoder would meet them).
+  const pieces: Array<{ rect: TileRect; p: CodingPlane; data: Uint8Array; fallback: number }> = [];
+  let recordError: unknown = null;
+  try {
+    for (const rect of rects) {
+      for (const p of planes) {
+        let len: number, fallback: number;
+        if (pieces.length === total - 1) {
+          fallback = r.byte();
+          len = r.remaining;
+          if (fallback > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
+        } else {
+          const v = r.varint();
+          len = Math.floor(v / 2);
+          fallback = v % 2;
         }
-        for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-        if (!isEdgeReplicated(tile, rect)) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding differs from its edge)');
-        insertTile(samples, shape.width, shape.channels, p.first, tile, rect);
+        pieces.push({ rect, p, data: r.bytes(len), fallback });
       }
-      onPiece?.();
     }
+  } catch (e) {
+    recordError = e;
   }
+  const tasks = pieces.map(({ rect, p, data, fallback }): PieceTask<Uint8Array> => ({
+    local: () => decodePiece(data, fallback, rect, p),
+    job: () => {
+      const copy = data.slice();
+      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback }, transfer: [copy.buffer] };
+    },
+    result: (reply) => reply.data,
+  }));
+  await runPieces(tasks, threads, (i, raw) => {
+    putRawTile(samples, shape, pieces[i].p, pieces[i].rect, raw);
+    onPiece?.();
+  });
+  if (recordError) throw recordError;
   if (r.remaining !== 0) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');
   return samples;
 }

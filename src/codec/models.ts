@@ -100,6 +100,19 @@ export function defaultModel(channels: 1 | 3, extra: Model[] = []): Model {
 
 const checked = new Map<string, Promise<NetRunner | null>>();
 
+/**
+ * True when `runner` reproduces the model's stored canary hash exactly
+ * (DESIGN.md invariant 1); a runner that throws on the canary fails it too.
+ * A backend that fails is never used for coding.
+ */
+export function passesCanary(model: Model, runner: NetRunner): boolean {
+  try {
+    return computeCanary(flowNets(model.flow), runner) === model.canary;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the model's canary on a backend: the runner if it reproduces the stored hash, else null. */
 export function canaryRunner(model: Model, backend: BackendName): Promise<NetRunner | null> {
   const key = `${model.id}:${backend}`;
@@ -108,7 +121,7 @@ export function canaryRunner(model: Model, backend: BackendName): Promise<NetRun
     p = (async () => {
       const r = await createRunner(backend);
       if (!r) return null;
-      return computeCanary(flowNets(model.flow), r) === model.canary ? r : null;
+      return passesCanary(model, r) ? r : null;
     })();
     checked.set(key, p);
   }

@@ -39,8 +39,13 @@ function cdfFor(k: number): LeakyMixtureCdf {
   return c;
 }
 
+/** What the symbol loop pushes to: a RansEncoder (or, in bench/profile, a recorder). */
+export type SymbolSink = Pick<RansEncoder, 'push' | 'pushBits'>;
+/** What the symbol loop pops from: a RansDecoder (or, in bench/profile, a recording wrapper). */
+export type SymbolSource = Pick<RansDecoder, 'peek' | 'advance' | 'popBits'>;
+
 /** Pushes the latents of the groups onto the encoder, in reverse decode order. */
-function pushGroups(enc: RansEncoder, groups: CodedGroup[]): void {
+export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
     const K = group.mixture;
@@ -76,31 +81,35 @@ export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[]
 /** Decodes a tile stream made by encodeTile. Throws AnsError on a truncated or inconsistent stream. */
 export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number): Int32Array[] {
   const dec = new RansDecoder(stream);
-  const tile = inverse(flow, runner, h, w, (group, params, gh, gw) => {
+  const tile = decodeTileFrom(flow, runner, dec, h, w);
+  dec.finish();
+  return tile;
+}
+
+/** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
+export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number): Int32Array[] {
+  return inverse(flow, runner, h, w, (group, params, gh, gw) => {
     const K = group.mixture;
     const cdf = cdfFor(K);
     const pos = groupPositions(group.phase, gh, gw);
     return group.channels.map((_, j) => {
       const { means, logScales, logits } = channelParams(group, params, j);
       const out = new Int32Array(gh * gw);
-      for (const i of pos) {
+      for (let p = 0; p < pos.length; p++) {
+        const i = pos[p];
         cdf.set(means, logScales, logits, i * K, 1);
-        const cf = dec.peek(PROB_BITS);
-        const z = cdf.symbolAt(cf);
+        const z = cdf.symbolAt(dec.peek(PROB_BITS));
         if (z === ESCAPE) {
           dec.advance(ESCAPE_START, 1, PROB_BITS);
           out[i] = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
         } else {
-          const s = cdf.cum(z);
-          dec.advance(s, cdf.cum(z + 1) - s, PROB_BITS);
+          dec.advance(cdf.start, cdf.freq, PROB_BITS); // symbolAt leaves z's interval in start/freq
           out[i] = z;
         }
       }
       return out;
     });
   });
-  dec.finish();
-  return tile;
 }
 
 /**

@@ -89,8 +89,28 @@ function groupParams(runner: NetRunner, g: PriorGroup, context: Int32Array[], h:
 function masked(p: Int32Array, phase: 0 | 1 | undefined, h: number, w: number): Int32Array {
   if (phase === undefined) return p;
   const q = new Int32Array(p.length);
-  for (const i of groupPositions(phase, h, w)) q[i] = p[i];
+  const pos = groupPositions(phase, h, w);
+  for (let k = 0; k < pos.length; k++) q[pos[k]] = p[pos[k]];
   return q;
+}
+
+/** p + d as a new plane; LatentRangeError if a value leaves [-LATENT_LIMIT, LATENT_LIMIT). */
+function addInRange(p: Int32Array, d: Int32Array): Int32Array {
+  const out = new Int32Array(p.length);
+  const lo = -LATENT_LIMIT, hi = LATENT_LIMIT - 1;
+  for (let i = 0; i < out.length; i++) {
+    const v = p[i] + d[i];
+    if (v < lo || v > hi) throw new LatentRangeError('latent out of range');
+    out[i] = v;
+  }
+  return out;
+}
+
+/** p − d as a new plane. */
+function subtract(p: Int32Array, d: Int32Array): Int32Array {
+  const out = new Int32Array(p.length);
+  for (let i = 0; i < out.length; i++) out[i] = p[i] - d[i];
+  return out;
 }
 
 function complement(c: number, factor: number[]): number[] {
@@ -118,12 +138,7 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
       case 'coupling': {
         const t = runner.run(step.net, step.cond.map((i) => x[i]), h, w);
         step.target.forEach((ti, k) => {
-          const p = x[ti].slice(), d = t[k];
-          for (let i = 0; i < p.length; i++) {
-            const v = p[i] + d[i];
-            if (v < -LATENT_LIMIT || v >= LATENT_LIMIT) throw new LatentRangeError('latent out of range');
-            p[i] = v;
-          }
+          const p = addInRange(x[ti], t[k]);
           x = x.slice();
           x[ti] = p;
         });
@@ -181,9 +196,7 @@ export function inverse(spec: FlowSpec, runner: NetRunner, h: number, w: number,
         const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
         x = x.slice();
         step.target.forEach((ti, k) => {
-          const p = x[ti].slice(), d = t[k];
-          for (let i = 0; i < p.length; i++) p[i] -= d[i];
-          x[ti] = p;
+          x[ti] = subtract(x[ti], t[k]);
         });
         break;
       }

@@ -29,7 +29,11 @@ export interface Model {
 interface QConvJson { kh: number; kw: number; cin: number; cout: number; shift: number; lo: number; hi: number; weights: string; bias: number[] }
 interface QNetJson { inLo: number; inHi: number; layers: QConvJson[] }
 
+/** True when typed arrays are little-endian here (then Int32 LE bytes are the array's own bytes). */
+const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
+
 function i32ToB64(a: Int32Array): string {
+  if (LITTLE_ENDIAN) return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   const le = Buffer.alloc(a.length * 4);
   a.forEach((v, i) => le.writeInt32LE(v, i * 4));
   return le.toString('base64');
@@ -41,7 +45,8 @@ function compressWeights(plain: string): string {
 function b64ToI32(s: string): Int32Array {
   const b = s.startsWith('deflate:') ? inflateRawSync(Buffer.from(s.slice(8), 'base64')) : Buffer.from(s, 'base64');
   const a = new Int32Array(b.length >> 2);
-  for (let i = 0; i < a.length; i++) a[i] = b.readInt32LE(i * 4);
+  if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(b.subarray(0, a.length * 4));
+  else for (let i = 0; i < a.length; i++) a[i] = b.readInt32LE(i * 4);
   return a;
 }
 

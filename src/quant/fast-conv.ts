@@ -28,6 +28,7 @@
  * lanes past w compute garbage that is never read back as real data (columns
  * px+w .. px+W4-1 are re-zeroed when they are the next stage's border).
  */
+import { createHash } from 'node:crypto';
 import type { QConv, QNet } from './qnet.js';
 
 /** Stages with more non-zero weights than this are not compiled (the specification runs them). */
@@ -76,7 +77,7 @@ const OP = {
 } as const;
 /** SIMD opcodes (after the 0xfd prefix). */
 const SIMD = {
-  load: 0x00, store: 0x0b, const: 0x0c,
+  load: 0x00, store: 0x0b, const: 0x0c, i32x4Splat: 0x11,
   i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5, i32x4MinS: 0xb6, i32x4MaxS: 0xb8,
 } as const;
 
@@ -268,7 +269,7 @@ function stageModule(layers: QConv[]): Uint8Array<ArrayBuffer> {
 /** The thread's wasm memory (grown on demand) and an Int32Array view of it. */
 let memory: WebAssembly.Memory | null = null;
 let heap = new Int32Array(0);
-/** Compiled stage functions by module bytes: identical stages share one module and instance. */
+/** Compiled stage functions by stageKey: identical stages share one module and instance. */
 const instances = new Map<string, StageFn>();
 
 function ensureHeap(ints: number): void {
@@ -285,20 +286,50 @@ function stageTaps(layers: QConv[]): number {
   return n;
 }
 
+/** A content key of a stage's layers: identical stages (the same prior at every level) share one module. */
+function stageKey(layers: QConv[]): string {
+  const h = createHash('sha256');
+  for (const l of layers) {
+    h.update(Int32Array.of(l.kh, l.kw, l.cin, l.cout, l.shift, l.lo, l.hi));
+    h.update(l.bias);
+    h.update(l.weights);
+  }
+  return h.digest('base64');
+}
+
 function compileStage(layers: QConv[]): Stage | null {
   if (stageTaps(layers) > CODEGEN_MAX_TAPS) return null;
-  const bytes = stageModule(layers);
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const key = stageKey(layers);
   let run = instances.get(key);
   if (!run) {
     ensureHeap(0);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: memory! } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(stageModule(layers)), { m: { mem: memory! } });
     run = inst.exports.run as StageFn;
     if (instances.size > 512) instances.clear();
     instances.set(key, run);
   }
   const first = layers[0];
   return { py: (first.kh - 1) >> 1, px: (first.kw - 1) >> 1, cin: first.cin, cout: layers[layers.length - 1].cout, run };
+}
+
+let clampRun: ((from: number, to: number, lo: number, hi: number) => void) | null = null;
+
+/** A wasm function clamping int32s in [from, to) (byte addresses, multiples of 16 apart) to [lo, hi], four at a time. */
+function clampFn(): (from: number, to: number, lo: number, hi: number) => void {
+  if (!clampRun) {
+    const FROM = 0, TO = 1, LO = 2, HI = 3, VLO = 4, VHI = 5;
+    const c = new Body();
+    c.get(LO).simd(SIMD.i32x4Splat).set(VLO).get(HI).simd(SIMD.i32x4Splat).set(VHI);
+    c.op(OP.block, 0x40, OP.loop, 0x40);
+    c.get(FROM).get(TO).op(OP.i32GeS, OP.brIf, 1);
+    c.get(FROM).get(FROM).mem(SIMD.load, 0).get(VLO).simd(SIMD.i32x4MaxS).get(VHI).simd(SIMD.i32x4MinS).mem(SIMD.store, 0);
+    c.inc(FROM, 16);
+    c.op(OP.br, 0, OP.end, OP.end);
+    ensureHeap(0);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(4, [[2, V128]], c.view())), { m: { mem: memory! } });
+    clampRun = inst.exports.run as (from: number, to: number, lo: number, hi: number) => void;
+  }
+  return clampRun;
 }
 
 /** The compiled stages of a net (cached), or null when it must run on the specification. */
@@ -343,17 +374,27 @@ export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number)
   end += last.cout * h * w4;
   ensureHeap(end);
   const mem = heap;
-  // Stage 0 input: clamp into the bordered planes.
+  // Stage 0 input: copy rows into the zeroed bordered planes, then clamp in place.
   {
-    const s = stages[0], pw = pws[0], lo = net.inLo, hi = net.inHi;
-    mem.fill(0, base[0], base[0] + s.cin * pss[0]);
+    const s = stages[0], pw = pws[0], ps = pss[0], lo = net.inLo, hi = net.inHi;
+    const size = (s.cin * ps + 3) & ~3;
+    mem.fill(0, base[0], base[0] + size);
     for (let c = 0; c < s.cin; c++) {
       const src = input[c];
-      for (let y = 0; y < h; y++) {
-        let k = base[0] + c * pss[0] + (y + s.py) * pw + s.px;
-        for (let x = 0, i = y * w; x < w; x++, i++, k++) {
-          const v = src[i];
-          mem[k] = v < lo ? lo : v > hi ? hi : v;
+      const at = base[0] + c * ps + s.py * pw + s.px;
+      if (pw === w) mem.set(src.subarray(0, h * w), at);
+      else for (let y = 0; y < h; y++) mem.set(src.subarray(y * w, y * w + w), at + y * pw);
+    }
+    clampFn()(base[0] * 4, (base[0] + size) * 4, lo, hi);
+    if (lo > 0 || hi < 0) {
+      // The clamp moved the zero border: restore it (rows above and below, columns left and right).
+      for (let c = 0; c < s.cin; c++) {
+        const p0 = base[0] + c * ps;
+        mem.fill(0, p0, p0 + s.py * pw);
+        mem.fill(0, p0 + (s.py + h) * pw, p0 + ps);
+        for (let y = s.py; y < s.py + h; y++) {
+          mem.fill(0, p0 + y * pw, p0 + y * pw + s.px);
+          mem.fill(0, p0 + y * pw + s.px + w, p0 + (y + 1) * pw);
         }
       }
     }

@@ -7,9 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as TF from '@tensorflow/tfjs-core';
 import type { QConv, QNet } from './qnet.js';
 import { runNetReference } from './reference.js';
 
@@ -22,8 +20,23 @@ export interface NetRunner {
   run(net: QNet, input: Int32Array[], h: number, w: number): Int32Array[];
 }
 
-// Production mode: no debug checks, and no tfjs advert on stderr that would pollute CLI output.
-tf.enableProdMode();
+/**
+ * tfjs, loaded on first use of a tfjs backend: the `reference` backend (and a
+ * process that only uses it, e.g. model zero through `auto`) never pays the
+ * few hundred milliseconds tfjs takes to load.
+ */
+let tf: typeof TF;
+let tfLoading: Promise<void> | null = null;
+function loadTf(): Promise<void> {
+  tfLoading ??= (async () => {
+    const core = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    // Production mode: no debug checks, and no tfjs advert on stderr that would pollute CLI output.
+    core.enableProdMode();
+    tf = core;
+  })();
+  return tfLoading;
+}
 
 const referenceRunner: NetRunner = { name: 'reference', run: runNetReference };
 
@@ -35,7 +48,9 @@ function initBackend(name: Exclude<BackendName, 'reference'>): Promise<boolean> 
   if (!p) {
     p = (async () => {
       try {
+        await loadTf();
         if (name === 'wasm') {
+          const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
           const require = createRequire(import.meta.url);
           const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
           setWasmPaths(join(dist, '/'));
@@ -58,7 +73,7 @@ function initBackend(name: Exclude<BackendName, 'reference'>): Promise<boolean> 
 }
 
 /** Float32 weight/bias tensors of a layer, built once per layer object. */
-const layerTensors = new WeakMap<QConv, { backend: string; w: tf.Tensor4D; b: tf.Tensor1D }>();
+const layerTensors = new WeakMap<QConv, { backend: string; w: TF.Tensor4D; b: TF.Tensor1D }>();
 
 function tensorsOf(l: QConv, backend: string) {
   let t = layerTensors.get(l);
@@ -92,11 +107,11 @@ class TfjsRunner implements NetRunner {
       for (let i = 0; i < n; i++) hwc[i * cin + c] = p[i];
     }
     const out = tf.tidy(() => {
-      let x: tf.Tensor4D = tf.clipByValue(tf.tensor4d(hwc, [1, h, w, cin]), net.inLo, net.inHi);
+      let x: TF.Tensor4D = tf.clipByValue(tf.tensor4d(hwc, [1, h, w, cin]), net.inLo, net.inHi);
       for (const l of net.layers) {
         const { w: wt, b } = tensorsOf(l, this.name);
         const acc = tf.add(tf.conv2d(x, wt, 1, 'same'), b);
-        x = tf.clipByValue(tf.floor(tf.mul(acc, 2 ** -l.shift)), l.lo, l.hi) as tf.Tensor4D;
+        x = tf.clipByValue(tf.floor(tf.mul(acc, 2 ** -l.shift)), l.lo, l.hi) as TF.Tensor4D;
       }
       return x;
     });

@@ -1,0 +1,236 @@
+/**
+ * Parallel coding of pieces (tile × plane group) on a `worker_threads` pool.
+ *
+ * Each piece's stream is independent of every other, and a piece is coded by
+ * exactly the same functions (image-codec.ts `encodePiece` / `decodePiece`)
+ * wherever it runs, so the output does not depend on the number of threads.
+ * With `threads` = N the calling thread and N − 1 pool workers take pieces in
+ * order from one queue: the caller starts at once (a worker that is still
+ * starting up takes no piece until it is ready), so small images never wait
+ * for a worker. Each worker holds its own copy of the models and its own
+ * canary-checked runner (one tfjs/runner instance per worker); models are
+ * sent to a worker once.
+ *
+ * The pool lives for the process and grows to the largest size asked for.
+ * Idle workers are unref'd, so they never keep the process alive.
+ *
+ * Worker script: `worker.js` next to this module when running compiled code
+ * (dist/src/codec/). Under a TypeScript runner (vitest runs src/*.ts), the
+ * compiled dist/src/codec/worker.js of the same package is used — built by
+ * `npm test` (`tsc` runs first). If no compiled worker exists, everything runs
+ * on the calling thread (same bytes, just slower).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Model } from '../flows/model.js';
+import type { BackendName } from '../quant/runner.js';
+import { FlowzipError, type FlowzipErrorCode } from './errors.js';
+import { modelsDir } from './models.js';
+import type { TileRect } from './tiling.js';
+
+/** Default number of coding threads: min(2, available cores). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** A piece job as sent to a worker (the model travels separately, once per worker). */
+export interface PieceJob {
+  kind: 'encode' | 'decode';
+  model: Model;
+  backend: BackendName;
+  /** Channels of the plane group (1 or 3). */
+  count: 1 | 3;
+  /** The tile at the origin of its own small image: x = y = 0. */
+  rect: TileRect;
+  /** encode: the tile's samples, interleaved (count channels, w×h); decode: the piece's bytes. */
+  data: Uint8Array;
+  /** decode: whether the piece is a brotli fallback. */
+  fallback?: number;
+}
+
+/** A worker's answer: encode → data = coded bytes + fallback flag; decode → data = raw planar samples. */
+export interface PieceReply {
+  data: Uint8Array;
+  fallback?: number;
+}
+
+/** A unit of work for {@link runPieces}: run here, or as a job on a worker. */
+export interface PieceTask<R> {
+  local(): R;
+  job(): { job: PieceJob; transfer: ArrayBuffer[] };
+  result(reply: PieceReply): R;
+}
+
+/** Wire format between the pool and a worker. */
+export interface WireJob {
+  id: number;
+  modelKey: number;
+  /** Models this worker has not seen yet. */
+  models: Array<{ key: number; model: Model }>;
+  job: Omit<PieceJob, 'model'>;
+}
+export type WireReply =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; reply: PieceReply }
+  | { type: 'error'; id: number; code: string | null; message: string };
+
+/** A worker died or could not start: its piece is run on the calling thread instead. */
+class WorkerLost extends Error {}
+
+const modelKeys = new WeakMap<Model, number>();
+let nextModelKey = 1;
+function modelKey(m: Model): number {
+  let k = modelKeys.get(m);
+  if (k === undefined) modelKeys.set(m, (k = nextModelKey++));
+  return k;
+}
+
+class PoolWorker {
+  private readonly worker: Worker;
+  ready = false;
+  dead = false;
+  busy = false;
+  private readonly seen = new Set<number>();
+  private readonly pending = new Map<number, { resolve: (r: PieceReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+
+  constructor(url: URL) {
+    this.worker = new Worker(url, { execArgv: [] });
+    this.worker.on('message', (m: WireReply) => this.onMessage(m));
+    this.worker.on('error', () => this.lose());
+    this.worker.on('exit', () => this.lose());
+    this.worker.unref(); // after the listeners: attaching one refs the worker again
+  }
+
+  private onMessage(m: WireReply): void {
+    if (m.type === 'ready') { this.ready = true; return; }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.idle();
+    if (m.type === 'done') p.resolve(m.reply);
+    else p.reject(m.code ? new FlowzipError(m.code as FlowzipErrorCode, m.message) : new Error(m.message));
+  }
+
+  private idle(): void {
+    this.busy = false;
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
+  private lose(): void {
+    this.dead = true;
+    this.ready = false;
+    for (const p of this.pending.values()) p.reject(new WorkerLost('worker exited'));
+    this.pending.clear();
+    this.busy = false;
+  }
+
+  run(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceReply> {
+    this.busy = true;
+    this.worker.ref(); // an awaited job must keep the process alive
+    const id = this.nextId++;
+    const key = modelKey(job.model);
+    const models = this.seen.has(key) ? [] : [{ key, model: job.model }];
+    this.seen.add(key);
+    const { model: _model, ...rest } = job;
+    void _model;
+    const wire: WireJob = { id, modelKey: key, models, job: rest };
+    return new Promise<PieceReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        this.worker.postMessage(wire, transfer);
+      } catch (e) {
+        this.pending.delete(id);
+        this.idle();
+        reject(new WorkerLost((e as Error).message));
+      }
+    });
+  }
+}
+
+const workers: PoolWorker[] = [];
+let workerScript: URL | null | undefined;
+
+/** The compiled worker script, or null when there is none (see the module comment). */
+function workerUrl(): URL | null {
+  if (workerScript === undefined) {
+    const here = import.meta.url;
+    const url = here.endsWith('.ts')
+      ? pathToFileURL(join(dirname(modelsDir()), 'dist', 'src', 'codec', 'worker.js'))
+      : new URL('./worker.js', here);
+    workerScript = existsSync(fileURLToPath(url)) ? url : null;
+  }
+  return workerScript;
+}
+
+/** Live pool workers, started (up to `n`) on first use. */
+function poolWorkers(n: number): PoolWorker[] {
+  for (let i = workers.length - 1; i >= 0; i--) if (workers[i].dead) workers.splice(i, 1);
+  const url = workerUrl();
+  if (!url) return [];
+  while (workers.length < n) workers.push(new PoolWorker(url));
+  return workers.slice(0, n);
+}
+
+/** Pieces coded by pool workers so far in this process (for tests and benchmarks). */
+export const poolStats = { remotePieces: 0, localPieces: 0 };
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `tasks` in order on `threads` threads (the caller plus threads − 1
+ * workers) and calls `onResult(i, r)` for each as it completes (any order).
+ * On failure, no further piece is started and the error of the earliest
+ * failing piece is thrown once the pieces in flight have settled — the error
+ * a sequential run would have met first.
+ */
+export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, onResult: (i: number, r: R) => void): Promise<void> {
+  if (!Number.isInteger(threads) || threads < 0) throw new FlowzipError('E_USAGE', `workers must be a non-negative integer, got ${threads}`);
+  const helpers = threads > 1 && tasks.length > 1 ? poolWorkers(Math.min(threads, tasks.length) - 1) : [];
+  let next = 0;
+  let failed: { i: number; e: unknown } | null = null;
+  const fail = (i: number, e: unknown) => {
+    if (!failed || i < failed.i) failed = { i, e };
+  };
+  const runLocal = (i: number) => {
+    try {
+      const r = tasks[i].local();
+      poolStats.localPieces++;
+      onResult(i, r);
+    } catch (e) {
+      fail(i, e);
+    }
+  };
+  const inflight = new Set<Promise<void>>();
+  const dispatch = () => {
+    for (const w of helpers) {
+      if (!w.ready || w.busy || w.dead || failed || next >= tasks.length) continue;
+      const i = next++;
+      const { job, transfer } = tasks[i].job();
+      const p = w.run(job, transfer).then(
+        (reply) => {
+          poolStats.remotePieces++;
+          onResult(i, tasks[i].result(reply));
+        },
+        (e) => (e instanceof WorkerLost ? runLocal(i) : fail(i, e)),
+      ).catch((e) => fail(i, e)).finally(() => {
+        inflight.delete(p);
+        dispatch();
+      });
+      inflight.add(p);
+    }
+  };
+  dispatch();
+  while (next < tasks.length && !failed) {
+    runLocal(next++);
+    if (helpers.length) {
+      await tick(); // let worker replies in
+      dispatch();
+    }
+  }
+  while (inflight.size) await Promise.race(inflight);
+  if (failed) throw (failed as { e: unknown }).e;
+}

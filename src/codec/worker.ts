@@ -1,0 +1,55 @@
+/**
+ * Entry point of a pool worker (see pool.ts): codes single pieces with the
+ * same functions as the calling thread, with its own canary-checked runner.
+ * Loaded from the compiled dist/src/codec/worker.js.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { Model } from '../flows/model.js';
+import type { NetRunner } from '../quant/runner.js';
+import { FlowzipError } from './errors.js';
+import { decodePiece, encodePiece } from './image-codec.js';
+import { canaryRunner } from './models.js';
+import type { PieceReply, WireJob, WireReply } from './pool.js';
+
+const port = parentPort;
+if (!port) throw new Error('flowzip worker: not started as a worker thread');
+
+const models = new Map<number, Model>();
+
+/** The runner for the backend the caller chose, canary-checked here; the reference (always exact) if that backend fails in this thread. */
+async function runnerFor(model: Model, backend: WireJob['job']['backend']): Promise<NetRunner> {
+  const r = (await canaryRunner(model, backend)) ?? (await canaryRunner(model, 'reference'));
+  if (!r) throw new FlowzipError('E_BACKEND', `no backend reproduces model ${model.name}'s canary in a worker`);
+  return r;
+}
+
+/** A Uint8Array that owns its whole buffer (safe to transfer). */
+function owned(a: Uint8Array): Uint8Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice();
+}
+
+async function handle(msg: WireJob): Promise<{ reply: PieceReply; transfer: ArrayBuffer[] }> {
+  for (const { key, model } of msg.models) models.set(key, model);
+  const model = models.get(msg.modelKey);
+  if (!model) throw new Error('flowzip worker: unknown model key');
+  const runner = await runnerFor(model, msg.job.backend);
+  const { rect, count, data } = msg.job;
+  if (msg.job.kind === 'encode') {
+    const piece = encodePiece(data, { width: rect.w, height: rect.h, channels: count }, { first: 0, count, model, runner }, rect);
+    const bytes = owned(piece.bytes);
+    return { reply: { data: bytes, fallback: piece.fallback }, transfer: [bytes.buffer as ArrayBuffer] };
+  }
+  const raw = owned(decodePiece(data, msg.job.fallback ?? 0, rect, { count, model, runner }));
+  return { reply: { data: raw }, transfer: [raw.buffer as ArrayBuffer] };
+}
+
+port.on('message', (msg: WireJob) => {
+  handle(msg).then(
+    ({ reply, transfer }) => port.postMessage({ type: 'done', id: msg.id, reply } satisfies WireReply, transfer),
+    (e: unknown) => {
+      const err = e as Error;
+      port.postMessage({ type: 'error', id: msg.id, code: e instanceof FlowzipError ? e.code : null, message: String(err?.message ?? e) } satisfies WireReply);
+    },
+  );
+});
+port.postMessage({ type: 'ready' } satisfies WireReply);
