@@ -85,6 +85,17 @@ describe('fast conv (compiled WebAssembly) equals the specification bit for bit'
     }
   });
 
+  it('malformed nets (a clamp with lo > hi, inconsistent shapes) are left to the specification', () => {
+    const net = randomNet(11, 2, [[3, 3, 3]], 0.7);
+    const x = randomInput(12, 2, 5 * 6);
+    const swapped: QNet = { ...net, layers: [{ ...net.layers[0], lo: 100, hi: -100 }] };
+    expect(runNetFast(swapped, x, 5, 6)).toBeNull();
+    expect(same(runNetReference(swapped, x, 5, 6), runNetSimple(swapped, x, 5, 6))).toBe(true);
+    const bad: QNet = { ...net, layers: [{ ...net.layers[0], weights: net.layers[0].weights.subarray(1) }] };
+    expect(runNetFast(bad, x, 5, 6)).toBeNull();
+    expect(runNetFast(net, x.slice(0, 1), 5, 6)).toBeNull(); // a missing input plane
+  });
+
   it('nets past the int32 bound fall back to the specification', () => {
     const net = randomNet(9, 2, [[1, 1, 2]], 1);
     net.layers[0].weights[0] = 2 ** 21; // 2^21 · 2048 > 2^31

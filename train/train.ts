@@ -29,6 +29,8 @@ export interface TrainSession {
   run: string;
   /** New runs only: */
   config?: TrainConfig;
+  /** Changes to a resumed run's schedule (e.g. a shorter lrHalfLife when the budget is short). */
+  overrides?: Partial<Pick<TrainConfig, 'lr' | 'lrHalfLife' | 'lrFloor' | 'valEvery'>>;
   minutes: number;
   maxSteps?: number;
   /** Checkpoint every this many minutes. */
@@ -66,8 +68,9 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   mkdirSync(s.run, { recursive: true });
   const ckptPath = join(s.run, 'ckpt.json');
   const prev = readCheckpoint(ckptPath);
-  const cfg = prev?.config ?? s.config;
-  if (!cfg) throw new Error(`no checkpoint in ${s.run}: give an architecture and data to start a run`);
+  const base = prev?.config ?? s.config;
+  if (!base) throw new Error(`no checkpoint in ${s.run}: give an architecture and data to start a run`);
+  const cfg: TrainConfig = { ...base, ...s.overrides };
   const backend = s.backend ?? 'wasm';
   if (!(await createRunner(backend as 'wasm'))) throw new Error(`backend ${backend} unavailable`);
   await tf.setBackend(backend);
@@ -115,11 +118,16 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     writeCurve(logPath, join(s.run, 'curve.svg'));
   };
 
+  // SIGINT/SIGTERM end the session cleanly: the loop stops, validates and checkpoints.
+  let stop = false;
+  const onSignal = () => { stop = true; };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const start = Date.now();
   const budget = s.minutes * 60_000;
   const ckptEvery = (s.ckptMinutes ?? 5) * 60_000;
   let lastCkpt = Date.now(), ema: number | null = null, stepsThisSession = 0;
-  while (Date.now() - start < budget && (s.maxSteps === undefined || stepsThisSession < s.maxSteps)) {
+  while (!stop && Date.now() - start < budget && (s.maxSteps === undefined || stepsThisSession < s.maxSteps)) {
     const t0 = Date.now();
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate(cfg, step);
     const tiles = Array.from({ length: B }, () => sampler.next());
@@ -156,6 +164,8 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   }
   if (stepsThisSession > 0 && (!best || best.step !== step)) await validate();
   await save();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   say(`\nstopped at step ${step}; best val ${best ? (best as { valBpsp: number }).valBpsp.toFixed(4) : '-'} bpsp (model.json in ${s.run})\n`);
   return { step, best: best ? (best as { valBpsp: number }).valBpsp : null };
 }

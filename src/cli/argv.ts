@@ -5,7 +5,7 @@
  */
 
 /** Options (of any command) that take a value, so the scan skips their value. */
-const VALUE_OPTIONS = new Set(['-o', '--output', '--model', '--backend', '--method', '--max-pixels', '--max-output']);
+const VALUE_OPTIONS = new Set(['-o', '--output', '--model', '--backend', '--method', '--workers', '--max-pixels', '--max-output']);
 
 /** Short flags that take no value, which may be bundled with -d (e.g. -dfv). */
 const BUNDLABLE = /^-[cdfqv]+$/;

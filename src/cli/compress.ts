@@ -44,6 +44,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
       packed = await compress(original, {
         ...modelOptions(model),
         backend: flags.backend,
+        workers: flags.workers,
         method: flags.method,
         maxPixels: flags.maxPixels,
         onProgress: bar.onProgress,
@@ -75,7 +76,7 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
   const bar = progress.track(`${label} (verify)`);
   let decoded: Uint8Array;
   try {
-    decoded = await decompress(packed, { models: model ? [model] : [], backend: flags.backend, maxPixels: flags.maxPixels, onProgress: bar.onProgress });
+    decoded = await decompress(packed, { models: model ? [model] : [], backend: flags.backend, workers: flags.workers, maxPixels: flags.maxPixels, onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }

@@ -42,7 +42,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
     const bar = progress.track(label);
     let output: Uint8Array;
     try {
-      output = await decompress(packed, { models, backend: flags.backend, maxPixels: flags.maxPixels, maxOutputBytes: flags.maxOutput, onProgress: bar.onProgress });
+      output = await decompress(packed, { models, backend: flags.backend, workers: flags.workers, maxPixels: flags.maxPixels, maxOutputBytes: flags.maxOutput, onProgress: bar.onProgress });
     } finally {
       bar.stop();
     }

@@ -12,12 +12,13 @@ import { UsageError } from './errors.js';
 import { COMMAND_EXAMPLES, DESCRIPTION, EXIT, EXIT_CODES, MAIN_EXAMPLES, modelsHelp, packageVersion } from './help.js';
 import { infoCommand, type InfoFlags } from './info.js';
 import { trainCommand, type TrainFlags } from './train.js';
+import { inspectCommand, type InspectFlags } from './inspect.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
-import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, type CompressFlags, type DecompressFlags } from './options.js';
+import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, parseWorkers, type CompressFlags, type DecompressFlags } from './options.js';
 
 /** Names (and aliases) of the commands, for the `-d` rewrite. */
-const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'train', 'help']);
+const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'inspect', 'train', 'help']);
 
 /** What running the program produced: an exit status, and the command that ran (for usage hints). */
 interface RunState {
@@ -45,6 +46,10 @@ function outputOptions(cmd: Command, what: string): Command {
 
 function backendOption(): Option {
   return new Option('--backend <name>', 'compute backend; every backend gives identical bytes').choices(BACKENDS).default('auto');
+}
+
+function workersOption(): Option {
+  return new Option('--workers <n>', 'threads that code tiles in parallel (default: min(2, cores); 0 or 1: none); the output is the same').argParser(parseWorkers);
 }
 
 function maxPixelsOption(): Option {
@@ -83,6 +88,7 @@ export function buildProgram(state: RunState): Command {
     .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
     .addOption(backendOption())
     .addOption(new Option('--method <method>', 'auto keeps the smallest; flow, brotli or stored force one where possible').choices(METHODS).default('auto'))
+    .addOption(workersOption())
     .addOption(maxPixelsOption());
   verbosityOptions(compress)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.compress}\n\n${modelsHelp()}\n\n${EXIT_CODES}`)
@@ -100,6 +106,7 @@ export function buildProgram(state: RunState): Command {
   outputOptions(decompress, 'decompressed file')
     .option('--model <file.json>', 'a model file a stream needs that this build does not ship (repeatable)', collect, [])
     .addOption(backendOption())
+    .addOption(workersOption())
     .addOption(maxPixelsOption())
     .addOption(new Option('--max-output <bytes>', 'refuse streams that declare more than N bytes of output, e.g. 500M or 2GiB (default 4GiB)').argParser(parseByteSize));
   verbosityOptions(decompress)
@@ -119,6 +126,22 @@ export function buildProgram(state: RunState): Command {
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.info}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: InfoFlags) => {
       state.status = await infoCommand(files, flags);
+    });
+
+  const inspect = program
+    .command('inspect')
+    .summary('heatmap of where the bits of an image go, and its bpsp per plane')
+    .description("Compute every pixel's exact code length under the model (what compress would spend on it), write it as a heatmap PNG, and print the total and per-plane bits per subpixel.")
+    .argument('<IMAGE>', 'PNG, PGM or PPM image (8-bit)')
+    .option('-o, --output <heatmap.png>', 'write the heatmap here')
+    .option('-f, --force', 'overwrite the heatmap file')
+    .option('--model <name|file.json>', 'model, as for compress')
+    .addOption(backendOption())
+    .option('--json', 'print the figures as JSON');
+  verbosityOptions(inspect)
+    .addHelpText('after', '\nExamples:\n  flowzip inspect photo.png -o heat.png\n  flowzip inspect --json --model zero-rgb photo.png')
+    .action(async (file: string, flags: InspectFlags) => {
+      state.status = await inspectCommand(file, flags);
     });
 
   program

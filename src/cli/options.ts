@@ -25,6 +25,8 @@ export interface CodingFlags extends OutputFlags, Verbosity {
   rm?: boolean;
   backend?: BackendChoice;
   maxPixels?: number;
+  /** `--workers`: threads coding tiles (the library default when absent). */
+  workers?: number;
 }
 
 /** Flags of `flowzip compress`. */
@@ -46,6 +48,13 @@ export function parseMaxPixels(value: string): number {
   const scale = m ? { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'] : 0;
   const n = m ? Number(m[1]) * scale : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of pixels (e.g. 50000000 or 50M)');
+  return n;
+}
+
+/** Commander parser for `--workers`: a whole number of threads, 0 to 256 (0 and 1: no worker threads). */
+export function parseWorkers(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n > 256) throw new InvalidArgumentError('expected a whole number of threads from 0 to 256 (0 or 1: no worker threads)');
   return n;
 }
 

@@ -121,6 +121,11 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   return raw;
 }
 
+/** The models of the plane groups with their backends (what pool workers load up front). */
+function planeModels(planes: CodingPlane[]): Array<{ model: Model; backend: NetRunner['name'] }> {
+  return planes.map((p) => ({ model: p.model, backend: p.runner.name }));
+}
+
 /** The samples of tile `r`, plane group `p` as a small interleaved image of p.count channels (what a worker codes). */
 function subImage(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(r.w * r.h * p.count);
@@ -156,7 +161,7 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
     }
   }
   const coded = new Array<CodedPiece>(tasks.length);
-  await runPieces(tasks, threads, (i, piece) => { coded[i] = piece; onPiece?.(); });
+  await runPieces(tasks, threads, (i, piece) => { coded[i] = piece; onPiece?.(); }, planeModels(planes));
   coded.forEach(({ bytes, fallback }, i) => {
     if (i === coded.length - 1) w.byte(fallback).bytes(bytes);
     else w.varint(bytes.length * 2 + fallback).bytes(bytes);
@@ -209,7 +214,7 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
   await runPieces(tasks, threads, (i, raw) => {
     putRawTile(samples, shape, pieces[i].p, pieces[i].rect, raw);
     onPiece?.();
-  });
+  }, planeModels(planes));
   if (recordError) throw recordError;
   if (r.remaining !== 0) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');
   return samples;

@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { flowNets, parseModel, type Model } from '../flows/model.js';
 import { computeCanary } from '../quant/canary.js';
 import { createRunner, type BackendName, type NetRunner } from '../quant/runner.js';
+import { AUTO_CANDIDATES, DECISIVE_RATIO, measureRunner, rankBackends } from './backend-choice.js';
 import { FlowzipError } from './errors.js';
 
 /** Bytes of the model id recorded in a stream. */
 export const MODEL_ID_BYTES = 4;
 
-/** Backend preference: `auto` tries tensorflow, wasm, cpu, then the reference, taking the first that passes the canary. */
+/** Backend preference: `auto` takes, per model, the fastest backend that passes the canary (see `autoRunner`). */
 export type BackendChoice = BackendName | 'auto';
 
 /** Default models by channel count, best first; the first one shipped is used. */
@@ -130,13 +131,40 @@ export function canaryRunner(model: Model, backend: BackendName): Promise<NetRun
 
 /** A canary-checked runner for the model; E_BACKEND if the chosen backend (or, for auto, every backend) fails. */
 export async function runnerFor(model: Model, choice: BackendChoice = 'auto'): Promise<NetRunner> {
+  const r = choice === 'auto' ? await autoRunner(model) : await canaryRunner(model, choice);
+  if (r) return r;
   const order: BackendName[] = choice === 'auto' ? AUTO_ORDER : [choice];
-  for (const b of order) {
-    const r = await canaryRunner(model, b);
-    if (r) return r;
-  }
   throw new FlowzipError('E_BACKEND', `no backend (${order.join(', ')}) reproduces model ${model.name}'s canary`);
 }
 
-/** Backends `auto` tries, fastest first (measured by bench/profile). */
-export const AUTO_ORDER: BackendName[] = ['reference'];
+/** Backends `auto` considers; their order is decided per model (backend-choice.ts). */
+export const AUTO_ORDER: BackendName[] = AUTO_CANDIDATES;
+
+const autoChosen = new Map<string, Promise<NetRunner | null>>();
+
+/**
+ * `auto`, once per model: the candidates in order of estimated cost
+ * (backend-choice.ts); each must pass the canary. Candidates whose estimate is
+ * within DECISIVE_RATIO of the cheapest that passed are timed and the fastest
+ * is kept; the rest are not even loaded (model zero never loads tfjs).
+ */
+function autoRunner(model: Model): Promise<NetRunner | null> {
+  let p = autoChosen.get(model.id);
+  if (!p) {
+    p = (async () => {
+      let best: { runner: NetRunner; ns: number; ms?: number } | null = null;
+      for (const { backend, ns } of rankBackends(model)) {
+        if (best && ns > best.ns * DECISIVE_RATIO) break;
+        const runner = await canaryRunner(model, backend);
+        if (!runner) continue;
+        if (!best) { best = { runner, ns }; continue; }
+        best.ms ??= measureRunner(model, best.runner);
+        const ms = measureRunner(model, runner);
+        if (ms < best.ms) best = { runner, ns: best.ns, ms };
+      }
+      return best?.runner ?? null;
+    })();
+    autoChosen.set(model.id, p);
+  }
+  return p;
+}

@@ -72,6 +72,13 @@ export interface WireJob {
   models: Array<{ key: number; model: Model }>;
   job: Omit<PieceJob, 'model'>;
 }
+/** Sent when a worker joins a run: load this model and pass its canary now, before the first piece arrives. */
+export interface WirePrepare {
+  type: 'prepare';
+  models: Array<{ key: number; model: Model }>;
+  modelKey: number;
+  backend: BackendName;
+}
 export type WireReply =
   | { type: 'ready' }
   | { type: 'done'; id: number; reply: PieceReply }
@@ -126,6 +133,19 @@ class PoolWorker {
     for (const p of this.pending.values()) p.reject(new WorkerLost('worker exited'));
     this.pending.clear();
     this.busy = false;
+  }
+
+  /** Sends `model` (if this worker has not seen it) and has the worker pass its canary on `backend` now. */
+  prepare(model: Model, backend: BackendName): void {
+    const key = modelKey(model);
+    if (this.seen.has(key) || this.dead) return;
+    this.seen.add(key);
+    const msg: WirePrepare = { type: 'prepare', models: [{ key, model }], modelKey: key, backend };
+    try {
+      this.worker.postMessage(msg);
+    } catch {
+      this.seen.delete(key);
+    }
   }
 
   run(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceReply> {
@@ -183,13 +203,16 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Runs `tasks` in order on `threads` threads (the caller plus threads − 1
  * workers) and calls `onResult(i, r)` for each as it completes (any order).
+ * `models` (with their backends) are sent to the workers up front so that
+ * they pass their canaries while the caller already codes.
  * On failure, no further piece is started and the error of the earliest
  * failing piece is thrown once the pieces in flight have settled — the error
  * a sequential run would have met first.
  */
-export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, onResult: (i: number, r: R) => void): Promise<void> {
+export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, onResult: (i: number, r: R) => void, models: Array<{ model: Model; backend: BackendName }> = []): Promise<void> {
   if (!Number.isInteger(threads) || threads < 0) throw new FlowzipError('E_USAGE', `workers must be a non-negative integer, got ${threads}`);
   const helpers = threads > 1 && tasks.length > 1 ? poolWorkers(Math.min(threads, tasks.length) - 1) : [];
+  for (const w of helpers) for (const { model, backend } of models) w.prepare(model, backend);
   let next = 0;
   let failed: { i: number; e: unknown } | null = null;
   const fail = (i: number, e: unknown) => {

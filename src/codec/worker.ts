@@ -9,7 +9,7 @@ import type { NetRunner } from '../quant/runner.js';
 import { FlowzipError } from './errors.js';
 import { decodePiece, encodePiece } from './image-codec.js';
 import { canaryRunner } from './models.js';
-import type { PieceReply, WireJob, WireReply } from './pool.js';
+import type { PieceReply, WireJob, WirePrepare, WireReply } from './pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('flowzip worker: not started as a worker thread');
@@ -43,7 +43,14 @@ async function handle(msg: WireJob): Promise<{ reply: PieceReply; transfer: Arra
   return { reply: { data: raw }, transfer: [raw.buffer as ArrayBuffer] };
 }
 
-port.on('message', (msg: WireJob) => {
+port.on('message', (msg: WireJob | WirePrepare) => {
+  if ('type' in msg) {
+    // Warm-up: keep the model and start its canary (a failure shows up again, and is reported, with the first job).
+    for (const { key, model } of msg.models) models.set(key, model);
+    const model = models.get(msg.modelKey);
+    if (model) runnerFor(model, msg.backend).catch(() => undefined);
+    return;
+  }
   handle(msg).then(
     ({ reply, transfer }) => port.postMessage({ type: 'done', id: msg.id, reply } satisfies WireReply, transfer),
     (e: unknown) => {

@@ -50,12 +50,19 @@ interface Stage {
 
 const plans = new WeakMap<QNet, Stage[] | null>();
 
-/** True when every partial sum of every layer stays within int32 (see the module comment). */
+/** True when the net is well-formed and every partial sum of every layer stays within int32 (see the module comment). */
 function int32Safe(net: QNet): boolean {
+  // Clamps must be ordered int32s (max-then-min equals the specification's clamp only when lo ≤ hi).
+  const clampOk = (lo: number, hi: number) => Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && lo <= hi && Math.abs(lo) <= INT32_SAFE && Math.abs(hi) <= INT32_SAFE;
+  if (!clampOk(net.inLo, net.inHi)) return false;
   let a = Math.max(Math.abs(net.inLo), Math.abs(net.inHi));
   for (const l of net.layers) {
     if (!(Number.isInteger(l.shift) && l.shift >= 0 && l.shift <= 30)) return false;
-    if (!(Number.isSafeInteger(l.lo) && Number.isSafeInteger(l.hi) && Math.abs(l.lo) <= INT32_SAFE && Math.abs(l.hi) <= INT32_SAFE)) return false;
+    if (!clampOk(l.lo, l.hi) || !(l.weights instanceof Int32Array) || !(l.bias instanceof Int32Array)) return false;
+    // Shapes as checkNet requires them (odd kernels up to 7, consistent sizes); anything else runs on the specification.
+    const shapeOk = [l.kh, l.kw, l.cin, l.cout].every((v) => Number.isInteger(v) && v >= 1) && l.kh % 2 === 1 && l.kw % 2 === 1 && l.kh <= 7 && l.kw <= 7
+      && l.weights.length === l.kh * l.kw * l.cin * l.cout && l.bias.length === l.cout && (l === net.layers[0] || l.cin === net.layers[net.layers.indexOf(l) - 1].cout);
+    if (!shapeOk) return false;
     for (let o = 0; o < l.cout; o++) {
       let s = 0;
       for (let j = o; j < l.weights.length; j += l.cout) s += Math.abs(l.weights[j]);
@@ -361,7 +368,8 @@ function planOf(net: QNet): Stage[] | null {
  */
 export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number): Int32Array[] | null {
   const stages = planOf(net);
-  if (!stages || h <= 0 || w <= 0) return null;
+  if (!stages || !(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) return null;
+  for (let c = 0; c < stages[0].cin; c++) if (!(input[c] instanceof Int32Array) || input[c].length < h * w) return null;
   const w4 = (w + 3) & ~3;
   // Region sizes: each stage's bordered input, then the final output (rows of W4).
   const pws = stages.map((s) => w4 + 2 * s.px);
@@ -428,4 +436,9 @@ export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number)
     out.push(p);
   }
   return out;
+}
+
+/** True when `net` runs on the fast path (compiled stages) rather than the plain specification. */
+export function runsFast(net: QNet): boolean {
+  return planOf(net) !== null;
 }

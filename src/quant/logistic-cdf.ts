@@ -124,6 +124,7 @@ export class LeakyMixtureCdf {
     this.mean2 = new Float64Array(k);
     this.invS = new Float64Array(k);
     this.weight = new Float64Array(k);
+    if (k === 1) this.weight0 = this.weight[0] = EXP_WEIGHT[0];
   }
 
   /**
@@ -137,11 +138,11 @@ export class LeakyMixtureCdf {
     this.table = null;
     if (k === 1) {
       // Single logistic: the general code below with K = 1, without the loops.
+      // (weight0 = weight[0] = EXP_WEIGHT[0] since construction; the arrays are only read on a cache miss.)
       const mu = clampMean(means[off]);
       const ls = clampLogScale(logScales[off]) - LOGSCALE_MIN;
-      this.mean20 = this.mean2[0] = 2 * mu;
-      this.invS0 = this.invS[0] = INV_SCALE[ls];
-      this.weight0 = this.weight[0] = EXP_WEIGHT[0];
+      this.mean20 = 2 * mu;
+      this.invS0 = INV_SCALE[ls];
       const key = mu * 512 + ls; // |mu| ≤ 2^19, 0 ≤ ls ≤ 256: unique, and never NO_KEY
       const slot = (mu * 31 + ls) & (CACHE_SLOTS - 1);
       if (this.cKey[slot] === key) {
@@ -156,6 +157,8 @@ export class LeakyMixtureCdf {
         if (this.table === null && ++this.cHits[slot] === CACHE_TABLE_AFTER && this.n <= CACHE_TABLE_MAX) this.cTable[slot] = this.table = this.buildTable();
         return;
       }
+      this.mean2[0] = this.mean20;
+      this.invS[0] = this.invS0;
       const centre = mu >> MEAN_FRAC;
       const h = HALF_WINDOW[ls];
       lo = centre - h;

@@ -48,6 +48,8 @@ function initBackend(name: Exclude<BackendName, 'reference'>): Promise<boolean> 
   if (!p) {
     p = (async () => {
       try {
+        // tfjs-node is optional: when it is not installed, say so without loading tfjs at all.
+        if (name === 'tensorflow') createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
         await loadTf();
         if (name === 'wasm') {
           const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');

@@ -1,0 +1,200 @@
+/**
+ * Speed report: rANS throughput (bench/ans-speed), each shipped model's coded
+ * size against the ideal Σ −log2 p of its own (quantised) probabilities, and
+ * eval-A compress / decompress through the library with 1 and N workers
+ * (methods `auto`, the default, and `flow`), side by side with
+ * `cjxl -d 0 -e 7 --num_threads=0` / `djxl --num_threads=0` when installed
+ * (one process per file, so their start-up is included; flowzip's CLI is
+ * timed the same way). Prints a Markdown report and writes it to
+ * bench/results/speed.md.
+ *
+ * Run: npx tsc -p tsconfig.json && node dist/bench/speed.js
+ *   [--eval-a DIR] [--workers N] [--reps N] [--fmnist PATH] [--fmnist-count N] [--out FILE]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compress, decompress } from '../src/codec/index.js';
+import { TILE_SIZE } from '../src/codec/image-codec.js';
+import { defaultModel, runnerFor } from '../src/codec/models.js';
+import { encodeTile, tileCodeLengths } from '../src/codec/tile-coder.js';
+import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { parsePng } from '../src/codec/formats/png.js';
+import { canonicalPnmHeader, writePnm } from '../src/codec/formats/pnm.js';
+import type { Model } from '../src/flows/model.js';
+import { flowLevels } from '../src/flows/spec.js';
+import { parseIdxImages } from './datasets.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Args { evalA: string; workers: number; reps: number; fmnist: string; fmnistCount: number; out: string }
+function parseArgs(argv: string[]): Args {
+  const a: Args = { evalA: join(ROOT, '..', 'shared', 'data', 'eval-A'), workers: 2, reps: 3, fmnist: '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz', fmnistCount: 500, out: join(ROOT, 'bench', 'results', 'speed.md') };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[++i];
+    switch (argv[i - 1]) {
+      case '--eval-a': a.evalA = v; break;
+      case '--workers': a.workers = Number(v); break;
+      case '--reps': a.reps = Number(v); break;
+      case '--fmnist': a.fmnist = v; break;
+      case '--fmnist-count': a.fmnistCount = Number(v); break;
+      case '--out': a.out = v; break;
+      default: throw new Error(`unknown argument ${argv[i - 1]}`);
+    }
+  }
+  return a;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const now = () => performance.now();
+
+interface Image { name: string; bytes: Uint8Array; width: number; height: number; channels: number; samples: Uint8Array }
+
+/** Coded bits of every tile vs the ideal Σ −log2(freq / 2^16) (+16 per escape) of the same symbols. */
+async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: number; ideal: number; symbols: number }> {
+  const runner = await runnerFor(model, 'auto');
+  let coded = 0, ideal = 0, symbols = 0;
+  for (const img of images) {
+    for (const r of tileGrid(img.width, img.height, TILE_SIZE, flowLevels(model.flow))) {
+      const tile = extractTile(img.samples, img.width, img.channels, 0, img.channels, r);
+      coded += 8 * encodeTile(model.flow, runner, tile, r.ph, r.pw).length;
+      for (const g of tileCodeLengths(model.flow, runner, tile, r.ph, r.pw)) {
+        for (const b of g.bits) for (let i = 0; i < b.length; i++) ideal += b[i];
+        symbols += g.bits.length * (g.group.group.phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2);
+      }
+    }
+  }
+  return { coded, ideal, symbols };
+}
+
+/** Wall ms of compressing and decompressing every image through the library (median over reps, after a warm-up). */
+async function libraryTimes(images: Image[], workers: number, method: 'auto' | 'flow', reps: number): Promise<{ enc: number; dec: number; bytes: number }> {
+  const streams = [];
+  for (const img of images) streams.push(await compress(img.bytes, { workers, method }));
+  for (const z of streams) await decompress(z, { workers });
+  const e: number[] = [], d: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    let t = now();
+    for (const img of images) await compress(img.bytes, { workers, method });
+    e.push(now() - t);
+    t = now();
+    for (const z of streams) await decompress(z, { workers });
+    d.push(now() - t);
+  }
+  return { enc: median(e), dec: median(d), bytes: streams.reduce((s, z) => s + z.length, 0) };
+}
+
+/** Wall ms of running one process per file (compress, then decompress), median over reps. */
+function processTimes(images: Image[], reps: number, enc: (inp: string, out: string) => [string, string[]], dec: (inp: string, out: string) => [string, string[]], ext: string): { enc: number; dec: number; bytes: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'flowzip-speed-'));
+  try {
+    const run = ([cmd, args]: [string, string[]]) => {
+      const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    };
+    const e: number[] = [], d: number[] = [];
+    let bytes = 0;
+    images.forEach((img) => writeFileSync(join(dir, `${img.name}.png`), img.bytes));
+    for (let k = 0; k < reps; k++) {
+      let t = now();
+      for (const img of images) run(enc(join(dir, `${img.name}.png`), join(dir, `${img.name}${ext}`)));
+      e.push(now() - t);
+      t = now();
+      for (const img of images) run(dec(join(dir, `${img.name}${ext}`), join(dir, `${img.name}.out.png`)));
+      d.push(now() - t);
+    }
+    for (const img of images) bytes += readFileSync(join(dir, `${img.name}${ext}`)).length;
+    return { enc: median(e), dec: median(d), bytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const out: string[] = [];
+  const say = (s = '') => { out.push(s); console.log(s); };
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  say(`# flowzip speed (${new Date().toISOString().slice(0, 16)}Z)`);
+  say();
+  say(`Machine: ${cpu}, ${availableParallelism()} cores; Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (other jobs share the machine: wall times are noisy).`);
+  say();
+
+  // 1. rANS throughput.
+  say('## rANS throughput (bench/ans-speed, 10M symbols, 12-bit table)');
+  say();
+  say('```');
+  say(execFileSync(process.execPath, [join(ROOT, 'dist', 'bench', 'ans-speed.js')], { encoding: 'utf8' }).trim());
+  say('```');
+  say();
+
+  // eval-A.
+  const images: Image[] = readdirSync(a.evalA).filter((f) => f.endsWith('.png')).sort().map((f) => {
+    const bytes = new Uint8Array(readFileSync(join(a.evalA, f)));
+    const png = parsePng(bytes)!;
+    return { name: f.replace(/\.png$/, ''), bytes, width: png.raster.width, height: png.raster.height, channels: png.raster.channels, samples: png.raster.samples as Uint8Array };
+  });
+  const pixels = images.reduce((s, i) => s + i.width * i.height, 0);
+  const subpixels = images.reduce((s, i) => s + i.width * i.height * i.channels, 0);
+
+  // 2. Coded size vs ideal.
+  say('## Coded size vs ideal −log2 p (per model)');
+  say();
+  say('Ideal = Σ −log2(freq / 2^16) over every coded symbol under the model\'s own quantised CDF (+16 bits per escape); coded = the tile streams (rANS, 4-byte final state per tile).');
+  say();
+  say('| model | data | symbols | ideal bits/symbol | coded bits/symbol | overhead |');
+  say('|---|---|---:|---:|---:|---:|');
+  const idx = parseIdxImages(new Uint8Array(readFileSync(a.fmnist)), a.fmnistCount);
+  const fm: Image[] = [];
+  for (let i = 0; i < idx.count; i++) {
+    const s = idx.data.slice(i * idx.rows * idx.cols, (i + 1) * idx.rows * idx.cols);
+    const raster = { width: idx.cols, height: idx.rows, channels: 1 as const, bitDepth: 8 as const, samples: s };
+    fm.push({ name: `fmnist-${i}`, bytes: writePnm(canonicalPnmHeader(raster, 255), raster), width: idx.cols, height: idx.rows, channels: 1, samples: s });
+  }
+  for (const [model, data, set] of [[defaultModel(3), 'eval-A', images], [defaultModel(1), `Fashion-MNIST ×${fm.length}`, fm]] as Array<[Model, string, Image[]]>) {
+    const r = await idealVsCoded(model, set);
+    say(`| ${model.name} | ${data} | ${r.symbols} | ${(r.ideal / r.symbols).toFixed(4)} | ${(r.coded / r.symbols).toFixed(4)} | +${(((r.coded - r.ideal) / r.ideal) * 100).toFixed(3)} % |`);
+  }
+  say();
+
+  // 3. eval-A end to end.
+  say(`## eval-A: ${images.length} photos, ${(pixels / 1e6).toFixed(2)} MP`);
+  say();
+  say('| codec | how | compress MP/s | decompress MP/s | bpsp |');
+  say('|---|---|---:|---:|---:|');
+  const row = (codec: string, how: string, t: { enc: number; dec: number; bytes: number }) =>
+    say(`| ${codec} | ${how} | ${(pixels / 1e3 / t.enc).toFixed(2)} | ${(pixels / 1e3 / t.dec).toFixed(2)} | ${((t.bytes * 8) / subpixels).toFixed(3)} |`);
+  const lib: Record<string, { enc: number; dec: number; bytes: number }> = {};
+  for (const method of ['auto', 'flow'] as const) {
+    for (const w of [1, a.workers]) {
+      lib[`${method}:${w}`] = await libraryTimes(images, w, method, a.reps);
+      row('flowzip', `library, method ${method}, workers ${w}`, lib[`${method}:${w}`]);
+    }
+  }
+  const cli = join(ROOT, 'bin', 'flowzip.js');
+  const fzCli = processTimes(images, 1, (i, o) => [process.execPath, [cli, 'compress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]], (i, o) => [process.execPath, [cli, 'decompress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]], '.fz');
+  row('flowzip', `CLI, one process per file, method auto, workers ${a.workers}`, fzCli);
+  let jxl: { enc: number; dec: number; bytes: number } | null = null;
+  if (has('cjxl') && has('djxl')) {
+    jxl = processTimes(images, Math.max(1, Math.min(a.reps, 2)), (i, o) => ['cjxl', [i, o, '-d', '0', '-e', '7', '--num_threads=0']], (i, o) => ['djxl', [i, o, '--num_threads=0']], '.jxl');
+    row('cjxl / djxl 0.7', 'one process per file, -d 0 -e 7 --num_threads=0', jxl);
+  }
+  say();
+  if (jxl) {
+    const best = lib[`auto:${a.workers}`], flow = lib[`flow:${a.workers}`];
+    say(`MP/s ratio flowzip (library, ${a.workers} workers) / cjxl: compress ${(jxl.enc / best.enc).toFixed(2)} (method auto), ${(jxl.enc / flow.enc).toFixed(2)} (method flow); decompress ${(jxl.dec / best.dec).toFixed(2)}. CLI per file: compress ${(jxl.enc / fzCli.enc).toFixed(2)}, decompress ${(jxl.dec / fzCli.dec).toFixed(2)}.`);
+    say();
+  }
+  say('Method `auto` (the default) also tries brotli on the whole input file when the image stream is over half of it — for PNG photos it always is — at quality 11; that candidate dominates compress time. Method `flow` skips it (compare the bpsp columns: where they are equal, the candidate never won). See bench/profile for the per-phase split.');
+  mkdirSync(dirname(a.out), { recursive: true });
+  writeFileSync(a.out, out.join('\n') + '\n');
+  console.error(`wrote ${a.out}`);
+}
+
+await main();
