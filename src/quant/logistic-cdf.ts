@@ -143,9 +143,11 @@ export class LeakyMixtureCdf {
       const ls = clampLogScale(logScales[off]) - LOGSCALE_MIN;
       this.mean20 = 2 * mu;
       this.invS0 = INV_SCALE[ls];
-      const key = mu * 512 + ls; // |mu| ≤ 2^19, 0 ≤ ls ≤ 256: unique, and never NO_KEY
+      // Integer parameters (always, from nets) get a unique key: |mu| ≤ 2^19, 0 ≤ ls ≤ 256, never NO_KEY.
+      const cacheable = (mu | 0) === mu && (ls | 0) === ls;
+      const key = cacheable ? mu * 512 + ls : NO_KEY;
       const slot = (mu * 31 + ls) & (CACHE_SLOTS - 1);
-      if (this.cKey[slot] === key) {
+      if (cacheable && this.cKey[slot] === key) {
         this.best = 0;
         this.lo = this.cLo[slot];
         this.hi = this.cHi[slot];
@@ -164,6 +166,7 @@ export class LeakyMixtureCdf {
       lo = centre - h;
       hi = centre + h;
       this.window(lo, hi, 0);
+      if (!cacheable) return;
       this.cKey[slot] = key;
       this.cLo[slot] = this.lo;
       this.cHi[slot] = this.hi;
