@@ -27,6 +27,8 @@ export interface BenchSet {
   description: string;
   images: BenchImage[];
   flowzipInput: InputKind;
+  /** The model flowzip codes this set with when no --model is given (e.g. the shipped `fmnist` model); default: compress's choice. */
+  flowzipModel?: string;
 }
 
 /** PNM bytes of 8-bit gray or RGB samples. */

@@ -210,11 +210,14 @@ export async function benchClassic(codecs: ClassicCodec[], set: BenchSet, dir: s
 export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}): Promise<CodecResult> {
   const r = emptyResult(set, 'flowzip', 'flowzip');
   r.methods = {};
-  const copts = { model: opts.model, grayModel: opts.grayModel, backend: opts.backend, method: 'auto' as const };
+  const model = opts.model ?? set.flowzipModel;
+  const copts = { model, grayModel: opts.grayModel, backend: opts.backend, method: 'auto' as const };
+  if (model) r.name = `flowzip (${String(model)})`;
   // Load the models and pass their canaries before timing anything.
   for (const ch of new Set(set.images.map((im) => (im.channels >= 3 ? 3 : 1)))) {
-    // As compress picks them: `model` for the colour (or, in a gray image, the gray) planes.
-    await runnerFor(opts.model ? resolveModel(opts.model) : defaultModel(ch as 1 | 3), opts.backend);
+    // As compress picks them: `model` for the planes of its channel count, else the default.
+    const m = model ? resolveModel(model) : null;
+    await runnerFor(m && m.flow.channels === ch ? m : defaultModel(ch as 1 | 3), opts.backend);
   }
   for (const im of set.images) {
     const input = set.flowzipInput === 'png' ? im.png : im.pnm;

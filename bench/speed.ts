@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { compress, decompress } from '../src/codec/index.js';
 import { TILE_SIZE } from '../src/codec/image-codec.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
@@ -112,6 +113,15 @@ function processTimes(images: Image[], reps: number, enc: (inp: string, out: str
   }
 }
 
+/** CPU time per wall time of two threads spinning for 0.5 s: ~2 when two cores are free for us, ~1 when other jobs hold one. */
+async function coresForUs(): Promise<number> {
+  const spin = "const t = Date.now(); let x = 0; while (Date.now() - t < 500) x++; require('node:worker_threads').parentPort.postMessage(x);";
+  const c0 = process.cpuUsage(), t = now();
+  await Promise.all([0, 1].map(() => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / (now() - t);
+}
+
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
@@ -124,6 +134,7 @@ async function main(): Promise<void> {
   say(`# flowzip speed (${new Date().toISOString().slice(0, 16)}Z)`);
   say();
   say(`Machine: ${cpu}, ${availableParallelism()} cores; Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (other jobs share the machine: wall times are noisy).`);
+  say(`Cores this process actually got (two spinning threads, CPU time / wall time): ${(await coresForUs()).toFixed(2)} at start — workers can only help as far as this exceeds 1.`);
   say();
 
   // 1. rANS throughput.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compress, decompress, FlowzipError, inspectStream } from '../src/codec/index.js';
+import { compress, decompress, FlowzipError, inspectStream, shippedModels } from '../src/codec/index.js';
 import { parsePng } from '../src/codec/formats/png.js';
 import { corpusFiles } from './helpers/corpus.js';
 import { mulberry32 } from './helpers/prng.js';
@@ -35,20 +35,35 @@ describe('compress / decompress over the corpus', () => {
 });
 
 describe('exactness across backends', () => {
-  // The cpu backend is slow; it gets the small files, wasm and the reference get every image.
+  // Model zero over the whole corpus on every backend (the cpu backend is slow: small files only);
+  // every shipped learned model on a few small images (its nets are heavy for the reference).
+  const zero = { model: 'zero-rgb', grayModel: 'zero-gray' } as const;
   const images = corpus.filter(([n]) => /\.(png|ppm|pgm)$/.test(n));
+  for (const m of shippedModels().filter((x) => !x.name.startsWith('zero-'))) {
+    it(`learned model ${m.name}: reference and wasm give identical streams`, async () => {
+      const small = images.filter(([n]) => (m.flow.channels === 3 ? /rgb-(pixel2xl|13x7|1x1)|rgba-/ : /gray-(1x37|hgrad)|graya-/).test(n));
+      expect(small.length).toBeGreaterThan(0);
+      for (const [name, bytes] of small) {
+        const opts = { model: m.name, method: 'flow' as const };
+        const ref = await compress(bytes, { ...opts, backend: 'reference' });
+        const wasm = await compress(bytes, { ...opts, backend: 'wasm' });
+        expect(Buffer.from(wasm).equals(Buffer.from(ref)), name).toBe(true);
+        expect(sameFile(name, bytes, await decompress(ref, { backend: 'wasm' })), name).toBe(true);
+      }
+    });
+  }
   for (const [name, bytes] of images) {
     it(`${name}: reference and wasm give identical streams`, async () => {
-      const ref = await compress(bytes, { backend: 'reference', method: 'flow' });
-      const wasm = await compress(bytes, { backend: 'wasm', method: 'flow' });
+      const ref = await compress(bytes, { ...zero, backend: 'reference', method: 'flow' });
+      const wasm = await compress(bytes, { ...zero, backend: 'wasm', method: 'flow' });
       expect(Buffer.from(wasm).equals(Buffer.from(ref))).toBe(true);
       expect(sameFile(name, bytes, await decompress(ref, { backend: 'wasm' }))).toBe(true);
     });
   }
   it('cpu backend gives identical streams on small images', async () => {
     for (const [name, bytes] of images.filter(([, b]) => b.length < 8000)) {
-      const ref = await compress(bytes, { backend: 'reference', method: 'flow' });
-      const cpu = await compress(bytes, { backend: 'cpu', method: 'flow' });
+      const ref = await compress(bytes, { ...zero, backend: 'reference', method: 'flow' });
+      const cpu = await compress(bytes, { ...zero, backend: 'cpu', method: 'flow' });
       expect(Buffer.from(cpu).equals(Buffer.from(ref)), name).toBe(true);
     }
   });

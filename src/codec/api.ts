@@ -129,10 +129,15 @@ async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: B
   return Promise.all(planeGroups(channels).map(async (g, i) => ({ ...g, model: models[i], runner: await runnerFor(models[i], backend) })));
 }
 
+function brotliParams(input: Uint8Array) {
+  return { params: { [zc.BROTLI_PARAM_QUALITY]: input.length < 1 << 24 ? 11 : 9, [zc.BROTLI_PARAM_SIZE_HINT]: input.length } };
+}
+
 function brotliFile(input: Uint8Array): Uint8Array {
   const w = new ByteWriter().varint(input.length);
-  return w.bytes(brotliCompressSync(input, { params: { [zc.BROTLI_PARAM_QUALITY]: input.length < 1 << 24 ? 11 : 9, [zc.BROTLI_PARAM_SIZE_HINT]: input.length } })).finish();
+  return w.bytes(brotliCompressSync(input, brotliParams(input))).finish();
 }
+
 
 /**
  * Compresses any bytes to a .fz stream. Never larger than the input plus a
@@ -170,8 +175,10 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const best = () => candidates.reduce((a, b) => (b.length < a.length ? b : a));
   const crc = crcOf(input);
   if (method === 'stored' || method === 'auto' || (method === 'flow' && !img)) candidates.push(frame(Method.Stored, input, crc));
-  // Brotli when asked, or when the flow did not apply or did poorly (it rarely beats a good image model).
-  if (method === 'brotli' || (method !== 'stored' && (!img || best().length > input.length / 2))) candidates.push(frame(Method.Brotli, brotliFile(input), crc));
+  // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
+  // sample (synthetic images, where a dictionary coder can win). Photos never pay for it.
+  const poorFlow = img !== null && best().length > img.samples.length / 2;
+  if (method === 'brotli' || (method !== 'stored' && (!img || poorFlow))) candidates.push(frame(Method.Brotli, brotliFile(input), crc));
   if (method === 'brotli' || method === 'stored') return candidates[candidates.length - 1];
   return best();
 }

@@ -113,7 +113,7 @@ class PoolWorker {
   }
 
   private onMessage(m: WireReply): void {
-    if (m.type === 'ready') { this.ready = true; return; }
+    if (m.type === 'ready') { this.ready = true; everReady = true; return; }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -128,6 +128,7 @@ class PoolWorker {
   }
 
   private lose(): void {
+    if (!this.ready && !this.dead && !everReady) broken = true; // the worker script cannot start here: stop trying
     this.dead = true;
     this.ready = false;
     for (const p of this.pending.values()) p.reject(new WorkerLost('worker exited'));
@@ -173,6 +174,9 @@ class PoolWorker {
 
 const workers: PoolWorker[] = [];
 let workerScript: URL | null | undefined;
+/** Whether any worker ever started, and whether one failed to start before any did (then no more are spawned). */
+let everReady = false;
+let broken = false;
 
 /** The compiled worker script, or null when there is none (see the module comment). */
 function workerUrl(): URL | null {
@@ -190,7 +194,7 @@ function workerUrl(): URL | null {
 function poolWorkers(n: number): PoolWorker[] {
   for (let i = workers.length - 1; i >= 0; i--) if (workers[i].dead) workers.splice(i, 1);
   const url = workerUrl();
-  if (!url) return [];
+  if (!url || broken) return [];
   while (workers.length < n) workers.push(new PoolWorker(url));
   return workers.slice(0, n);
 }
@@ -232,8 +236,14 @@ export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, 
     for (const w of helpers) {
       if (!w.ready || w.busy || w.dead || failed || next >= tasks.length) continue;
       const i = next++;
-      const { job, transfer } = tasks[i].job();
-      const p = w.run(job, transfer).then(
+      let wire: { job: PieceJob; transfer: ArrayBuffer[] };
+      try {
+        wire = tasks[i].job();
+      } catch (e) {
+        fail(i, e);
+        return;
+      }
+      const p = w.run(wire.job, wire.transfer).then(
         (reply) => {
           poolStats.remotePieces++;
           onResult(i, tasks[i].result(reply));
