@@ -142,6 +142,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
       return tf.div(total, B * P * P * C) as tf.Scalar;
     }, true, priors.variables())!;
     const bpsp = (await loss.data())[0];
+    await new Promise((r) => setImmediate(r)); // let signal handlers run (tfjs promises resolve as microtasks only)
     loss.dispose();
     if (!Number.isFinite(bpsp)) throw new Error(`loss became ${bpsp} at step ${step}`);
     step++;
