@@ -39,7 +39,8 @@ export interface TrainSession {
   backend?: string;
 }
 
-function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
+/** Training images and the validation set (held-out images, centre-cropped) of a run's data. */
+export function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
   if (cfg.data.kind === 'idx') {
     const all = loadIdxImages(cfg.data.path);
     return { train: all.slice(0, all.length - 500), val: all.slice(all.length - 500) };
