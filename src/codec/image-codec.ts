@@ -47,7 +47,8 @@ export function pieceCount(shape: ImageShape, planes: CodingPlane[]): number {
   return tilesFor(shape, planes).length * planes.length;
 }
 
-function rawTile(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): Uint8Array {
+/** Raw samples of one piece, planar (channel, row, column) over the tile's w×h. */
+export function rawTile(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): Uint8Array {
   const out = new Uint8Array(r.w * r.h * p.count);
   let k = 0;
   for (let c = 0; c < p.count; c++) {
@@ -63,8 +64,14 @@ function putRawTile(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: T
   }
 }
 
-function brotli(raw: Uint8Array): Uint8Array {
+/** The fallback coding of a piece: brotli (quality 9) of its raw planar samples. */
+export function brotliTile(raw: Uint8Array): Uint8Array {
   return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+}
+
+/** The encoder's rule: the fallback is tried when the flow cannot code the piece, or its stream is over half the raw size. */
+export function fallbackWorthTrying(flowBytes: number | null, rawBytes: number): boolean {
+  return flowBytes === null || flowBytes > rawBytes / 2;
 }
 
 /** One coded piece: its bytes and whether they are the brotli fallback. */
@@ -87,11 +94,11 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
     if (!(e instanceof LatentRangeError)) throw e;
   }
   let fallback: 0 | 1 = 0;
-  if (!best || best.length > raw.length / 2) {
-    const b = brotli(raw);
+  if (fallbackWorthTrying(best ? best.length : null, raw.length)) {
+    const b = brotliTile(raw);
     if (!best || b.length < best.length) { best = b; fallback = 1; }
   }
-  return { bytes: best, fallback };
+  return { bytes: best!, fallback }; // non-null: with no flow stream the fallback is always taken
 }
 
 /**

@@ -13,7 +13,6 @@
  * is charged to the plane (Y, Co, Cg; gray; A for alpha) its channel descends
  * from at the flow's first squeeze.
  */
-import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
 import { flowLevels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
@@ -22,7 +21,7 @@ import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
-import { TILE_SIZE } from './image-codec.js';
+import { brotliTile, fallbackWorthTrying, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
 import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
 import { encodeTile, tileCodeLengths } from './tile-coder.js';
@@ -210,15 +209,12 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
       // The encoder's choice (image-codec.ts): brotli of the raw tile when the flow piece is over half the raw size and brotli is smaller.
       const rawBytes = r.w * r.h * p.count;
       let fallbackBits = -1;
-      if (!lengths || flowBits / 8 + 8 > rawBytes / 2) {
-        const raw = new Uint8Array(rawBytes);
-        let k = 0;
-        for (let c = 0; c < p.count; c++) for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) raw[k++] = samples[((r.y + y) * width + r.x + x) * channels + p.first + c];
-        const b = brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } }).length;
+      if (!lengths || fallbackWorthTrying(Math.ceil(flowBits / 8) + 8, rawBytes)) {
+        const b = brotliTile(rawTile(samples, { width, height, channels }, p, r)).length;
         if (!lengths) fallbackBits = 8 * b;
         else {
           const exact = encodeTile(p.model.flow, p.runner, tile, r.ph, r.pw).length;
-          if (exact > rawBytes / 2 && b < exact) fallbackBits = 8 * b;
+          if (fallbackWorthTrying(exact, rawBytes) && b < exact) fallbackBits = 8 * b;
         }
       }
       if (fallbackBits >= 0) {
