@@ -19,17 +19,26 @@ export interface Img {
   samples: Uint8Array;
 }
 
-/** Loads every 8-bit PNG of a folder as gray (1) or RGB (3); alpha is dropped, other kinds skipped. */
+/** Loads every 8-bit (or palette) PNG of a folder as gray (1) or RGB (3); alpha is dropped, other kinds skipped. */
 export function loadPngDir(dir: string, channels: 1 | 3): Img[] {
   const out: Img[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.png')).sort()) {
     const png = parsePng(new Uint8Array(readFileSync(join(dir, f))));
-    if (!png || png.raster.bitDepth !== 8 || png.colourType === 3) continue;
+    if (!png) continue;
     const r = png.raster;
-    const src = r.channels;
-    if ((channels === 3) !== (src >= 3)) continue;
     const samples = new Uint8Array(r.width * r.height * channels);
-    for (let i = 0; i < r.width * r.height; i++) for (let c = 0; c < channels; c++) samples[i * channels + c] = r.samples[i * src + c];
+    if (png.colourType === 3 && png.palette) {
+      // Palette: expand through PLTE; a gray set takes only palettes whose entries are gray.
+      const pal = png.palette;
+      let gray = true;
+      for (let k = 0; k + 2 < pal.length; k += 3) if (pal[k] !== pal[k + 1] || pal[k] !== pal[k + 2]) gray = false;
+      if (gray !== (channels === 1)) continue;
+      for (let i = 0; i < r.width * r.height; i++) for (let c = 0; c < channels; c++) samples[i * channels + c] = pal[r.samples[i] * 3 + c];
+    } else {
+      const src = r.channels;
+      if (r.bitDepth !== 8 || (channels === 3) !== (src >= 3)) continue;
+      for (let i = 0; i < r.width * r.height; i++) for (let c = 0; c < channels; c++) samples[i * channels + c] = r.samples[i * src + c];
+    }
     out.push({ name: f, width: r.width, height: r.height, channels, samples });
   }
   return out;
