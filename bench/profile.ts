@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zc } from 'node:zlib';
-import { RansDecoder, RansEncoder } from '../src/ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder } from '../src/ans/index.js';
 import { compress, decompress, type BackendChoice } from '../src/codec/index.js';
 import { brotliDecodeExact } from '../src/codec/brotli.js';
 import { crcOf } from '../src/codec/container.js';
@@ -78,10 +78,10 @@ class Recorder implements SymbolSink {
   pushBits(value: number, nbits: number): void { if (nbits) this.push(value, 1, nbits); }
 }
 
-/** Forwards to a RansDecoder and records what was popped (bits = −n for raw bits). */
+/** Forwards to a ByteRansDecoder and records what was popped (bits = −n for raw bits). */
 class RecordingSource implements SymbolSource {
   readonly rec = new Recorder();
-  constructor(private readonly dec: RansDecoder) {}
+  constructor(private readonly dec: ByteRansDecoder) {}
   peek(bits: number): number { return this.dec.peek(bits); }
   advance(start: number, freq: number, bits: number): void { this.rec.push(start, freq, bits); this.dec.advance(start, freq, bits); }
   popBits(nbits: number): number { this.rec.push(0, 0, -nbits); return this.dec.popBits(nbits); }
@@ -135,7 +135,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         pushGroups(rec, coded);
         add(enc, 'prior → CDF', now() - t);
         t = now();
-        const e = new RansEncoder(r.ph * r.pw);
+        const e = new ByteRansEncoder(r.ph * r.pw);
         for (let k = 0; k < rec.n; k++) e.push(rec.s[k], rec.f[k], rec.b[k]);
         stream = e.finish();
         add(enc, 'entropy coding (rANS)', now() - t);
@@ -155,12 +155,12 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         continue;
       }
       const decNet: Phases = {};
-      const src = new RecordingSource(new RansDecoder(stream));
+      const src = new RecordingSource(new ByteRansDecoder(stream));
       t = now();
       const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw);
       const total = now() - t;
       t = now();
-      const d = new RansDecoder(stream);
+      const d = new ByteRansDecoder(stream);
       const rec = src.rec;
       for (let k = 0; k < rec.n; k++) {
         if (rec.b[k] < 0) d.popBits(-rec.b[k]);

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { shippedModels } from '../src/codec/index.js';
+import { FORMAT_VERSION } from '../src/codec/container.js';
 import { rewriteDecompressFlag } from '../src/cli/argv.js';
 import { sameContent } from '../src/codec/verify.js';
 import { BUILT_CLI, ROOT, copyInto, corpusFiles, listDir, makeTempDir, runCli, type CliResult } from './helpers/cli.js';
@@ -225,7 +226,7 @@ describe('info', () => {
     for (const [i, rec] of records.entries()) {
       expect(rec.file).toBe(fz[i]);
       expect(['stored', 'brotli', 'image']).toContain(rec.method);
-      expect(rec.formatVersion).toBe(1);
+      expect(rec.formatVersion).toBe(FORMAT_VERSION);
       expect(rec.compressedBytes).toBe(file(dir, fz[i]).length);
     }
     const image = records.find((r) => r.method === 'image');

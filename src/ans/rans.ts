@@ -29,7 +29,7 @@
  * and halve the speed.
  */
 
-import { AnsError } from './errors.js';
+import { AnsError, badBits, badSymbol } from './errors.js';
 
 /** Lower bound of the normalised state interval [L, 2^32). */
 const L = 0x10000;
@@ -37,18 +37,7 @@ const L = 0x10000;
 /** True when the platform stores typed-array elements little-endian. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function badSymbol(start: number, freq: number, bits: number): RangeError {
-  return new RangeError(
-    `rANS: bad symbol start=${start} freq=${freq} bits=${bits}` +
-      ' (need integer bits in 1..16, freq >= 1, start >= 0, start+freq <= 2^bits)',
-  );
-}
 
-function badBits(value: number, nbits: number): RangeError {
-  return new RangeError(
-    `rANS: bad raw bits value=${value} nbits=${nbits} (need integer nbits in 0..16, 0 <= value < 2^nbits)`,
-  );
-}
 
 /**
  * rANS encoder. Feed it symbols in REVERSE of decode order, then call

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
+import type { TileStreamVersion } from './tile-coder.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
@@ -203,7 +204,7 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const { method, body, crc } = unframe(input);
+  const { method, version, body, crc } = unframe(input);
   let out: Uint8Array;
   let check: number;
   if (method === Method.Stored) {
@@ -230,7 +231,7 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, () => options.onProgress?.(++done, total), threadsOf(options.workers));
+    const samples = await decodeImagePieces(r, shape, planes, version as TileStreamVersion, () => options.onProgress?.(++done, total), threadsOf(options.workers));
     check = crcOf(headerBytes, samples);
     if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
     out = imageFile(header, samples);

@@ -15,10 +15,10 @@ import { brotliDecodeExact } from './brotli.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
-import { decodeTile, encodeTile } from './tile-coder.js';
+import { decodeTile, encodeTile, type TileStreamVersion } from './tile-coder.js';
 import { extractTile, isEdgeReplicated, tileGrid, type TileRect } from './tiling.js';
 
-/** Tile edge in pixels (format version 1). */
+/** Tile edge in pixels (format versions 1 and 2). */
 export const TILE_SIZE = 256;
 
 /** A plane group with the model and runner that code it. */
@@ -105,7 +105,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
  * Decodes one piece to its raw samples: planar (channel, row, column) over
  * the tile's w×h, the layout of fallback tiles. Typed errors on corruption.
  */
-export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner'>): Uint8Array {
+export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner'>, version: TileStreamVersion): Uint8Array {
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
     if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
@@ -113,7 +113,7 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   }
   let tile: Int32Array[];
   try {
-    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw);
+    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, version);
   } catch (e) {
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
@@ -178,9 +178,10 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
 /**
  * Decodes all pieces from `r` into a new sample array. Typed errors on
  * truncation or corruption: the same error a sequential decode would meet
- * first, whatever the number of threads.
+ * first, whatever the number of threads. `version` is the stream's format
+ * version (it picks the rANS coder of flow pieces).
  */
-export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], onPiece?: () => void, threads = 1): Promise<Uint8Array> {
+export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], version: TileStreamVersion, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
   // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
@@ -211,10 +212,10 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     recordError = e;
   }
   const tasks = pieces.map(({ rect, p, data, fallback }): PieceTask<Uint8Array> => ({
-    local: () => decodePiece(data, fallback, rect, p),
+    local: () => decodePiece(data, fallback, rect, p, version),
     job: () => {
       const copy = data.slice();
-      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback }, transfer: [copy.buffer] };
+      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, version }, transfer: [copy.buffer] };
     },
     result: (reply) => reply.data,
   }));

@@ -4,8 +4,12 @@
  * by rANS. Decode order: groups as `forward` returns them, within a group
  * channel by channel, pixels in raster order. The encoder pushes in exactly
  * the reverse order (rANS is LIFO).
+ *
+ * Entropy coder by stream format version: 1 = the 16-bit-renormalising
+ * coder of ans/rans.ts (decode only, for old streams); 2 = the
+ * byte-renormalising coder of ans/rans-byte.ts (what encodeTile writes).
  */
-import { RansDecoder, RansEncoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
@@ -39,10 +43,20 @@ function cdfFor(k: number): LeakyMixtureCdf {
   return c;
 }
 
-/** What the symbol loop pushes to: a RansEncoder (or, in bench/profile, a recorder). */
-export type SymbolSink = Pick<RansEncoder, 'push' | 'pushBits'>;
-/** What the symbol loop pops from: a RansDecoder (or, in bench/profile, a recording wrapper). */
-export type SymbolSource = Pick<RansDecoder, 'peek' | 'advance' | 'popBits'>;
+/** What the symbol loop pushes to: a ByteRansEncoder (or, in bench/profile, a recorder). */
+export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
+/** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
+export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
+
+/** Versions of the tile stream (the container's format version): which rANS coder wrote it. */
+export type TileStreamVersion = 1 | 2;
+/** The version encodeTile writes. */
+export const TILE_STREAM_VERSION: TileStreamVersion = 2;
+
+/** A decoder for a tile stream of `version`. Throws AnsError on a bad initial state. */
+export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): SymbolSource & { finish(): void } {
+  return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream);
+}
 
 /** Pushes the latents of the groups onto the encoder, in reverse decode order. */
 export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
@@ -73,14 +87,14 @@ export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
 /** Encodes a tile (planar channels, h×w multiples of 2^levels) to an rANS stream. Throws LatentRangeError if the flow cannot take it. */
 export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): Uint8Array {
   const groups = forward(flow, runner, tile, h, w);
-  const enc = new RansEncoder(h * w);
+  const enc = new ByteRansEncoder(h * w);
   pushGroups(enc, groups);
   return enc.finish();
 }
 
-/** Decodes a tile stream made by encodeTile. Throws AnsError on a truncated or inconsistent stream. */
-export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number): Int32Array[] {
-  const dec = new RansDecoder(stream);
+/** Decodes a tile stream made by encodeTile (or, for version 1, by an older flowzip). Throws AnsError on a truncated or inconsistent stream. */
+export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION): Int32Array[] {
+  const dec = tileDecoder(stream, version);
   const tile = decodeTileFrom(flow, runner, dec, h, w);
   dec.finish();
   return tile;
