@@ -53,7 +53,7 @@ const now = () => performance.now();
 
 interface Image { name: string; bytes: Uint8Array; width: number; height: number; channels: number; samples: Uint8Array }
 
-/** Coded bits of every tile vs the ideal Σ −log2(freq / 2^16) (+16 per escape) of the same symbols. */
+/** Coded bits of every tile vs the ideal Σ −log2(freq / 2^16) (an escape: 16 for its slot + 16 raw bits) of the same symbols. */
 async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: number; ideal: number; symbols: number }> {
   const runner = await runnerFor(model, 'auto');
   let coded = 0, ideal = 0, symbols = 0;
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   // 2. Coded size vs ideal.
   say('## Coded size vs ideal −log2 p (per model)');
   say();
-  say('Ideal = Σ −log2(freq / 2^16) over every coded symbol under the model\'s own quantised CDF (+16 bits per escape); coded = the tile streams (rANS, 4-byte final state per tile).');
+  say('Ideal = Σ −log2(freq / 2^16) over every coded symbol under the model\'s own quantised CDF (an escape costs its slot, 16 bits, plus 16 raw bits); coded = the tile streams (rANS, 4-byte final state per tile).');
   say();
   say('| model | data | symbols | ideal bits/symbol | coded bits/symbol | overhead |');
   say('|---|---|---:|---:|---:|---:|');

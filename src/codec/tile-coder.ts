@@ -128,7 +128,7 @@ export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSou
 
 /**
  * Exact code length in bits of every latent of a tile (−log2(freq / 2^PROB_BITS),
- * plus LATENT_BITS for escapes; 0 outside a group's phase), per coded group and channel — what `inspect`
+ * and PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent; 0 outside a group's phase), per coded group and channel — what `inspect`
  * and model tuning use. Sum ≈ the tile stream size × 8.
  */
 export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): Array<{ group: CodedGroup; bits: Float64Array[] }> {
@@ -143,7 +143,7 @@ export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Ar
       for (const i of pos) {
         cdf.set(means, logScales, logits, i * K, 1);
         const z = v[i];
-        b[i] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : LATENT_BITS;
+        b[i] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS;
       }
       return b;
     });
