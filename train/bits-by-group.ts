@@ -1,0 +1,45 @@
+/**
+ * Where a model's bits go: the exact integer code length of every coded group
+ * (level, band, checkerboard phase) on a run's validation images — the table
+ * MODELS.md reads to decide which priors to improve.
+ *   node dist/train/bits-by-group.js --model fmnist --fmnist /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+ *   node dist/train/bits-by-group.js --model photo --data /tmp/flowzip-train/photo
+ */
+import { TILE_SIZE } from '../src/codec/image-codec.js';
+import { resolveModel } from '../src/codec/models.js';
+import { tileCodeLengths } from '../src/codec/tile-coder.js';
+import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { flowLevels } from '../src/flows/spec.js';
+import { createRunner } from '../src/quant/runner.js';
+import { PRESETS } from './presets.js';
+import { defaultConfig, loadImages } from './train.js';
+
+const arg = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
+const model = resolveModel(arg('model') ?? 'zero-rgb');
+const fm = arg('fmnist');
+const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PRESETS.gray, fm ? { kind: 'idx', path: fm } : { kind: 'dir', dir: arg('data') ?? '/tmp/flowzip-train/photo' });
+const { val } = loadImages(cfg);
+const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+const L = flowLevels(model.flow);
+
+/** Per coded group (in decode order): total bits and coded latents. */
+const groups: Array<{ label: string; bits: number; latents: number }> = [];
+let subpixels = 0;
+for (const im of val) {
+  for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
+    const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
+    tileCodeLengths(model.flow, runner, tile, r.ph, r.pw).forEach((g, k) => {
+      const phase = g.group.group.phase;
+      const perPlane = phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2;
+      const e = (groups[k] ??= { label: `${g.group.h}×${g.group.w}${phase === undefined ? '' : ` phase ${phase}`}`, bits: 0, latents: 0 });
+      for (const b of g.bits) for (const v of b) e.bits += v;
+      e.latents += perPlane * g.bits.length;
+    });
+  }
+  subpixels += im.width * im.height * im.channels;
+}
+const total = groups.reduce((s, g) => s + g.bits, 0);
+console.log(`${model.name} (${model.id.slice(0, 8)}) on ${val.length} validation images: ${(total / subpixels).toFixed(4)} bpsp`);
+console.log('| # | group (latent grid) | bits per image | bits per latent | share |');
+console.log('|---:|---|---:|---:|---:|');
+groups.forEach((g, k) => console.log(`| ${k} | ${g.label} | ${(g.bits / val.length).toFixed(1)} | ${(g.bits / g.latents).toFixed(3)} | ${((100 * g.bits) / total).toFixed(1)} % |`));
