@@ -319,6 +319,7 @@ describe('usage', () => {
       ['compress', '--backend', 'nope', a],
       ['compress', '--max-pixels', 'many', a],
       ['compress', '--model', 'no-such-model', a],
+      ['compress', '--fast', '--model', 'zero-rgb', b],
       ['compress', '-c', a, b],
       ['info', '--bogus'],
     ];
@@ -330,6 +331,22 @@ describe('usage', () => {
       if (args.length > 0) expect(errLines(r), args.join(' ')).toHaveLength(1);
     }
     expect(listDir(dir)).toEqual([a, b].sort());
+  });
+
+  it('--fast codes with model zero (the stream names zero-rgb / zero-gray) and round-trips', () => {
+    const dir = tempDir();
+    const [rgb, gray] = copyInto(dir, [byName('rgb-pixel2xl-64x64.png'), byName('gray-camera-160x120.png')]);
+    expect(runCli(['compress', '--fast', '--method', 'flow', rgb, gray], { cwd: dir }).status).toBe(0);
+    const info = runCli(['info', '--json', `${rgb}.fz`, `${gray}.fz`], { cwd: dir });
+    expect(info.status).toBe(0);
+    const recs = JSON.parse(info.stdout) as Array<{ image: { models: Array<{ name: string }> } }>;
+    expect(recs.map((r) => r.image.models.map((m) => m.name))).toEqual([['zero-rgb'], ['zero-gray']]);
+    for (const f of [rgb, gray]) {
+      const original = file(dir, f);
+      rmSync(join(dir, f));
+      expect(runCli(['decompress', `${f}.fz`], { cwd: dir }).status).toBe(0);
+      expect(sameContent(original, file(dir, f))).toBe(true);
+    }
   });
 
   it('--help teaches (examples, models, exit codes) and --version prints the version', () => {

@@ -27,6 +27,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
   if (toStdout > 0 && process.stdout.isTTY && !flags.force) {
     throw new UsageError('refusing to write compressed data to a terminal; redirect stdout, use -o FILE, or -f to insist');
   }
+  if (flags.fast && flags.model !== undefined) throw new UsageError('--fast picks the models itself; give --fast or --model, not both');
   const model = flags.model !== undefined ? loadModelOption(flags.model) : undefined;
   const log = new Log(flags);
   const progress = ProgressDisplay.forStderr(flags.quiet === true);
@@ -42,7 +43,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     let packed: Uint8Array;
     try {
       packed = await compress(original, {
-        ...modelOptions(model),
+        ...(flags.fast ? { model: 'zero-rgb', grayModel: 'zero-gray' } : modelOptions(model)),
         backend: flags.backend,
         workers: flags.workers,
         method: flags.method,

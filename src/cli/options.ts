@@ -32,6 +32,8 @@ export interface CodingFlags extends OutputFlags, Verbosity {
 /** Flags of `flowzip compress`. */
 export interface CompressFlags extends CodingFlags {
   model?: string;
+  /** `--fast`: model zero (zero-rgb, zero-gray) instead of the learned defaults. */
+  fast?: boolean;
   method?: (typeof METHODS)[number];
 }
 
