@@ -21,6 +21,7 @@ const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PR
 const { val } = loadImages(cfg);
 const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
 const L = flowLevels(model.flow);
+const BANDS = ['HL', 'LH', 'HH'];
 
 /** Per coded group (in decode order): total bits and coded latents. */
 const groups: Array<{ label: string; bits: number; latents: number }> = [];
@@ -28,10 +29,18 @@ let subpixels = 0;
 for (const im of val) {
   for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
     const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
+    let prevLevel = -1, inLevel = 0;
     tileCodeLengths(model.flow, runner, tile, r.ph, r.pw).forEach((g, k) => {
       const phase = g.group.group.phase;
       const perPlane = phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2;
-      const e = (groups[k] ??= { label: `${g.group.h}×${g.group.w}${phase === undefined ? '' : ` phase ${phase}`}`, bits: 0, latents: 0 });
+      // Level from the latent grid's size; within a level, model zero's layout: HL, LH, HH × phase 0, 1.
+      const level = Math.round(Math.log2(r.ph / g.group.h));
+      if (phase !== undefined) {
+        inLevel = level === prevLevel ? inLevel + 1 : 0;
+        prevLevel = level;
+      }
+      const band = phase === undefined ? 'top (LL), constant prior' : `${BANDS[Math.floor(inLevel / 2)] ?? `group ${inLevel}`} phase ${phase}`;
+      const e = (groups[k] ??= { label: `level ${level} ${band}`, bits: 0, latents: 0 });
       for (const b of g.bits) for (const v of b) e.bits += v;
       e.latents += perPlane * g.bits.length;
     });
@@ -40,6 +49,6 @@ for (const im of val) {
 }
 const total = groups.reduce((s, g) => s + g.bits, 0);
 console.log(`${model.name} (${model.id.slice(0, 8)}) on ${val.length} validation images: ${(total / subpixels).toFixed(4)} bpsp`);
-console.log('| # | group (latent grid) | bits per image | bits per latent | share |');
+console.log('| # | group | bits per image | bits per latent | share |');
 console.log('|---:|---|---:|---:|---:|');
 groups.forEach((g, k) => console.log(`| ${k} | ${g.label} | ${(g.bits / val.length).toFixed(1)} | ${(g.bits / g.latents).toFixed(3)} | ${((100 * g.bits) / total).toFixed(1)} % |`));
