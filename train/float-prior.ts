@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // The tfjs-core node bundle registers no gradients; the union package does (training only).
 import '@tensorflow/tfjs';
 import { HID_MAX, HID_SCALE, IN_CLAMP, IN_SCALE, priorSlots, slotLayers, type LearnedArch, type PriorSlot } from '../src/flows/arch.js';
+import { paramsPerChannel } from '../src/flows/spec.js';
 import { conv2dSame } from './conv.js';
 
 /** Seeded PRNG (mulberry32) with a state that checkpoints can save. */
@@ -54,7 +55,7 @@ export class FloatPriors {
         if (last) {
           // Start every component at mean 0 (spread a little between components), equal weights,
           // and s = 2 — or, for residual architectures, exactly at model zero's prior.
-          const K = arch.mixture, C = arch.channels;
+          const K = arch.mixture, C = co / paramsPerChannel(K); // planes this slot predicts
           if (!arch.residual) for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
           for (let c = 0; c < K * C; c++) b[c] = (Math.floor(c / C) - (K - 1) / 2) * 0.5;
         }

@@ -4,7 +4,7 @@
  * the prior net's context planes and the latents it must predict.
  */
 import { forward } from '../src/flows/flow.js';
-import { GROUPS_PER_LEVEL, OUT_SCALE, slotKey, type LearnedArch } from '../src/flows/arch.js';
+import { groupsPerLevel, OUT_SCALE, planesPerGroup, slotKey, type LearnedArch } from '../src/flows/arch.js';
 import { groupPositions, paramsPerChannel, type FlowSpec } from '../src/flows/spec.js';
 import type { NetRunner } from '../src/quant/runner.js';
 
@@ -18,7 +18,9 @@ export interface GroupBatch {
   cin: number;
   /** [B, h, w, cin] context (integers as floats). */
   ctx: Float32Array;
-  /** [B, h, w, C] targets (zero outside the phase). */
+  /** Planes the group codes (C, or 1 with channelSplit). */
+  planes: number;
+  /** [B, h, w, planes] targets (zero outside the phase). */
   z: Float32Array;
   /** [h, w] 1 on the group's phase positions. */
   mask: Float32Array;
@@ -28,12 +30,12 @@ export interface GroupBatch {
 
 /** Builds GroupBatch for every (level, group) from B tiles of patch×patch. */
 export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRunner, tiles: Int32Array[][], patch: number): GroupBatch[] {
-  const B = tiles.length, C = arch.channels;
+  const B = tiles.length, C = planesPerGroup(arch), G = groupsPerLevel(arch);
   const perTile = tiles.map((t) => forward(skeleton, runner, t, patch, patch, { params: false, context: true }).slice(1)); // drop top
   const out: GroupBatch[] = [];
   perTile[0].forEach((g0, i) => {
-    const level = arch.levels - Math.floor(i / GROUPS_PER_LEVEL);
-    const group = i % GROUPS_PER_LEVEL;
+    const level = arch.levels - Math.floor(i / G);
+    const group = i % G;
     const { h, w } = g0;
     const n = h * w, cin = g0.context!.length;
     const ctx = new Float32Array(B * n * cin), z = new Float32Array(B * n * C);
@@ -60,7 +62,7 @@ export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRu
         }
       });
     }
-    out.push({ key: slotKey(arch, level, group), level, group, h, w, cin, ctx, z, mask, ...(base ? { base } : {}) });
+    out.push({ key: slotKey(arch, level, group), level, group, h, w, cin, planes: C, ctx, z, mask, ...(base ? { base } : {}) });
   });
   return out;
 }

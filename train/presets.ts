@@ -10,6 +10,10 @@ export const PRESETS: Record<string, LearnedArch> = {
   'photo-small': { channels: 3, levels: 5, hidden: [24], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** RGB with a 3-component mixture. */
   'photo-mix': { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 2, residual: true },
+  /** RGB, channel-conditional: Y, then Co | Y, then Cg | Y, Co per group; narrower nets (2×16) to keep the compute. */
+  'photo-split': { channels: 3, levels: 5, hidden: [16, 16], kernel: 3, mixture: 3, ownLevels: 2, residual: true, channelSplit: true },
+  /** The same nets without the channel split (the control for photo-split). */
+  'photo-mix16': { channels: 3, levels: 5, hidden: [16, 16], kernel: 3, mixture: 3, ownLevels: 2, residual: true },
   /** Natural gray images. */
   gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** Fashion-MNIST: 28×28 padded to 32, every level its own nets, mixture of 3. */

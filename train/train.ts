@@ -138,7 +138,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
       for (const g of batches) {
         const net = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
         const params = g.base ? (tf.add(net, tf.tensor4d(g.base, net.shape)) as tf.Tensor4D) : net;
-        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, C]), tf.tensor4d(g.mask, [1, g.h, g.w, 1]), K, C));
+        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [1, g.h, g.w, 1]), K, g.planes));
       }
       return tf.div(total, B * P * P * C) as tf.Scalar;
     }, true, priors.variables())!;

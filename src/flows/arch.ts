@@ -44,10 +44,26 @@ export interface LearnedArch {
   ownLevels: number;
   /** When true, each learned net predicts a residual on model zero's prior (PriorGroup.base). */
   residual?: boolean;
+  /**
+   * RGB only: code the colour planes of each (band, phase) group one after the
+   * other — Y, then Co seeing Y, then Cg seeing Y and Co — instead of side by
+   * side. Three times as many (single-channel) nets; the context order is the same.
+   */
+  channelSplit?: boolean;
 }
 
-/** Groups per level: HL, LH, HH × checkerboard phase 0, 1. */
+/** Band groups per level: HL, LH, HH × checkerboard phase 0, 1. */
 export const GROUPS_PER_LEVEL = 6;
+
+/** Coded groups per level: the 6 band groups, each split into its C planes when `channelSplit`. */
+export function groupsPerLevel(a: LearnedArch): number {
+  return GROUPS_PER_LEVEL * (a.channels / planesPerGroup(a));
+}
+
+/** Planes a coded group holds: 1 when the arch splits groups by channel, else C. */
+export function planesPerGroup(a: LearnedArch): number {
+  return a.channelSplit && a.channels > 1 ? 1 : a.channels;
+}
 
 /** One learned prior net: its key, input and output channels. */
 export interface PriorSlot {
@@ -59,9 +75,9 @@ export interface PriorSlot {
   cout: number;
 }
 
-/** Context channels of group g (0..5) at one level: C (LL) + g · C (earlier groups). */
-function groupCin(C: number, g: number): number {
-  return C + g * C;
+/** Context channels of coded group g at one level: C (LL) + the planes of every earlier group. */
+function groupCin(a: LearnedArch, g: number): number {
+  return a.channels + g * planesPerGroup(a);
 }
 
 /** The learned nets of an architecture, in a fixed order. */
@@ -69,8 +85,8 @@ export function priorSlots(a: LearnedArch): PriorSlot[] {
   const slots: PriorSlot[] = [];
   const sets = Math.min(a.levels, a.ownLevels + 1);
   for (let level = 1; level <= sets; level++) {
-    for (let g = 0; g < GROUPS_PER_LEVEL; g++) {
-      slots.push({ key: slotKey(a, level, g), level, group: g, cin: groupCin(a.channels, g), cout: paramsPerChannel(a.mixture) * a.channels });
+    for (let g = 0; g < groupsPerLevel(a); g++) {
+      slots.push({ key: slotKey(a, level, g), level, group: g, cin: groupCin(a, g), cout: paramsPerChannel(a.mixture) * planesPerGroup(a) });
     }
   }
   return slots;
@@ -98,8 +114,8 @@ export function archMacsPerPixel(a: LearnedArch): number {
   let macs = 0;
   for (let level = 1; level <= a.levels; level++) {
     const px = 1 / 4 ** level;
-    for (let g = 0; g < GROUPS_PER_LEVEL; g++) {
-      const s = { key: '', level, group: g, cin: groupCin(a.channels, g), cout: paramsPerChannel(a.mixture) * a.channels };
+    for (let g = 0; g < groupsPerLevel(a); g++) {
+      const s = { key: '', level, group: g, cin: groupCin(a, g), cout: paramsPerChannel(a.mixture) * planesPerGroup(a) };
       macs += px * slotLayers(a, s).reduce((m, [kh, kw, ci, co]) => m + kh * kw * ci * co, 0);
     }
   }
@@ -118,12 +134,16 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
     steps.push(...liftingSteps(C));
     const factor = [1, 2, 3].flatMap((o) => Array.from({ length: C }, (_, k) => 4 * k + o));
     const groups: PriorGroup[] = [];
-    for (let g = 0; g < GROUPS_PER_LEVEL; g++) {
+    const P = planesPerGroup(a);
+    for (let g = 0; g < groupsPerLevel(a); g++) {
       const net = nets.get(slotKey(a, level, g));
       if (!net) throw new Error(`missing prior net ${slotKey(a, level, g)}`);
-      const band = g >> 1;
-      const base = a.residual ? baseNet(C, g) : undefined;
-      groups.push({ channels: Array.from({ length: C }, (_, k) => band * C + k), mixture: a.mixture, phase: (g & 1) as 0 | 1, net, ...(base ? { base } : {}) });
+      // Band group bg (HL, LH, HH × phase); with channelSplit, plane k of it.
+      const bg = Math.floor(g / (C / P)), k = P === C ? -1 : g % C;
+      const band = bg >> 1;
+      const base = a.residual ? (k < 0 ? baseNet(C, bg) : basePlaneNet(baseNet(C, bg), C, k)) : undefined;
+      const channels = k < 0 ? Array.from({ length: C }, (_, j) => band * C + j) : [band * C + k];
+      groups.push({ channels, mixture: a.mixture, phase: (bg & 1) as 0 | 1, net, ...(base ? { base } : {}) });
     }
     steps.push({ op: 'split', factor, groups });
   }
@@ -144,6 +164,34 @@ export function baseNet(C: 1 | 3, g: number): QNet {
   const p = { ...MODEL_ZERO_DEFAULTS, channels: C };
   const earlier = [0, 0, 1, 1, 2, 2].slice(0, g);
   return detailPrior(p, C, g >> 1, earlier, p.gain[g]);
+}
+
+/**
+ * Model zero's base net of one plane k of a C-plane group, for a context that
+ * also holds the group's planes 0..k-1 (appended last, with zero weights:
+ * model zero does not look at them): the same rule, the outputs mean_k and log-scale_k.
+ */
+export function basePlaneNet(net: QNet, C: number, k: number): QNet {
+  const layers = net.layers.map((l, i) => {
+    let { cin, cout, weights, bias } = l;
+    if (i === 0 && k > 0) {
+      const w = new Int32Array(l.kh * l.kw * (cin + k) * cout);
+      for (let t = 0; t < l.kh * l.kw; t++) for (let c = 0; c < cin; c++) w.set(weights.subarray((t * cin + c) * cout, (t * cin + c + 1) * cout), (t * (cin + k) + c) * cout);
+      weights = w;
+      cin += k;
+    }
+    if (i === net.layers.length - 1) {
+      if (cout !== 2 * C) throw new Error(`base net has ${cout} outputs, expected ${2 * C}`);
+      const pick = [k, C + k];
+      const w = new Int32Array(l.kh * l.kw * cin * 2);
+      for (let r = 0; r < l.kh * l.kw * cin; r++) for (let o = 0; o < 2; o++) w[r * 2 + o] = weights[r * cout + pick[o]];
+      weights = w;
+      bias = Int32Array.from(pick, (o) => bias[o]);
+      cout = 2;
+    }
+    return { ...l, cin, cout, weights, bias };
+  });
+  return { ...net, layers };
 }
 
 /** A placeholder net of the right shapes (zero weights): lets training build a flow before export. */
