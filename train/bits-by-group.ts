@@ -1,7 +1,8 @@
 /**
  * Where a model's bits go: the exact integer code length of every coded group
  * (level, band, checkerboard phase) on a run's validation images — the table
- * MODELS.md reads to decide which priors to improve.
+ * MODELS.md reads to decide which priors to improve. `--model` also takes a
+ * model file (a run's model.json).
  *   node dist/train/bits-by-group.js --model fmnist --fmnist /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
  *   node dist/train/bits-by-group.js --model photo --data /tmp/flowzip-train/photo
  */
@@ -10,6 +11,7 @@ import { resolveModel } from '../src/codec/models.js';
 import { tileCodeLengths } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
+import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
 import { createRunner } from '../src/quant/runner.js';
 import { PRESETS } from './presets.js';
 import { defaultConfig, loadImages } from './train.js';
@@ -25,7 +27,9 @@ const BANDS = ['HL', 'LH', 'HH'];
 
 /** Per coded group (in decode order): total bits and coded latents. */
 const groups: Array<{ label: string; bits: number; latents: number }> = [];
-let subpixels = 0;
+let subpixels = 0, escapes = 0;
+/** What an escaped latent costs (a non-escaped one costs at most PROB_BITS). */
+const ESCAPE_COST = PROB_BITS + LATENT_BITS;
 for (const im of val) {
   for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
     const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
@@ -41,7 +45,7 @@ for (const im of val) {
       }
       const band = phase === undefined ? 'top (LL), constant prior' : `${BANDS[Math.floor(inLevel / 2)] ?? `group ${inLevel}`} phase ${phase}`;
       const e = (groups[k] ??= { label: `level ${level} ${band}`, bits: 0, latents: 0 });
-      for (const b of g.bits) for (const v of b) e.bits += v;
+      for (const b of g.bits) for (const v of b) { e.bits += v; if (v === ESCAPE_COST) escapes++; }
       e.latents += perPlane * g.bits.length;
     });
   }
@@ -49,6 +53,8 @@ for (const im of val) {
 }
 const total = groups.reduce((s, g) => s + g.bits, 0);
 console.log(`${model.name} (${model.id.slice(0, 8)}) on ${val.length} validation images: ${(total / subpixels).toFixed(4)} bpsp`);
+// Logs written before the escape fix counted an escape as LATENT_BITS only: this is that figure.
+console.log(`${escapes} escapes; counted the pre-fix way (${LATENT_BITS} bits each): ${((total - PROB_BITS * escapes) / subpixels).toFixed(4)} bpsp`);
 console.log('| # | group | bits per image | bits per latent | share |');
 console.log('|---:|---|---:|---:|---:|');
 groups.forEach((g, k) => console.log(`| ${k} | ${g.label} | ${(g.bits / val.length).toFixed(1)} | ${(g.bits / g.latents).toFixed(3)} | ${((100 * g.bits) / total).toFixed(1)} % |`));
