@@ -212,7 +212,8 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
   r.methods = {};
   const model = opts.model ?? set.flowzipModel;
   const copts = { model, grayModel: opts.grayModel, backend: opts.backend, method: 'auto' as const };
-  if (model) r.name = `flowzip (${String(model)})`;
+  // Name the model in the row: the one asked for, else compress's default for the set's images.
+  r.name = `flowzip (${model ? String(model) : [...new Set(set.images.map((im) => defaultModel(im.channels >= 3 ? 3 : 1).name))].join(', ')})`;
   // Load the models and pass their canaries before timing anything.
   for (const ch of new Set(set.images.map((im) => (im.channels >= 3 ? 3 : 1)))) {
     // As compress picks them: `model` for the planes of its channel count, else the default.
