@@ -7,21 +7,13 @@
  *   node dist/train/bits-by-group.js --model photo --data /tmp/flowzip-train/photo
  */
 import { TILE_SIZE } from '../src/codec/image-codec.js';
-import { resolveModel } from '../src/codec/models.js';
 import { tileCodeLengths } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
-import { createRunner } from '../src/quant/runner.js';
-import { PRESETS } from './presets.js';
-import { defaultConfig, loadImages } from './train.js';
+import { evalArgs } from './eval-args.js';
 
-const arg = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
-const model = resolveModel(arg('model') ?? 'zero-rgb');
-const fm = arg('fmnist');
-const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PRESETS.gray, fm ? { kind: 'idx', path: fm } : { kind: 'dir', dir: arg('data') ?? '/tmp/flowzip-train/photo' });
-const { val } = loadImages(cfg);
-const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+const { model, val, runner } = await evalArgs(process.argv.slice(2));
 const L = flowLevels(model.flow);
 const BANDS = ['HL', 'LH', 'HH'];
 

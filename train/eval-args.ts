@@ -1,0 +1,23 @@
+/**
+ * The command line shared by the model-evaluation scripts (eval-model,
+ * bits-by-group): `--model NAME|FILE` (default zero-rgb) and the data —
+ * `--fmnist IDX.gz` or `--data DIR` (default /tmp/flowzip-train/photo) —
+ * giving the model, the validation images a training run on that data uses,
+ * and the fastest exact runner.
+ */
+import { resolveModel } from '../src/codec/models.js';
+import type { Model } from '../src/flows/model.js';
+import { createRunner, type NetRunner } from '../src/quant/runner.js';
+import type { Img } from './data.js';
+import { PRESETS } from './presets.js';
+import { defaultConfig, loadImages } from './train.js';
+
+/** Parses argv as described above; loads the model and its validation set. */
+export async function evalArgs(argv: string[]): Promise<{ model: Model; val: Img[]; runner: NetRunner }> {
+  const arg = (k: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : undefined; };
+  const model = resolveModel(arg('model') ?? 'zero-rgb');
+  const fm = arg('fmnist');
+  const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PRESETS.gray, fm ? { kind: 'idx', path: fm } : { kind: 'dir', dir: arg('data') ?? '/tmp/flowzip-train/photo' });
+  const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+  return { model, val: loadImages(cfg).val, runner };
+}
