@@ -148,7 +148,6 @@ function brotliFile(input: Uint8Array, cap?: number): Uint8Array {
  */
 const PNG_BROTLI_QUALITY = 5;
 
-
 /**
  * Compresses any bytes to a .fz stream. Never larger than the input plus a
  * few bytes. Throws FlowzipError (E_USAGE for bad options, E_UNKNOWN_MODEL,
@@ -186,7 +185,8 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const crc = crcOf(input);
   if (method === 'stored' || method === 'auto' || (method === 'flow' && !img)) candidates.push(frame(Method.Stored, input, crc));
   // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
-  // sample (synthetic images, where a dictionary coder can win). Photos never pay for it.
+  // sample (synthetic images, where a dictionary coder can win); a PNG's candidate is capped at
+  // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
   const poorFlow = img !== null && best().length > img.samples.length / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
   if (method === 'brotli' || (method !== 'stored' && (!img || poorFlow))) candidates.push(frame(Method.Brotli, brotliFile(input, cap), crc));
