@@ -119,6 +119,34 @@ describe('training', () => {
     expect(new Set(batches.map((g) => g.planes))).toEqual(new Set([1]));
   });
 
+  it("transform 'pixels': no lifting, odd pixels coded raw on a bilinear base; random nets round-trip", async () => {
+    await tf.setBackend('cpu');
+    const reference = (await createRunner('reference'))!;
+    const arch: LearnedArch = { channels: 1, levels: 2, hidden: [4], kernel: 3, mixture: 2, ownLevels: 1, residual: true, transform: 'pixels' };
+    const skeleton = buildLearnedFlow(arch, zeroNets(arch));
+    expect(skeleton.steps.map((s) => s.op)).toEqual(['squeeze', 'split', 'squeeze', 'split', 'top']);
+    const tile = new PatchSampler(loadPngDir(join(ROOT, 'corpus/photos'), 1), 16, 5).next();
+    const px = (y: number, x: number) => tile[0][y * 16 + x];
+    // Level 1, group 0 = HL phase 0: latents are the pixels (2y, 2x+1); the base mean interpolates (2y, 2x) and (2y, 2x+2).
+    const g = latentBatch(arch, skeleton, reference, [tile], 16).find((b) => b.level === 1 && b.group === 0)!;
+    const cout = g.base!.length / (g.h * g.w);
+    let checked = 0;
+    for (let y = 0; y < g.h; y++) {
+      for (let x = 0; x < g.w - 1; x++) {
+        const q = y * g.w + x;
+        if (!g.mask[q]) continue;
+        expect(g.z[q]).toBe(px(2 * y, 2 * x + 1));
+        expect(g.base![q * cout]).toBe((px(2 * y, 2 * x) + px(2 * y, 2 * x + 2)) / 2);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    // Random (exported) nets: the pixel flow codes and decodes a tile exactly.
+    const flow = buildLearnedFlow(arch, await exportNets(arch, new FloatPriors(arch, 4)));
+    const back = decodeTile(flow, reference, encodeTile(flow, reference, tile, 16, 16), 16, 16);
+    expect(Array.from(back[0])).toEqual(Array.from(tile[0]));
+  });
+
   it('flowzip train runs end to end; the model codes, and decoding needs it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fz-train-'));
     const out = join(dir, 'mine.json');

@@ -18,4 +18,6 @@ export const PRESETS: Record<string, LearnedArch> = {
   gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** Fashion-MNIST: 28×28 padded to 32, every level its own nets, mixture of 3. */
   fmnist: { channels: 1, levels: 4, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 4, residual: true },
+  /** The same nets in the pixel domain: no lifting, a residual on bilinear interpolation (the control is `fmnist`). */
+  'fmnist-px': { channels: 1, levels: 4, hidden: [32, 32], kernel: 3, mixture: 3, ownLevels: 4, residual: true, transform: 'pixels' },
 };

@@ -103,7 +103,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     if (!best || valBpsp < best.valBpsp) {
       best = { step, valBpsp };
       const manifest = {
-        description: `Learned prior nets on model zero's transform (${C === 3 ? 'YCoCg-R, ' : ''}${cfg.arch.levels} levels of 5/3 lifting, checkerboard groups).`,
+        description: `Learned prior nets on ${cfg.arch.transform === 'pixels' ? 'a pixel-domain transform' : "model zero's transform"} (${C === 3 ? 'YCoCg-R, ' : ''}${cfg.arch.levels} levels of ${cfg.arch.transform === 'pixels' ? 'squeezes without lifting' : '5/3 lifting'}, checkerboard groups).`,
         arch: cfg.arch,
         macsPerPixel: Math.round(archMacsPerPixel(cfg.arch)),
         training: { data: cfg.data, steps: step, seconds: Math.round(seconds), batch: B, patch: P, lr: cfg.lr },

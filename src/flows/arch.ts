@@ -3,8 +3,10 @@
  * which both the float (training) model and the integer (coding) flow are
  * built. A learned model keeps model zero's exact transform (YCoCg-R, then per
  * level a squeeze and 5/3 lifting, a split into HL, LH, HH as checkerboard
- * phase groups) and learns the prior net of every group: a small conv net from
- * the decoded context to the discretised-logistic-mixture parameters.
+ * phase groups) — or, with `transform: 'pixels'`, the same squeezes and
+ * splits without the lifting, so each level codes 3 of every 2×2 pixels given
+ * the subsampled image — and learns the prior net of every group: a small
+ * conv net from the decoded context to the discretised-logistic-mixture parameters.
  *
  * Fixed-point conventions of learned prior nets (float ↔ integer):
  * - input: latent integers, clamped to ±IN_CLAMP; float input = int / IN_SCALE;
@@ -14,7 +16,7 @@
  */
 import { LOGIT_FRAC, LOGSCALE_FRAC, MEAN_FRAC, LOGSCALE_MIN, LOGSCALE_MAX } from '../quant/constants.js';
 import type { QNet } from '../quant/qnet.js';
-import { colourSteps, liftingSteps } from './lifting.js';
+import { BIG, colourSteps, emptyConv, liftingSteps, setWeight } from './lifting.js';
 import { detailPrior, MODEL_ZERO_DEFAULTS } from './model-zero.js';
 import { paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
 
@@ -50,6 +52,13 @@ export interface LearnedArch {
    * side. Three times as many (single-channel) nets; the context order is the same.
    */
   channelSplit?: boolean;
+  /**
+   * 'lifting' (default): model zero's 5/3 lifting after each squeeze, detail
+   * bands coded. 'pixels': no lifting — the pixels at odd x or y are coded
+   * given the even-even subsample (the kept plane), the base prior of a
+   * residual arch being their linear interpolation (`pixelBaseNet`).
+   */
+  transform?: 'lifting' | 'pixels';
 }
 
 /** Band groups per level: HL, LH, HH × checkerboard phase 0, 1. */
@@ -131,7 +140,8 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
   const steps: FlowStep[] = C === 3 ? colourSteps() : [];
   for (let level = 1; level <= a.levels; level++) {
     steps.push({ op: 'squeeze' });
-    steps.push(...liftingSteps(C));
+    const pixels = a.transform === 'pixels';
+    if (!pixels) steps.push(...liftingSteps(C));
     const factor = [1, 2, 3].flatMap((o) => Array.from({ length: C }, (_, k) => 4 * k + o));
     const groups: PriorGroup[] = [];
     const P = planesPerGroup(a);
@@ -141,7 +151,7 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
       // Band group bg (HL, LH, HH × phase); with channelSplit, plane k of it.
       const bg = Math.floor(g / (C / P)), k = P === C ? -1 : g % C;
       const band = bg >> 1;
-      const base = a.residual ? (k < 0 ? baseNet(C, bg) : basePlaneNet(baseNet(C, bg), C, k)) : undefined;
+      const base = !a.residual ? undefined : pixels ? pixelBaseNet(C, band, groupCin(a, g), k) : k < 0 ? baseNet(C, bg) : basePlaneNet(baseNet(C, bg), C, k);
       const channels = k < 0 ? Array.from({ length: C }, (_, j) => band * C + j) : [band * C + k];
       groups.push({ channels, mixture: a.mixture, phase: (bg & 1) as 0 | 1, net, ...(base ? { base } : {}) });
     }
@@ -164,6 +174,30 @@ export function baseNet(C: 1 | 3, g: number): QNet {
   const p = { ...MODEL_ZERO_DEFAULTS, channels: C };
   const earlier = [0, 0, 1, 1, 2, 2].slice(0, g);
   return detailPrior(p, C, g >> 1, earlier, p.gain[g]);
+}
+
+/** Log-scale of the pixel-domain base prior, in 2^-LOGSCALE_FRAC log2 units (s = 4). */
+export const PIXEL_BASE_LOGSCALE = 2 << LOGSCALE_FRAC;
+
+/**
+ * Base prior of the pixel-domain transform for one group of band `band`
+ * (0: pixels (2y, 2x+1), 1: (2y+1, 2x), 2: (2y+1, 2x+1)) with `cin` context
+ * planes (the C kept planes first): mean = the bilinear interpolation of the
+ * kept even-even pixels around it, log-scale PIXEL_BASE_LOGSCALE; output
+ * [mean_j…, log-scale_j…] for every plane j of the group (plane k only when k ≥ 0).
+ */
+export function pixelBaseNet(C: number, band: number, cin: number, k: number): QNet {
+  const planes = k < 0 ? Array.from({ length: C }, (_, j) => j) : [k];
+  const n = planes.length;
+  const l = emptyConv(3, 3, cin, 2 * n, 0, -OUT_CLAMP, OUT_CLAMP);
+  // Kept pixel (y, x) sits at kernel (1, 1); its right and lower neighbours at (1, 2) and (2, 1).
+  const taps = [[[1, 1], [1, 2]], [[1, 1], [2, 1]], [[1, 1], [1, 2], [2, 1], [2, 2]]][band];
+  const w = 2 ** MEAN_FRAC / taps.length;
+  planes.forEach((c, j) => {
+    for (const [ky, kx] of taps) setWeight(l, ky, kx, c, j, w);
+    l.bias[n + j] = PIXEL_BASE_LOGSCALE;
+  });
+  return { inLo: -BIG - 1, inHi: BIG, layers: [l] };
 }
 
 /**
