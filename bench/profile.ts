@@ -28,7 +28,7 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 import { TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
-import { decodeTileFrom, pushGroups, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { chooseOffsets, decodeTileFrom, pushGroups, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { forward, LatentRangeError } from '../src/flows/flow.js';
 import type { Model } from '../src/flows/model.js';
@@ -132,7 +132,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
       if (coded) {
         const rec = new Recorder();
         t = now();
-        pushGroups(rec, coded);
+        pushGroups(rec, coded, chooseOffsets(coded));
         add(enc, 'prior → CDF', now() - t);
         t = now();
         const e = new ByteRansEncoder(r.ph * r.pw);

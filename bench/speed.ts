@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { compress, decompress } from '../src/codec/index.js';
 import { TILE_SIZE } from '../src/codec/image-codec.js';
 import { defaultModel, runnerFor, shippedModels } from '../src/codec/models.js';
-import { encodeTile, tileCodeLengths } from '../src/codec/tile-coder.js';
+import { encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { parsePng } from '../src/codec/formats/png.js';
 import { canonicalPnmHeader, writePnm } from '../src/codec/formats/pnm.js';
@@ -62,8 +62,9 @@ async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: num
       const tile = extractTile(img.samples, img.width, img.channels, 0, img.channels, r);
       coded += 8 * encodeTile(model.flow, runner, tile, r.ph, r.pw).length;
       streams++;
-      for (const g of tileCodeLengths(model.flow, runner, tile, r.ph, r.pw)) {
-        for (const b of g.bits) for (let i = 0; i < b.length; i++) ideal += b[i];
+      const lengths = tileCodeLengths(model.flow, runner, tile, r.ph, r.pw);
+      ideal += totalBits(lengths);
+      for (const g of lengths) {
         symbols += g.bits.length * (g.group.group.phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2);
       }
     }

@@ -9,7 +9,7 @@ import { buildModelZero, MODEL_ZERO_DEFAULTS, type ModelZeroParams } from '../sr
 import { flowLevels } from '../src/flows/spec.js';
 import { createRunner } from '../src/quant/runner.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
-import { tileCodeLengths } from '../src/codec/tile-coder.js';
+import { tileCodeLengths, totalBits as codeLengthSum } from '../src/codec/tile-coder.js';
 
 const args = process.argv.slice(2);
 const over: Record<string, unknown> = {};
@@ -33,12 +33,12 @@ for (const f of files) {
   for (const r of tileGrid(img.width, img.height, 256, L)) {
     const tile = extractTile(img.data, img.width, img.channels, 0, C, r);
     const res = tileCodeLengths(flow, runner, tile, r.ph, r.pw);
-    res.forEach((g, gi) => g.bits.forEach((b) => {
-      const s = b.reduce((a, c) => a + c, 0);
+    res.forEach((g, gi) => {
+      const s = codeLengthSum([g]);
       bits += s;
       const key = gi === 0 ? 'top' : `g${(gi - 1) % 6}`;
       bandBits.set(key, (bandBits.get(key) ?? 0) + s);
-    }));
+    });
   }
   const sub = img.width * img.height * C;
   totalBits += bits;

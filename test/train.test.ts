@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildLearnedFlow, OUT_SCALE, priorSlots, zeroNets, type LearnedArch } from '../src/flows/arch.js';
-import { decodeTile, encodeTile, tileCodeLengths } from '../src/codec/tile-coder.js';
+import { decodeTile, encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { checkNet } from '../src/quant/qnet.js';
 import { createRunner } from '../src/quant/runner.js';
 import { conv2dSame } from '../train/conv.js';
@@ -106,7 +106,7 @@ describe('training', () => {
     expect(new Set(slots.map((s) => s.cout))).toEqual(new Set([2]));
     const images = loadPngDir(join(ROOT, 'corpus/photos'), 3);
     const tile = new PatchSampler(images, 32, 3).next();
-    const bits = (a: LearnedArch) => tileCodeLengths(buildLearnedFlow(a, zeroNets(a)), reference, tile, 32, 32).reduce((t, g) => t + g.bits.reduce((u, b) => u + b.reduce((v, x) => v + x, 0), 0), 0);
+    const bits = (a: LearnedArch) => totalBits(tileCodeLengths(buildLearnedFlow(a, zeroNets(a)), reference, tile, 32, 32));
     expect(Math.abs(bits(split) - bits(base))).toBeLessThan(1e-6 * bits(base));
     // Random (exported) nets: the split flow codes and decodes a tile exactly.
     const nets = await exportNets(split, new FloatPriors(split, 9));

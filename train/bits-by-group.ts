@@ -7,7 +7,7 @@
  *   node dist/train/bits-by-group.js --model photo --data /tmp/flowzip-train/photo
  */
 import { TILE_SIZE } from '../src/codec/image-codec.js';
-import { tileCodeLengths } from '../src/codec/tile-coder.js';
+import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
@@ -37,7 +37,8 @@ for (const im of val) {
       }
       const band = phase === undefined ? 'top (LL), constant prior' : `${BANDS[Math.floor(inLevel / 2)] ?? `group ${inLevel}`} phase ${phase}`;
       const e = (groups[k] ??= { label: `level ${level} ${band}`, bits: 0, latents: 0 });
-      for (const b of g.bits) for (const v of b) { e.bits += v; if (v === ESCAPE_COST) escapes++; }
+      for (const b of g.bits) for (const v of b) { if (v === ESCAPE_COST) escapes++; }
+      e.bits += totalBits([g]);
       e.latents += perPlane * g.bits.length;
     });
   }

@@ -3,7 +3,7 @@
  * −log2 of the leaky CDF's frequencies — what the codec writes, less a few
  * bytes of container and rANS flush per tile.
  */
-import { tileCodeLengths } from '../src/codec/tile-coder.js';
+import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { TILE_SIZE } from '../src/codec/image-codec.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { flowLevels, type FlowSpec } from '../src/flows/spec.js';
@@ -17,7 +17,7 @@ export function codedBpsp(flow: FlowSpec, runner: NetRunner, images: Img[]): num
   for (const im of images) {
     for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
       const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
-      for (const g of tileCodeLengths(flow, runner, tile, r.ph, r.pw)) for (const b of g.bits) for (const v of b) bits += v;
+      bits += totalBits(tileCodeLengths(flow, runner, tile, r.ph, r.pw));
     }
     sub += im.width * im.height * im.channels;
   }

@@ -1,12 +1,13 @@
 /**
- * The .fz container, format version 2 (version 1 is still read):
+ * The .fz container, format version 3 (versions 1 and 2 are still read):
  *
  *   magic 'F' 'Z' | byte (version << 4 | method) | body | CRC-32 (4 bytes, LE)
  *
- * Versions differ only in the rANS coder of `image` tile streams: 1 renormalises
- * by 16-bit words from a state in [2^16, 2^32) (ans/rans.ts), 2 by bytes from a
+ * Versions differ only in the `image` tile streams: 1 renormalises rANS by
+ * 16-bit words from a state in [2^16, 2^32) (ans/rans.ts), 2 by bytes from a
  * state in [2^24, 2^32) (ans/rans-byte.ts), which codes within ~0.001% of the
- * ideal where version 1 lost 0.5–2%. Every other byte means the same.
+ * ideal where version 1 lost 0.5–2%; 3 is version 2 with a scale-offset symbol
+ * before every coded plane (quant/scale-offset.ts). Every other byte means the same.
  *
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.
@@ -20,7 +21,7 @@ import { FlowzipError } from './errors.js';
 
 export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
 /** Current container format version (4 bits). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 

@@ -24,7 +24,7 @@ import { parsePnm } from './formats/pnm.js';
 import { brotliTile, fallbackWorthTrying, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
 import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
-import { encodeTile, tileCodeLengths } from './tile-coder.js';
+import { encodeTile, tileCodeLengths, totalBits as codeLengthSum } from './tile-coder.js';
 import { extractTile, tileGrid, type TileRect } from './tiling.js';
 
 /** Options of {@link inspectImage}; `model`, `grayModel` and `backend` mean what they mean for `compress`. */
@@ -201,8 +201,7 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
       let flowBits = Infinity;
       try {
         lengths = tileCodeLengths(p.model.flow, p.runner, tile, r.ph, r.pw);
-        flowBits = 0;
-        for (const g of lengths) for (const b of g.bits) for (let i = 0; i < b.length; i++) flowBits += b[i];
+        flowBits = codeLengthSum(lengths);
       } catch (e) {
         if (!(e instanceof LatentRangeError)) throw e;
       }
@@ -224,7 +223,7 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
         for (let c = 0; c < p.count; c++) planeBits[p.first + c] += fallbackBits / p.count;
         continue;
       }
-      for (const { group: g, bits } of lengths!) {
+      for (const { group: g, bits, offsetBits } of lengths!) {
         const s = r.ph / g.h;
         const planeOf = p.planesOf.get(g.group)!;
         bits.forEach((b, j) => {
@@ -235,7 +234,10 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
             sum += v;
             spreadBlock(pixelBits, width, r, i % g.w, Math.floor(i / g.w), s, v);
           }
-          planeBits[p.first + planeOf[j]] += sum;
+          planeBits[p.first + planeOf[j]] += sum + offsetBits[j];
+          // The plane's scale-offset symbol belongs to the whole tile: spread it evenly.
+          const per = offsetBits[j] / (r.w * r.h);
+          for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) pixelBits[(r.y + y) * width + r.x + x] += per;
         });
       }
     }

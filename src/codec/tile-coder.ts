@@ -5,15 +5,17 @@
  * channel by channel, pixels in raster order. The encoder pushes in exactly
  * the reverse order (rANS is LIFO).
  *
- * Entropy coder by stream format version: 1 = the 16-bit-renormalising
- * coder of ans/rans.ts (decode only, for old streams); 2 = the
- * byte-renormalising coder of ans/rans-byte.ts (what encodeTile writes).
+ * Stream format versions: 1 = the 16-bit-renormalising coder of ans/rans.ts
+ * (decode only, for old streams); 2 = the byte-renormalising coder of
+ * ans/rans-byte.ts; 3 = version 2 with a log-scale offset symbol before every
+ * coded plane (quant/scale-offset.ts) — what encodeTile writes.
  */
 import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
+import { chooseOffsetSymbol, OFFSET_CUM, OFFSET_FREQ, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt, shiftLogScales } from '../quant/scale-offset.js';
 import type { NetRunner } from '../quant/runner.js';
 
 /**
@@ -48,25 +50,51 @@ export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
 /** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
 export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
 
-/** Versions of the tile stream (the container's format version): which rANS coder wrote it. */
-export type TileStreamVersion = 1 | 2;
+/** Versions of the tile stream (the container's format version): which rANS coder wrote it, and whether planes carry scale offsets. */
+export type TileStreamVersion = 1 | 2 | 3;
 /** The version encodeTile writes. */
-export const TILE_STREAM_VERSION: TileStreamVersion = 2;
+export const TILE_STREAM_VERSION: TileStreamVersion = 3;
+
+/** Offset symbols of a tile's coded planes: [group][channel] (quant/scale-offset.ts). */
+export type PlaneOffsets = number[][];
+
+/** The encoder's offset symbol for every coded plane of `groups`. */
+export function chooseOffsets(groups: CodedGroup[]): PlaneOffsets {
+  return groups.map(({ group, values, params, h, w }) => {
+    const cdf = cdfFor(group.mixture);
+    const pos = groupPositions(group.phase, h, w);
+    return values.map((v, j) => {
+      const { means, logScales, logits } = channelParams(group, params, j);
+      return chooseOffsetSymbol(cdf, group.mixture, means, logScales, logits, v, pos);
+    });
+  });
+}
+
+/** channelParams with the log-scales shifted by offset symbol s. */
+function offsetParams(g: PriorGroup, params: Int32Array[], j: number, s: number): ReturnType<typeof channelParams> {
+  const p = channelParams(g, params, j);
+  return { ...p, logScales: shiftLogScales(p.logScales, offsetOfSymbol(s)) };
+}
 
 /** A decoder for a tile stream of `version`. Throws AnsError on a bad initial state. */
 export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): SymbolSource & { finish(): void } {
   return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream);
 }
 
-/** Pushes the latents of the groups onto the encoder, in reverse decode order. */
-export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
+/**
+ * Pushes the latents of the groups onto the encoder, in reverse decode order;
+ * with `offsets` (stream version 3), each plane's offset symbol goes after its
+ * latents, so that the decoder reads it first.
+ */
+export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
     const K = group.mixture;
     const cdf = cdfFor(K);
     const pos = groupPositions(group.phase, h, w);
     for (let j = values.length - 1; j >= 0; j--) {
-      const { means, logScales, logits } = channelParams(group, params, j);
+      const s = offsets ? offsets[gi][j] : OFFSET_ZERO_SYMBOL;
+      const { means, logScales, logits } = offsetParams(group, params, j, s);
       const v = values[j];
       for (let p = pos.length - 1; p >= 0; p--) {
         const i = pos[p];
@@ -80,6 +108,7 @@ export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
           enc.push(ESCAPE_START, 1, PROB_BITS);
         }
       }
+      if (offsets) enc.push(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
     }
   }
 }
@@ -88,26 +117,31 @@ export function pushGroups(enc: SymbolSink, groups: CodedGroup[]): void {
 export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): Uint8Array {
   const groups = forward(flow, runner, tile, h, w);
   const enc = new ByteRansEncoder(h * w);
-  pushGroups(enc, groups);
+  pushGroups(enc, groups, chooseOffsets(groups));
   return enc.finish();
 }
 
 /** Decodes a tile stream made by encodeTile (or, for version 1, by an older flowzip). Throws AnsError on a truncated or inconsistent stream. */
 export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION): Int32Array[] {
   const dec = tileDecoder(stream, version);
-  const tile = decodeTileFrom(flow, runner, dec, h, w);
+  const tile = decodeTileFrom(flow, runner, dec, h, w, version);
   dec.finish();
   return tile;
 }
 
 /** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
-export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number): Int32Array[] {
+export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION): Int32Array[] {
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
     const K = group.mixture;
     const cdf = cdfFor(K);
     const pos = groupPositions(group.phase, gh, gw);
     return group.channels.map((_, j) => {
-      const { means, logScales, logits } = channelParams(group, params, j);
+      let s = OFFSET_ZERO_SYMBOL;
+      if (version >= 3) {
+        s = offsetSymbolAt(dec.peek(PROB_BITS));
+        dec.advance(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
+      }
+      const { means, logScales, logits } = offsetParams(group, params, j, s);
       const out = new Int32Array(gh * gw);
       for (let p = 0; p < pos.length; p++) {
         const i = pos[p];
@@ -126,19 +160,29 @@ export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSou
   });
 }
 
+/** Code lengths of one coded group: bits of every latent per channel, and of each channel's offset symbol. */
+export interface GroupCodeLengths {
+  group: CodedGroup;
+  /** Per channel: −log2(freq / 2^PROB_BITS) of each latent (PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent); 0 outside the group's phase. */
+  bits: Float64Array[];
+  /** Per channel: bits of its scale-offset symbol (stream version 3). */
+  offsetBits: number[];
+}
+
 /**
- * Exact code length in bits of every latent of a tile (−log2(freq / 2^PROB_BITS),
- * and PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent; 0 outside a group's phase), per coded group and channel — what `inspect`
- * and model tuning use. Sum ≈ the tile stream size × 8.
+ * Exact code length of a tile as encodeTile codes it (with the offsets it
+ * chooses), per coded group and channel — what `inspect` and model tuning
+ * use. `totalBits` of it ≈ the tile stream size × 8.
  */
-export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): Array<{ group: CodedGroup; bits: Float64Array[] }> {
+export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): GroupCodeLengths[] {
   const groups = forward(flow, runner, tile, h, w);
-  return groups.map((g) => {
+  const offsets = chooseOffsets(groups);
+  return groups.map((g, gi) => {
     const K = g.group.mixture;
     const cdf = cdfFor(K);
     const pos = groupPositions(g.group.phase, g.h, g.w);
     const bits = g.values.map((v, j) => {
-      const { means, logScales, logits } = channelParams(g.group, g.params, j);
+      const { means, logScales, logits } = offsetParams(g.group, g.params, j, offsets[gi][j]);
       const b = new Float64Array(v.length);
       for (const i of pos) {
         cdf.set(means, logScales, logits, i * K, 1);
@@ -147,6 +191,16 @@ export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Ar
       }
       return b;
     });
-    return { group: g, bits };
+    return { group: g, bits, offsetBits: offsets[gi].map((s) => PROB_BITS - Math.log2(OFFSET_FREQ[s])) };
   });
+}
+
+/** Sum of every latent's and offset symbol's bits in code lengths of one tile (or of one group). */
+export function totalBits(lengths: GroupCodeLengths[]): number {
+  let t = 0;
+  for (const g of lengths) {
+    for (const b of g.bits) for (let i = 0; i < b.length; i++) t += b[i];
+    for (const o of g.offsetBits) t += o;
+  }
+  return t;
 }
