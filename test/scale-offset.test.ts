@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
-import { chooseOffsetSymbol, log2Fixed, OFFSET_CUM, OFFSET_FREQ, OFFSET_STEP, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt } from '../src/quant/scale-offset.js';
+import { chooseOffsetSymbol, log2Fixed, OFFSET_CUM, OFFSET_FREQ, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt } from '../src/quant/scale-offset.js';
 import { chooseOffsets, decodeTile, encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { forward } from '../src/flows/flow.js';
 import { resolveModel } from '../src/codec/models.js';
@@ -39,18 +39,26 @@ describe('scale offsets (tile stream v3)', () => {
     expect(bad).toEqual([]);
   });
 
-  it('picks k = 0 for latents that match the prior, larger scales for wider latents, smaller for narrower', () => {
+  it('picks k = 0 for latents that match the prior, a wider scale for wider latents, a narrower for narrower — within 0.5% of the best k', () => {
     const n = 4096, K = 1;
     const cdf = new LeakyMixtureCdf(K);
     const ls0 = 3 * 16; // s = 8
     const means = new Int32Array(n), logScales = new Int32Array(n).fill(ls0);
     const pos = Int32Array.from({ length: n }, (_, i) => i);
-    const k = (s: number, seed: number) => offsetOfSymbol(chooseOffsetSymbol(cdf, K, means, logScales, null, logisticLatents(n, s, seed), pos)) / OFFSET_STEP;
-    expect(k(8, 1)).toBe(0);
-    expect(k(16, 2)).toBe(4); // ×2 = 2^(4/4)
-    expect(k(8 * 2 ** -0.5, 3)).toBe(-2);
-    expect(k(8 * 2 ** 1.5, 4)).toBe(6);
-    expect(OFFSET_SYMBOLS).toBe(10);
+    /** Exact code length of all n latents with every log-scale shifted by symbol s's offset. */
+    const exactBits = (z: Int32Array, s: number) => {
+      const ls = new Int32Array(1).fill(ls0 + offsetOfSymbol(s));
+      let b = 0;
+      for (const v of z) { cdf.set(means, ls, null, 0, 1); b += PROB_BITS - Math.log2(cdf.cum(v + 1) - cdf.cum(v)); }
+      return b;
+    };
+    for (const [scale, seed, sign] of [[8, 1, 0], [16, 2, 1], [8 * 2 ** -0.5, 3, -1], [8 * 2 ** 1.5, 4, 1]]) {
+      const z = logisticLatents(n, scale, seed);
+      const s = chooseOffsetSymbol(cdf, K, means, logScales, null, z, pos);
+      expect(Math.sign(offsetOfSymbol(s)), `scale ${scale}`).toBe(sign);
+      const best = Math.min(...Array.from({ length: OFFSET_SYMBOLS }, (_, t) => exactBits(z, t)));
+      expect(exactBits(z, s), `scale ${scale}`).toBeLessThan(best * 1.005);
+    }
   });
 
   it('a v3 tile with non-zero offsets round-trips, and its code length matches the stream', async () => {
