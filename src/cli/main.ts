@@ -12,6 +12,7 @@ import { UsageError } from './errors.js';
 import { COMMAND_EXAMPLES, DESCRIPTION, EXIT, EXIT_CODES, MAIN_EXAMPLES, modelsHelp, packageVersion } from './help.js';
 import { infoCommand, type InfoFlags } from './info.js';
 import { trainCommand, type TrainFlags } from './train.js';
+import { PRESETS } from '../../train/presets.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
@@ -151,7 +152,7 @@ export function buildProgram(state: RunState): Command {
     .description('Train a learned model on the 8-bit PNG images in DIR and write it to --out. Resumable: run the same command again to continue from the checkpoints in OUT.run/.')
     .argument('<DIR>', 'folder of PNG images (RGB or gray)')
     .requiredOption('--out <model>', 'model file to write (JSON)')
-    .option('--arch <name>', 'architecture preset: photo, photo-small, photo-mix, gray, fmnist (default: photo for RGB, gray for gray)')
+    .option('--arch <name>', `architecture preset: ${Object.keys(PRESETS).join(', ')} (default: photo for RGB, gray for gray; MODELS.md compares them)`)
     .option('--minutes <n>', 'stop after N minutes (default 30)')
     .option('--steps <n>', 'stop after N steps')
     .option('--run <dir>', 'checkpoint folder (default OUT.run)')
