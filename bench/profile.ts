@@ -25,11 +25,11 @@ import { brotliDecodeExact } from '../src/codec/brotli.js';
 import { crcOf } from '../src/codec/container.js';
 import { parsePng, writePng } from '../src/codec/formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm.js';
-import { TILE_SIZE } from '../src/codec/image-codec.js';
+import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
-import { chooseOffsets, decodeTileFrom, pushGroups, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
-import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { chooseOffsets, decodeTileFrom, pushGroups, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { tileGrid } from '../src/codec/tiling.js';
 import { forward, LatentRangeError } from '../src/flows/flow.js';
 import type { Model } from '../src/flows/model.js';
 import { flowLevels, flowNets } from '../src/flows/spec.js';
@@ -114,7 +114,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
     for (const [gi, g] of groups.entries()) {
       const model = models[gi];
       t = now();
-      const tile = extractTile(img.samples, img.width, img.channels, g.first, g.count, r);
+      const tile = flowTile(img.samples, img.width, img.channels, g.first, g.count, r, model.flow);
       const raw = new Uint8Array(r.w * r.h * g.count);
       for (let c = 0, k = 0; c < g.count; c++) {
         for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) raw[k++] = img.samples[((r.y + y) * img.width + r.x + x) * img.channels + g.first + c];
@@ -132,7 +132,8 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
       if (coded) {
         const rec = new Recorder();
         t = now();
-        pushGroups(rec, coded, chooseOffsets(coded));
+        const skip = skipPadding(model.flow, r.ph, r.pw, r);
+        pushGroups(rec, coded, chooseOffsets(coded, skip), skip);
         add(enc, 'prior → CDF', now() - t);
         t = now();
         const e = new ByteRansEncoder(r.ph * r.pw);
@@ -157,7 +158,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
       const decNet: Phases = {};
       const src = new RecordingSource(new ByteRansDecoder(stream));
       t = now();
-      const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw);
+      const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw, TILE_STREAM_VERSION, r);
       const total = now() - t;
       t = now();
       const d = new ByteRansDecoder(stream);

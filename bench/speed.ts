@@ -18,10 +18,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { compress, decompress } from '../src/codec/index.js';
-import { TILE_SIZE } from '../src/codec/image-codec.js';
+import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { defaultModel, runnerFor, shippedModels } from '../src/codec/models.js';
 import { encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
-import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { tileGrid } from '../src/codec/tiling.js';
 import { parsePng } from '../src/codec/formats/png.js';
 import { canonicalPnmHeader, writePnm } from '../src/codec/formats/pnm.js';
 import type { Model } from '../src/flows/model.js';
@@ -59,10 +59,10 @@ async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: num
   let coded = 0, ideal = 0, symbols = 0, streams = 0;
   for (const img of images) {
     for (const r of tileGrid(img.width, img.height, TILE_SIZE, flowLevels(model.flow))) {
-      const tile = extractTile(img.samples, img.width, img.channels, 0, img.channels, r);
-      coded += 8 * encodeTile(model.flow, runner, tile, r.ph, r.pw).length;
+      const tile = flowTile(img.samples, img.width, img.channels, 0, img.channels, r, model.flow);
+      coded += 8 * encodeTile(model.flow, runner, tile, r.ph, r.pw, r).length;
       streams++;
-      const lengths = tileCodeLengths(model.flow, runner, tile, r.ph, r.pw);
+      const lengths = tileCodeLengths(model.flow, runner, tile, r.ph, r.pw, r);
       ideal += totalBits(lengths);
       for (const g of lengths) {
         symbols += g.bits.length * (g.group.group.phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2);

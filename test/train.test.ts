@@ -87,7 +87,7 @@ describe('training', () => {
     for (let s = 0; s < 12; s++) {
       const l = opt.minimize(() => {
         let total = tf.scalar(0);
-        for (const g of batches) total = tf.add(total, mixtureBits(priors.apply(g.key, tf.tensor4d(g.ctx, [2, g.h, g.w, g.cin])), tf.tensor4d(g.z, [2, g.h, g.w, 3]), tf.tensor4d(g.mask, [1, g.h, g.w, 1]), 2, 3));
+        for (const g of batches) total = tf.add(total, mixtureBits(priors.apply(g.key, tf.tensor4d(g.ctx, [2, g.h, g.w, g.cin])), tf.tensor4d(g.z, [2, g.h, g.w, 3]), tf.tensor4d(g.mask, [2, g.h, g.w, 1]), 2, 3));
         return tf.div(total, 2 * 32 * 32 * 3) as tf.Scalar;
       }, true, priors.variables())!;
       losses.push(l.dataSync()[0]);
@@ -105,7 +105,7 @@ describe('training', () => {
     expect(slots.map((s) => s.cin)).toEqual(Array.from({ length: 18 }, (_, g) => 3 + g));
     expect(new Set(slots.map((s) => s.cout))).toEqual(new Set([2]));
     const images = loadPngDir(join(ROOT, 'corpus/photos'), 3);
-    const tile = new PatchSampler(images, 32, 3).next();
+    const tile = new PatchSampler(images, 32, 3).next().planes;
     const bits = (a: LearnedArch) => totalBits(tileCodeLengths(buildLearnedFlow(a, zeroNets(a)), reference, tile, 32, 32));
     expect(Math.abs(bits(split) - bits(base))).toBeLessThan(1e-6 * bits(base));
     // Random (exported) nets: the split flow codes and decodes a tile exactly.
@@ -114,7 +114,7 @@ describe('training', () => {
     const back = decodeTile(flow, reference, encodeTile(flow, reference, tile, 32, 32), 32, 32);
     back.forEach((p, c) => expect(Array.from(p)).toEqual(Array.from(tile[c])));
     // And its training tensors have one plane per group.
-    const batches = latentBatch(split, buildLearnedFlow(split, zeroNets(split)), reference, [tile], 32);
+    const batches = latentBatch(split, buildLearnedFlow(split, zeroNets(split)), reference, [{ planes: tile, h: 32, w: 32 }], 32);
     expect(batches.length).toBe(36);
     expect(new Set(batches.map((g) => g.planes))).toEqual(new Set([1]));
   });
@@ -125,10 +125,10 @@ describe('training', () => {
     const arch: LearnedArch = { channels: 1, levels: 2, hidden: [4], kernel: 3, mixture: 2, ownLevels: 1, residual: true, transform: 'pixels' };
     const skeleton = buildLearnedFlow(arch, zeroNets(arch));
     expect(skeleton.steps.map((s) => s.op)).toEqual(['squeeze', 'split', 'squeeze', 'split', 'top']);
-    const tile = new PatchSampler(loadPngDir(join(ROOT, 'corpus/photos'), 1), 16, 5).next();
+    const tile = new PatchSampler(loadPngDir(join(ROOT, 'corpus/photos'), 1), 16, 5).next().planes;
     const px = (y: number, x: number) => tile[0][y * 16 + x];
     // Level 1, group 0 = HL phase 0: latents are the pixels (2y, 2x+1); the base mean interpolates (2y, 2x) and (2y, 2x+2).
-    const g = latentBatch(arch, skeleton, reference, [tile], 16).find((b) => b.level === 1 && b.group === 0)!;
+    const g = latentBatch(arch, skeleton, reference, [{ planes: tile, h: 16, w: 16 }], 16).find((b) => b.level === 1 && b.group === 0)!;
     const cout = g.base!.length / (g.h * g.w);
     let checked = 0;
     for (let y = 0; y < g.h; y++) {

@@ -6,9 +6,9 @@
  *   node dist/train/bits-by-group.js --model fmnist --fmnist /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
  *   node dist/train/bits-by-group.js --model photo --data /tmp/flowzip-train/photo
  */
-import { TILE_SIZE } from '../src/codec/image-codec.js';
+import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
-import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
 import { evalArgs } from './eval-args.js';
@@ -24,9 +24,9 @@ let subpixels = 0, escapes = 0;
 const ESCAPE_COST = PROB_BITS + LATENT_BITS;
 for (const im of val) {
   for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
-    const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
+    const tile = flowTile(im.samples, im.width, im.channels, 0, im.channels, r, model.flow);
     let prevLevel = -1, inLevel = 0;
-    tileCodeLengths(model.flow, runner, tile, r.ph, r.pw).forEach((g, k) => {
+    tileCodeLengths(model.flow, runner, tile, r.ph, r.pw, r).forEach((g, k) => {
       const phase = g.group.group.phase;
       const perPlane = phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2;
       // Level from the latent grid's size; within a level, model zero's layout: HL, LH, HH × phase 0, 1.

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parsePng } from '../src/codec/formats/png.js';
-import { extractTile } from '../src/codec/tiling.js';
+import { extractTile, type TilePadding } from '../src/codec/tiling.js';
 import { Rng } from './float-prior.js';
 
 /** An 8-bit image with `channels` interleaved samples. */
@@ -59,23 +59,31 @@ export function holdOut(images: Img[], every: number): { train: Img[]; val: Img[
   return { train: images.filter((_, i) => i % every !== every - 1), val: images.filter((_, i) => i % every === every - 1) };
 }
 
+/** A training tile: planar channels of patch×patch whose top-left h×w is image, the rest padding. */
+export interface TrainTile {
+  planes: Int32Array[];
+  h: number;
+  w: number;
+}
+
 /**
  * Draws training tiles: a random image (weighted by area), a random crop of
- * `patch`×`patch` (whole image, edge-padded to `patch`, when it is smaller), a
- * random horizontal flip. Planar Int32 channels, as the codec's tiles.
+ * `patch`×`patch` (the whole image when it is smaller, padded to `patch` as
+ * the codec pads tiles: by edge replication, or with zeros for pixel-exact
+ * flows), a random horizontal flip. Planar Int32 channels, as the codec's tiles.
  */
 export class PatchSampler {
   private readonly cum: number[] = [];
   readonly rng: Rng;
 
-  constructor(private readonly images: Img[], readonly patch: number, seed: number) {
+  constructor(private readonly images: Img[], readonly patch: number, seed: number, readonly pad: TilePadding = 'edge') {
     let s = 0;
     for (const im of images) this.cum.push((s += im.width * im.height));
     this.rng = new Rng(seed);
   }
 
   /** One tile: C planes of patch×patch. */
-  next(): Int32Array[] {
+  next(): TrainTile {
     const t = this.rng.next() * this.cum[this.cum.length - 1];
     let i = 0;
     while (this.cum[i] <= t) i++;
@@ -83,8 +91,12 @@ export class PatchSampler {
     const P = this.patch;
     const w = Math.min(P, im.width), h = Math.min(P, im.height);
     const x = Math.floor(this.rng.next() * (im.width - w + 1)), y = Math.floor(this.rng.next() * (im.height - h + 1));
-    const planes = extractTile(im.samples, im.width, im.channels, 0, im.channels, { x, y, w, h, pw: P, ph: P });
-    if (this.rng.next() < 0.5) for (const p of planes) for (let r = 0; r < P; r++) p.subarray(r * P, r * P + P).reverse();
-    return planes;
+    const planes = extractTile(im.samples, im.width, im.channels, 0, im.channels, { x, y, w, h, pw: P, ph: P }, this.pad);
+    if (this.rng.next() < 0.5) {
+      // Zero padding stays bottom-right, where the codec puts it: flip only the image part.
+      const rows = this.pad === 'zero' ? h : P, cols = this.pad === 'zero' ? w : P;
+      for (const p of planes) for (let r = 0; r < rows; r++) p.subarray(r * P, r * P + cols).reverse();
+    }
+    return { planes, h, w };
   }
 }

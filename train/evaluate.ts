@@ -4,8 +4,8 @@
  * bytes of container and rANS flush per tile.
  */
 import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
-import { TILE_SIZE } from '../src/codec/image-codec.js';
-import { extractTile, tileGrid } from '../src/codec/tiling.js';
+import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
+import { tileGrid } from '../src/codec/tiling.js';
 import { flowLevels, type FlowSpec } from '../src/flows/spec.js';
 import type { NetRunner } from '../src/quant/runner.js';
 import type { Img } from './data.js';
@@ -16,8 +16,8 @@ export function codedBpsp(flow: FlowSpec, runner: NetRunner, images: Img[]): num
   const L = flowLevels(flow);
   for (const im of images) {
     for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
-      const tile = extractTile(im.samples, im.width, im.channels, 0, im.channels, r);
-      bits += totalBits(tileCodeLengths(flow, runner, tile, r.ph, r.pw));
+      const tile = flowTile(im.samples, im.width, im.channels, 0, im.channels, r, flow);
+      bits += totalBits(tileCodeLengths(flow, runner, tile, r.ph, r.pw, r));
     }
     sub += im.width * im.height * im.channels;
   }

@@ -5,8 +5,10 @@
  */
 import { forward } from '../src/flows/flow.js';
 import { groupsPerLevel, OUT_SCALE, planesPerGroup, slotKey, type LearnedArch } from '../src/flows/arch.js';
+import { realPositions } from '../src/flows/padding.js';
 import { groupPositions, paramsPerChannel, type FlowSpec } from '../src/flows/spec.js';
 import type { NetRunner } from '../src/quant/runner.js';
+import type { TrainTile } from './data.js';
 
 /** Training tensors (as flat Float32 arrays, NHWC) of one group at one level. */
 export interface GroupBatch {
@@ -22,16 +24,17 @@ export interface GroupBatch {
   planes: number;
   /** [B, h, w, planes] targets (zero outside the phase). */
   z: Float32Array;
-  /** [h, w] 1 on the group's phase positions. */
+  /** [B, h, w] 1 on the positions the codec codes: the group's phase, minus the padding a pixel-exact flow skips. */
   mask: Float32Array;
   /** [B, h, w, cout] model zero's parameters in float units, broadcast to the net's output layout (residual architectures). */
   base?: Float32Array;
 }
 
 /** Builds GroupBatch for every (level, group) from B tiles of patch×patch. */
-export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRunner, tiles: Int32Array[][], patch: number): GroupBatch[] {
+export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRunner, tiles: TrainTile[], patch: number): GroupBatch[] {
   const B = tiles.length, C = planesPerGroup(arch), G = groupsPerLevel(arch);
-  const perTile = tiles.map((t) => forward(skeleton, runner, t, patch, patch, { params: false, context: true }).slice(1)); // drop top
+  const perTile = tiles.map((t) => forward(skeleton, runner, t.planes, patch, patch, { params: false, context: true }).slice(1)); // drop top
+  const skips = tiles.map((t) => realPositions(skeleton, patch, patch, t.h, t.w));
   const out: GroupBatch[] = [];
   perTile[0].forEach((g0, i) => {
     const level = arch.levels - Math.floor(i / G);
@@ -44,8 +47,8 @@ export function latentBatch(arch: LearnedArch, skeleton: FlowSpec, runner: NetRu
       g.context!.forEach((p, c) => { for (let k = 0; k < n; k++) ctx[(b * n + k) * cin + c] = p[k]; });
       g.values.forEach((p, c) => { for (let k = 0; k < n; k++) z[(b * n + k) * C + c] = p[k]; });
     });
-    const mask = new Float32Array(n);
-    for (const k of groupPositions(g0.group.phase, h, w)) mask[k] = 1;
+    const mask = new Float32Array(B * n);
+    skips.forEach((skip, b) => { for (const k of skip ? skip[i + 1] : groupPositions(g0.group.phase, h, w)) mask[b * n + k] = 1; });
     let base: Float32Array | undefined;
     if (g0.group.base) {
       const K = arch.mixture, cout = paramsPerChannel(K) * C;

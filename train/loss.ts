@@ -11,7 +11,7 @@ const P_FLOOR = 2 ** -16;
 /**
  * Sum of bits over masked positions. params [B,h,w,(2|3)·K·C] laid out
  * (kind, component, channel) with kinds mean, log2-scale, logit;
- * z [B,h,w,C] integer targets (as float); mask [1,h,w,1] of 0/1.
+ * z [B,h,w,C] integer targets (as float); mask [B,h,w,1] (or [1,h,w,1]) of 0/1.
  * Branch-free (no tf.where on a comparison, which breaks gradients).
  */
 export function mixtureBits(params: tf.Tensor4D, z: tf.Tensor4D, mask: tf.Tensor4D, K: number, C: number): tf.Scalar {

@@ -11,6 +11,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { archMacsPerPixel, buildLearnedFlow, zeroNets, type LearnedArch } from '../src/flows/arch.js';
+import { TILE_STREAM_VERSION } from '../src/codec/tile-coder.js';
+import { tilePadding } from '../src/codec/image-codec.js';
 import { flowId, modelToJson } from '../src/flows/model.js';
 import { flowNets } from '../src/flows/spec.js';
 import { computeCanary } from '../src/quant/canary.js';
@@ -83,14 +85,14 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   const optimizer = tf.train.adam(cfg.lr);
   let step = 0, seconds = 0;
   let best = prev?.best ?? null;
-  const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1);
+  const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
+  const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1, tilePadding(skeleton, TILE_STREAM_VERSION));
   if (prev) {
     await restoreCheckpoint(prev, priors.variables(), optimizer, (v) => priors.canonicalName(v));
     step = prev.step;
     seconds = prev.seconds;
     sampler.rng.state = prev.samplerState;
   }
-  const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
   const K = cfg.arch.mixture, C = cfg.arch.channels, B = cfg.batch, P = cfg.patch;
   const logPath = join(s.run, 'log.jsonl');
   const say = (line: string) => { if (!s.quiet) process.stderr.write(line); };
@@ -133,14 +135,16 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate(cfg, step);
     const tiles = Array.from({ length: B }, () => sampler.next());
     const batches = latentBatch(cfg.arch, skeleton, reference, tiles, P);
+    // Subpixels the codec codes: a pixel-exact flow skips the zero padding, others code the whole tile.
+    const coded = tiles.reduce((n, t) => n + (sampler.pad === 'zero' ? t.h * t.w : P * P) * C, 0);
     const loss = optimizer.minimize(() => {
       let total = tf.scalar(0);
       for (const g of batches) {
         const net = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
         const params = g.base ? (tf.add(net, tf.tensor4d(g.base, net.shape)) as tf.Tensor4D) : net;
-        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [1, g.h, g.w, 1]), K, g.planes));
+        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [B, g.h, g.w, 1]), K, g.planes));
       }
-      return tf.div(total, B * P * P * C) as tf.Scalar;
+      return tf.div(total, coded) as tf.Scalar;
     }, true, priors.variables())!;
     const bpsp = (await loss.data())[0];
     await new Promise((r) => setImmediate(r)); // let signal handlers run (tfjs promises resolve as microtasks only)

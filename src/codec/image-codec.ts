@@ -9,14 +9,15 @@ import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { AnsError } from '../ans/index.js';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
-import { flowLevels } from '../flows/spec.js';
+import { isPixelExact } from '../flows/padding.js';
+import { flowLevels, type FlowSpec } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import { brotliDecodeExact } from './brotli.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
-import { decodeTile, encodeTile, type TileStreamVersion } from './tile-coder.js';
-import { extractTile, isEdgeReplicated, tileGrid, type TileRect } from './tiling.js';
+import { decodeTile, encodeTile, TILE_STREAM_VERSION, type TileStreamVersion } from './tile-coder.js';
+import { extractTile, isPadded, tileGrid, type TileRect, type TilePadding } from './tiling.js';
 
 /** Tile edge in pixels (format versions 1 and 2). */
 export const TILE_SIZE = 256;
@@ -64,6 +65,16 @@ function putRawTile(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: T
   }
 }
 
+/** How tiles of `flow` are padded in stream `version`: zeros for a pixel-exact flow from version 3 on (its padded latents are not coded), else edge replication. */
+export function tilePadding(flow: FlowSpec, version: TileStreamVersion): TilePadding {
+  return version >= 3 && isPixelExact(flow) ? 'zero' : 'edge';
+}
+
+/** Planar channels of tile `r` padded as the encoder gives it to `flow` (extractTile with tilePadding; interleaved `samples`, `stride` per pixel). */
+export function flowTile(samples: ArrayLike<number>, width: number, stride: number, first: number, count: number, r: TileRect, flow: FlowSpec): Int32Array[] {
+  return extractTile(samples, width, stride, first, count, r, tilePadding(flow, TILE_STREAM_VERSION));
+}
+
 /** The fallback coding of a piece: brotli (quality 9) of its raw planar samples. */
 export function brotliTile(raw: Uint8Array): Uint8Array {
   return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
@@ -89,7 +100,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
   const raw = rawTile(samples, shape, p, r);
   let best: Uint8Array | null = null;
   try {
-    best = encodeTile(p.model.flow, p.runner, extractTile(samples, shape.width, shape.channels, p.first, p.count, r), r.ph, r.pw);
+    best = encodeTile(p.model.flow, p.runner, flowTile(samples, shape.width, shape.channels, p.first, p.count, r, p.model.flow), r.ph, r.pw, r);
   } catch (e) {
     if (!(e instanceof LatentRangeError)) throw e;
   }
@@ -113,13 +124,13 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   }
   let tile: Int32Array[];
   try {
-    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, version);
+    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, version, rect);
   } catch (e) {
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
   }
   for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-  if (!isEdgeReplicated(tile, rect)) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding differs from its edge)');
+  if (!isPadded(tile, rect, tilePadding(p.model.flow, version))) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding is not what the encoder made)');
   const raw = new Uint8Array(rect.w * rect.h * p.count);
   let k = 0;
   for (const plane of tile) {

@@ -21,11 +21,11 @@ import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
-import { brotliTile, fallbackWorthTrying, rawTile, TILE_SIZE } from './image-codec.js';
+import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
 import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
 import { encodeTile, tileCodeLengths, totalBits as codeLengthSum } from './tile-coder.js';
-import { extractTile, tileGrid, type TileRect } from './tiling.js';
+import { tileGrid, type TileRect } from './tiling.js';
 
 /** Options of {@link inspectImage}; `model`, `grayModel` and `backend` mean what they mean for `compress`. */
 export interface InspectOptions {
@@ -196,11 +196,11 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
 
   for (const r of rects) {
     for (const p of planes) {
-      const tile = extractTile(samples, width, channels, p.first, p.count, r);
+      const tile = flowTile(samples, width, channels, p.first, p.count, r, p.model.flow);
       let lengths: ReturnType<typeof tileCodeLengths> | null = null;
       let flowBits = Infinity;
       try {
-        lengths = tileCodeLengths(p.model.flow, p.runner, tile, r.ph, r.pw);
+        lengths = tileCodeLengths(p.model.flow, p.runner, tile, r.ph, r.pw, r);
         flowBits = codeLengthSum(lengths);
       } catch (e) {
         if (!(e instanceof LatentRangeError)) throw e;
@@ -212,7 +212,7 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
         const b = brotliTile(rawTile(samples, { width, height, channels }, p, r)).length;
         if (!lengths) fallbackBits = 8 * b;
         else {
-          const exact = encodeTile(p.model.flow, p.runner, tile, r.ph, r.pw).length;
+          const exact = encodeTile(p.model.flow, p.runner, tile, r.ph, r.pw, r).length;
           if (fallbackWorthTrying(exact, rawBytes) && b < exact) fallbackBits = 8 * b;
         }
       }

@@ -12,6 +12,7 @@
  */
 import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
+import { realPositions } from '../flows/padding.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
@@ -55,14 +56,36 @@ export type TileStreamVersion = 1 | 2 | 3;
 /** The version encodeTile writes. */
 export const TILE_STREAM_VERSION: TileStreamVersion = 3;
 
+/** The real (unpadded) part of a tile: its top-left h×w. */
+export interface RealSize {
+  h: number;
+  w: number;
+}
+
+/**
+ * Positions to code per group, in decode order, when they are not all the
+ * positions of the group's phase: from stream version 3 on, a pixel-exact
+ * flow skips the latents of padded pixels (flows/padding.ts). Null: code all.
+ */
+export type SkipPadding = Int32Array[] | null;
+
+/** The SkipPadding of an h×w tile with real part `real`, for stream `version`. */
+export function skipPadding(flow: FlowSpec, h: number, w: number, real: RealSize | undefined, version: TileStreamVersion = TILE_STREAM_VERSION): SkipPadding {
+  return version >= 3 && real ? realPositions(flow, h, w, real.h, real.w) : null;
+}
+
+function positionsOf(skip: SkipPadding, k: number, g: PriorGroup, h: number, w: number): Int32Array {
+  return skip ? skip[k] : groupPositions(g.phase, h, w);
+}
+
 /** Offset symbols of a tile's coded planes: [group][channel] (quant/scale-offset.ts). */
 export type PlaneOffsets = number[][];
 
 /** The encoder's offset symbol for every coded plane of `groups`. */
-export function chooseOffsets(groups: CodedGroup[]): PlaneOffsets {
-  return groups.map(({ group, values, params, h, w }) => {
+export function chooseOffsets(groups: CodedGroup[], skip: SkipPadding = null): PlaneOffsets {
+  return groups.map(({ group, values, params, h, w }, k) => {
     const cdf = cdfFor(group.mixture);
-    const pos = groupPositions(group.phase, h, w);
+    const pos = positionsOf(skip, k, group, h, w);
     return values.map((v, j) => {
       const { means, logScales, logits } = channelParams(group, params, j);
       return chooseOffsetSymbol(cdf, group.mixture, means, logScales, logits, v, pos);
@@ -86,12 +109,12 @@ export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): Sym
  * with `offsets` (stream version 3), each plane's offset symbol goes after its
  * latents, so that the decoder reads it first.
  */
-export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets): void {
+export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
     const K = group.mixture;
     const cdf = cdfFor(K);
-    const pos = groupPositions(group.phase, h, w);
+    const pos = positionsOf(skip, gi, group, h, w);
     for (let j = values.length - 1; j >= 0; j--) {
       const s = offsets ? offsets[gi][j] : OFFSET_ZERO_SYMBOL;
       const { means, logScales, logits } = offsetParams(group, params, j, s);
@@ -113,28 +136,36 @@ export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: Plan
   }
 }
 
-/** Encodes a tile (planar channels, h×w multiples of 2^levels) to an rANS stream. Throws LatentRangeError if the flow cannot take it. */
-export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): Uint8Array {
+/**
+ * Encodes a tile (planar channels, h×w multiples of 2^levels) to an rANS
+ * stream. With `real` (its unpadded top-left part), a pixel-exact flow skips
+ * the padded latents: the tile must then be zero-padded (tiling.ts). Throws
+ * LatentRangeError if the flow cannot take it.
+ */
+export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, real?: RealSize): Uint8Array {
   const groups = forward(flow, runner, tile, h, w);
+  const skip = skipPadding(flow, h, w, real);
   const enc = new ByteRansEncoder(h * w);
-  pushGroups(enc, groups, chooseOffsets(groups));
+  pushGroups(enc, groups, chooseOffsets(groups, skip), skip);
   return enc.finish();
 }
 
 /** Decodes a tile stream made by encodeTile (or, for version 1, by an older flowzip). Throws AnsError on a truncated or inconsistent stream. */
-export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION): Int32Array[] {
+export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
   const dec = tileDecoder(stream, version);
-  const tile = decodeTileFrom(flow, runner, dec, h, w, version);
+  const tile = decodeTileFrom(flow, runner, dec, h, w, version, real);
   dec.finish();
   return tile;
 }
 
 /** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
-export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION): Int32Array[] {
+export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
+  const skip = skipPadding(flow, h, w, real, version);
+  let k = 0; // groups come in decode order
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
     const K = group.mixture;
     const cdf = cdfFor(K);
-    const pos = groupPositions(group.phase, gh, gw);
+    const pos = positionsOf(skip, k++, group, gh, gw);
     return group.channels.map((_, j) => {
       let s = OFFSET_ZERO_SYMBOL;
       if (version >= 3) {
@@ -163,7 +194,7 @@ export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSou
 /** Code lengths of one coded group: bits of every latent per channel, and of each channel's offset symbol. */
 export interface GroupCodeLengths {
   group: CodedGroup;
-  /** Per channel: −log2(freq / 2^PROB_BITS) of each latent (PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent); 0 outside the group's phase. */
+  /** Per channel: −log2(freq / 2^PROB_BITS) of each latent (PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent); 0 where not coded. */
   bits: Float64Array[];
   /** Per channel: bits of its scale-offset symbol (stream version 3). */
   offsetBits: number[];
@@ -171,16 +202,17 @@ export interface GroupCodeLengths {
 
 /**
  * Exact code length of a tile as encodeTile codes it (with the offsets it
- * chooses), per coded group and channel — what `inspect` and model tuning
+ * chooses, skipping what it skips), per coded group and channel — what `inspect` and model tuning
  * use. `totalBits` of it ≈ the tile stream size × 8.
  */
-export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number): GroupCodeLengths[] {
+export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, real?: RealSize): GroupCodeLengths[] {
   const groups = forward(flow, runner, tile, h, w);
-  const offsets = chooseOffsets(groups);
+  const skip = skipPadding(flow, h, w, real);
+  const offsets = chooseOffsets(groups, skip);
   return groups.map((g, gi) => {
     const K = g.group.mixture;
     const cdf = cdfFor(K);
-    const pos = groupPositions(g.group.phase, g.h, g.w);
+    const pos = positionsOf(skip, gi, g.group, g.h, g.w);
     const bits = g.values.map((v, j) => {
       const { means, logScales, logits } = offsetParams(g.group, g.params, j, offsets[gi][j]);
       const b = new Float64Array(v.length);

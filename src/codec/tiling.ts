@@ -30,18 +30,22 @@ export function tileGrid(width: number, height: number, tileSize: number, levels
   return rects;
 }
 
+/** How a tile is padded out to its padded size: edge replication, or zeros (pixel-exact flows, flows/padding.ts). */
+export type TilePadding = 'edge' | 'zero';
+
 /**
  * Planar Int32 channels of one tile from interleaved samples (`stride`
- * samples per pixel), taking channels `first .. first+count-1`, edge-replicated
- * out to the padded size.
+ * samples per pixel), taking channels `first .. first+count-1`, padded out to
+ * the padded size by edge replication (default) or with zeros.
  */
-export function extractTile(samples: ArrayLike<number>, width: number, stride: number, first: number, count: number, r: TileRect): Int32Array[] {
+export function extractTile(samples: ArrayLike<number>, width: number, stride: number, first: number, count: number, r: TileRect, pad: TilePadding = 'edge'): Int32Array[] {
   const planes: Int32Array[] = [];
   for (let c = 0; c < count; c++) {
     const p = new Int32Array(r.pw * r.ph);
     for (let y = 0; y < r.ph; y++) {
+      if (pad === 'zero' && y >= r.h) break;
       const sy = r.y + Math.min(y, r.h - 1);
-      for (let x = 0; x < r.pw; x++) {
+      for (let x = 0; x < (pad === 'zero' ? r.w : r.pw); x++) {
         const sx = r.x + Math.min(x, r.w - 1);
         p[y * r.pw + x] = samples[(sy * width + sx) * stride + first + c];
       }
@@ -62,16 +66,16 @@ export function insertTile(samples: { [i: number]: number }, width: number, stri
 
 /**
  * True when the padding of planar tile channels (outside the image's w×h)
- * repeats the edge, as {@link extractTile} made it. A decoder checks this:
- * the padding is not part of the output, so a corrupt stream that changed
- * only the padding would otherwise go unnoticed.
+ * is what {@link extractTile} made with `pad`. A decoder checks this: the
+ * padding is not part of the output, so a corrupt stream that changed only
+ * the padding would otherwise go unnoticed.
  */
-export function isEdgeReplicated(planes: Int32Array[], r: TileRect): boolean {
+export function isPadded(planes: Int32Array[], r: TileRect, pad: TilePadding): boolean {
   for (const p of planes) {
     for (let y = 0; y < r.ph; y++) {
       const row = Math.min(y, r.h - 1) * r.pw;
       const x0 = y < r.h ? r.w : 0;
-      for (let x = x0; x < r.pw; x++) if (p[y * r.pw + x] !== p[row + Math.min(x, r.w - 1)]) return false;
+      for (let x = x0; x < r.pw; x++) if (p[y * r.pw + x] !== (pad === 'zero' ? 0 : p[row + Math.min(x, r.w - 1)])) return false;
     }
   }
   return true;

@@ -36,7 +36,8 @@ export interface ForwardOptions {
 /** Decodes one group's latent planes (zero outside its phase) given its parameters (used by `inverse`). */
 export type GroupDecoder = (group: PriorGroup, params: Int32Array[], h: number, w: number) => Int32Array[];
 
-function squeeze(x: Int32Array[], h: number, w: number): Int32Array[] {
+/** Squeeze of planar channels: (C, h, w) → (4C, h/2, w/2), channel 4c + 2dy + dx holding x[c][2y+dy][2x+dx]. */
+export function squeeze(x: Int32Array[], h: number, w: number): Int32Array[] {
   const h2 = h >> 1, w2 = w >> 1;
   const out: Int32Array[] = [];
   for (const p of x) {
