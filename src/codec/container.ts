@@ -7,7 +7,8 @@
  * 16-bit words from a state in [2^16, 2^32) (ans/rans.ts), 2 by bytes from a
  * state in [2^24, 2^32) (ans/rans-byte.ts), which codes within ~0.001% of the
  * ideal where version 1 lost 0.5–2%; 3 is version 2 with a scale-offset symbol
- * before every coded plane (quant/scale-offset.ts). Every other byte means the same.
+ * before every coded plane (quant/scale-offset.ts), and pixel-exact flows pad
+ * tiles with zeros they do not code (flows/padding.ts). Every other byte means the same.
  *
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.

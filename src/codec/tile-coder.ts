@@ -8,7 +8,8 @@
  * Stream format versions: 1 = the 16-bit-renormalising coder of ans/rans.ts
  * (decode only, for old streams); 2 = the byte-renormalising coder of
  * ans/rans-byte.ts; 3 = version 2 with a log-scale offset symbol before every
- * coded plane (quant/scale-offset.ts) — what encodeTile writes.
+ * coded plane (quant/scale-offset.ts) and, for pixel-exact flows, no latents
+ * for the zero padding of a tile (flows/padding.ts) — what encodeTile writes.
  */
 import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
@@ -51,7 +52,7 @@ export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
 /** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
 export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
 
-/** Versions of the tile stream (the container's format version): which rANS coder wrote it, and whether planes carry scale offsets. */
+/** Versions of the tile stream (the container's format version): which rANS coder wrote it, whether planes carry scale offsets and skip padding. */
 export type TileStreamVersion = 1 | 2 | 3;
 /** The version encodeTile writes. */
 export const TILE_STREAM_VERSION: TileStreamVersion = 3;
