@@ -28,7 +28,6 @@ for (const im of val) {
     let prevLevel = -1, inLevel = 0;
     tileCodeLengths(model.flow, runner, tile, r.ph, r.pw, r).forEach((g, k) => {
       const phase = g.group.group.phase;
-      const perPlane = phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2;
       // Level from the latent grid's size; within a level, model zero's layout: HL, LH, HH × phase 0, 1.
       const level = Math.round(Math.log2(r.ph / g.group.h));
       if (phase !== undefined) {
@@ -37,9 +36,9 @@ for (const im of val) {
       }
       const band = phase === undefined ? 'top (LL), constant prior' : `${BANDS[Math.floor(inLevel / 2)] ?? `group ${inLevel}`} phase ${phase}`;
       const e = (groups[k] ??= { label: `level ${level} ${band}`, bits: 0, latents: 0 });
-      for (const b of g.bits) for (const v of b) { if (v === ESCAPE_COST) escapes++; }
+      // A coded latent costs > 0 bits; 0 marks positions not coded (other phase, skipped padding).
+      for (const b of g.bits) for (const v of b) { if (v > 0) e.latents++; if (v === ESCAPE_COST) escapes++; }
       e.bits += totalBits([g]);
-      e.latents += perPlane * g.bits.length;
     });
   }
   subpixels += im.width * im.height * im.channels;
