@@ -65,7 +65,7 @@ async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: num
       const lengths = tileCodeLengths(model.flow, runner, tile, r.ph, r.pw, r);
       ideal += totalBits(lengths);
       for (const g of lengths) {
-        symbols += g.bits.length * (g.group.group.phase === undefined ? g.group.h * g.group.w : (g.group.h * g.group.w) / 2);
+        for (const b of g.bits) for (let i = 0; i < b.length; i++) if (b[i] > 0) symbols++; // coded latents cost > 0 bits; 0 = not coded
       }
     }
   }
