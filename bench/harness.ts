@@ -214,6 +214,8 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
   const copts = { model, grayModel: opts.grayModel, backend: opts.backend, method: 'auto' as const };
   // Name the model in the row: the one asked for, else compress's default for the set's images.
   r.name = `flowzip (${model ? String(model) : [...new Set(set.images.map((im) => defaultModel(im.channels >= 3 ? 3 : 1).name))].join(', ')})`;
+  // Models given as files are not shipped: decompress needs them passed back.
+  const extra = [model, opts.grayModel].filter((m): m is string => typeof m === 'string' && m.endsWith('.json')).map((f) => resolveModel(f));
   // Load the models and pass their canaries before timing anything.
   for (const ch of new Set(set.images.map((im) => (im.channels >= 3 ? 3 : 1)))) {
     // As compress picks them: `model` for the planes of its channel count, else the default.
@@ -237,7 +239,7 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
     t0 = performance.now();
     let back: Uint8Array;
     try {
-      back = await decompress(fz, { backend: opts.backend });
+      back = await decompress(fz, { backend: opts.backend, models: extra });
     } catch (e) {
       fail(r, im.name, `decompress threw: ${(e as Error).message}`);
       continue;
