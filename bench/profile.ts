@@ -28,7 +28,7 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
-import { chooseOffsets, decodeTileFrom, pushGroups, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { forward, LatentRangeError } from '../src/flows/flow.js';
 import type { Model } from '../src/flows/model.js';
@@ -133,7 +133,8 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         const rec = new Recorder();
         t = now();
         const skip = skipPadding(model.flow, r.ph, r.pw, r);
-        pushGroups(rec, coded, chooseOffsets(coded, skip), skip);
+        const support = codingSupport(model.flow);
+        pushGroups(rec, coded, chooseOffsets(coded, skip, support), skip, support);
         add(enc, 'prior → CDF', now() - t);
         t = now();
         const e = new ByteRansEncoder(r.ph * r.pw);

@@ -10,17 +10,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FORMAT_VERSION } from '../src/codec/container.js';
-import { compress, decompress, type BackendChoice, type CompressOptions } from '../src/codec/index.js';
+import { compress, decompress, type BackendChoice } from '../src/codec/index.js';
+import { CORPUS_ROOT as corpus, goldenCompressOptions, goldenDecompressOptions, readGoldenManifest } from './golden-manifest.js';
 
-interface Golden { stream: string; source: string; formatVersion: number; options: CompressOptions }
-
-const corpus = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'corpus');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const at = process.argv.indexOf('--backends');
 const backends = (at > 0 ? process.argv[at + 1] : 'reference,wasm').split(',') as BackendChoice[];
-const manifest = JSON.parse(readFileSync(join(corpus, 'golden', 'manifest.json'), 'utf8')) as Golden[];
+const manifest = readGoldenManifest();
 
 const decoded: Record<string, Record<string, string>> = {};
 const encoded: Record<string, string> = {};
@@ -29,14 +26,14 @@ for (const g of manifest) {
   decoded[g.stream] = {};
   for (const backend of backends) {
     try {
-      decoded[g.stream][backend] = sha(await decompress(z, { backend }));
+      decoded[g.stream][backend] = sha(await decompress(z, { ...goldenDecompressOptions(g), backend }));
     } catch (e) {
       decoded[g.stream][backend] = `error: ${(e as Error).message}`;
     }
   }
   if (g.formatVersion === FORMAT_VERSION) {
     try {
-      encoded[g.stream] = sha(await compress(new Uint8Array(readFileSync(join(corpus, g.source))), { ...g.options, backend: backends[0] }));
+      encoded[g.stream] = sha(await compress(new Uint8Array(readFileSync(join(corpus, g.source))), { ...goldenCompressOptions(g), backend: backends[0] }));
     } catch (e) {
       encoded[g.stream] = `error: ${(e as Error).message}`;
     }

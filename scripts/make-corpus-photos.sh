@@ -122,6 +122,17 @@ $IM "$s" -crop 160x120+200+80 $STRIP $GRAY8"$OUT/gray-camera-160x120.png"
 s=$(src python3-skimage /usr/lib/python3/dist-packages/skimage/data/gravel.png)
 $IM "$s" -crop 128x128+0+0 $STRIP $GRAY8"$OUT/gray-gravel-128x128.png"
 
+# 10. Fashion-MNIST training image 0 (28x28 gray, lossless IDX) -> binary PGM: the shape and
+#     statistics the fmnist model codes (black background, sharp edges to near-white).
+s=$(src dataset-fashion-mnist /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz)
+python3 - "$s" "$OUT/gray-fmnist0-28x28.pgm" <<'PY'
+import gzip, struct, sys
+d = gzip.open(sys.argv[1]).read()
+magic, n, h, w = struct.unpack('>IIII', d[:16])
+assert magic == 2051 and (h, w) == (28, 28)
+open(sys.argv[2], 'wb').write(b'P5\n28 28\n255\n' + d[16:16 + 28 * 28])
+PY
+
 # --- binary PNM copies (P6/P5, maxval 255; ImageMagick writes binary PNM by default)
 $IM "$OUT/rgb-ladybird-256x192.png" -strip -depth 8 "PPM:$OUT/rgb-ladybird-256x192.ppm"
 $IM "$OUT/gray-apriltag-256x192.png" -strip -depth 8 "PGM:$OUT/gray-apriltag-256x192.pgm"
@@ -150,6 +161,7 @@ if command -v sha256sum >/dev/null; then
 b45fb9edaa19b625c6ef7ee85ba556e57ff37dd7d8525fa7e08605eb0af736a3  gray-apriltag-256x192.png
 e48b06753c1fc8d6c87452d3932914f34cb03a933f79d905aea2a7b81b834490  gray-camera-160x120.png
 1abe05768dfe34b885c74d251b16dab4c7a6c96ba4e757d857814fb3525838de  gray-cube-150x97.png
+a3ac19cb11897bc2374790010d2780c4bfc50a5fea2b63beb6c20c1f075a39b8  gray-fmnist0-28x28.pgm
 ea0b2b5c5f30421c9b8f3a78be27c57875a5d7601ba23085a8d2d61e32c23b29  gray-gravel-128x128.png
 aa03b7620a4f6be0a1b06c32b0cb2fe47b88031f49590b7fbc74f37e7a9d5610  rgb-brushes-128x128.png
 85a65d2c34c8c9d0775ef4b65e74be073dca0080171876746a3d74c0ea7c264f  rgb-dandelion-208x160.png

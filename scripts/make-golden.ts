@@ -1,8 +1,10 @@
 /**
  * Writes golden streams: corpus/golden/<name>.fz for a fixed list of corpus
  * files, coded with model zero, plus manifest.json with SHA-256 of each source,
- * stream and decoded output. Golden streams are never regenerated for an
- * existing format version: add new ones under a new name instead.
+ * stream and decoded output; from format 4 also streams of a pixel-domain
+ * model kept in corpus/golden/models/ (the shipped `fmnist` of 2026-11-29),
+ * which take format 4's sample-range CDFs. Golden streams are never
+ * regenerated for an existing format version: add new ones under a new name instead.
  * Run: npm run build && node dist/scripts/make-golden.js
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { compress, decompress } from '../src/codec/index.js';
 import { FORMAT_VERSION } from '../src/codec/container.js';
+import { goldenCompressOptions, goldenDecompressOptions, type Golden } from './golden-manifest.js';
 
 /** Source files and the method forced for them ('auto' lets the codec pick; 'flow' pins the image path). */
 const SOURCES: Array<[string, 'auto' | 'flow']> = [
@@ -29,6 +32,9 @@ const SOURCES: Array<[string, 'auto' | 'flow']> = [
   ['edge/random-4096.bin', 'auto'],
   ['edge/empty.bin', 'auto'],
 ];
+/** Sources coded with a kept pixel-domain model (format ≥ 4): [source, model file relative to corpus/]. */
+const PIXEL_MODEL = 'golden/models/fmnist-29186824.json';
+const PIXEL_SOURCES: string[] = ['photos/gray-fmnist0-28x28.pgm', 'edge/gray-hgrad-256x16.png', 'edge/gray-1x37.png'];
 
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
@@ -36,15 +42,19 @@ mkdirSync(out, { recursive: true });
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const manifestPath = `${out}manifest.json`;
 const manifest: Array<Record<string, unknown>> = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
-for (const [src, method] of SOURCES) {
-  const name = `v${FORMAT_VERSION}-${basename(src)}.fz`;
+const jobs: Array<{ name: string; src: string; entry: Pick<Golden, 'options' | 'modelFile'> }> = SOURCES.map(([src, method]) => ({
+  name: `v${FORMAT_VERSION}-${basename(src)}.fz`, src, entry: { options: { model: 'zero-rgb', grayModel: 'zero-gray', method } },
+}));
+if (FORMAT_VERSION >= 4) {
+  for (const src of PIXEL_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-fmnist-29186824-${basename(src)}.fz`, src, entry: { options: { model: 'fmnist', grayModel: 'fmnist', method: 'flow' }, modelFile: PIXEL_MODEL } });
+}
+for (const { name, src, entry } of jobs) {
   if (manifest.some((m) => m.stream === name)) continue; // never rewrite an existing golden
   const input = readFileSync(root + src);
-  const options = { model: 'zero-rgb', grayModel: 'zero-gray', method };
-  const z = await compress(input, { ...options, backend: 'reference' });
-  const decoded = await decompress(z);
+  const z = await compress(input, { ...goldenCompressOptions(entry as Golden), backend: 'reference' });
+  const decoded = await decompress(z, goldenDecompressOptions(entry as Golden));
   writeFileSync(out + name, z);
-  manifest.push({ stream: name, source: src, formatVersion: FORMAT_VERSION, options, sourceSha256: sha(input), streamSha256: sha(z), decodedSha256: sha(decoded) });
+  manifest.push({ stream: name, source: src, formatVersion: FORMAT_VERSION, ...entry, sourceSha256: sha(input), streamSha256: sha(z), decodedSha256: sha(decoded) });
   console.log(`${name}: ${input.length} → ${z.length} bytes`);
 }
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -83,3 +83,44 @@ describe('leaky mixture CDF', () => {
     for (let z = a.lo; z <= a.hi + 1; z++) expect(a.cum(z)).toBe(b.cum(z));
   });
 });
+
+describe('leaky mixture CDF with a support (format v4)', () => {
+  it('every parameter set gets the whole support as its window, with every invariant', () => {
+    const rng = mulberry32(23);
+    for (const k of [1, 3]) {
+      const cdf = new LeakyMixtureCdf(k, [0, 255]);
+      // Means inside, at the edges and far outside the support; the whole log-scale range.
+      const cases: Array<[number[], number[], number[] | null]> = [];
+      for (const m of [0, 255 * 16, -40 * 16, 300 * 16, 20000 * 16]) cases.push([Array(k).fill(m), Array(k).fill(LOGSCALE_MIN), k > 1 ? [0, -10, 10] : null]);
+      for (let t = 0; t < 8; t++) {
+        cases.push([
+          Array.from({ length: k }, () => randInt(rng, -100 * 16, 400 * 16)),
+          Array.from({ length: k }, () => randInt(rng, LOGSCALE_MIN - 10, LOGSCALE_MAX + 10)),
+          k > 1 ? Array.from({ length: k }, () => randInt(rng, -200, 200)) : null,
+        ]);
+      }
+      for (const [means, ls, logits] of cases) {
+        cdf.set(means, ls, logits, 0, 1);
+        expect([cdf.lo, cdf.hi]).toEqual([0, 255]);
+        checkExhaustive(cdf);
+      }
+    }
+  });
+
+  it('a sharp prior centred at the bottom edge puts its mass on the edge value, not below it', () => {
+    const cut = new LeakyMixtureCdf(1, [0, 255]), free = new LeakyMixtureCdf(1);
+    for (const c of [cut, free]) c.set([0], [0], null, 0, 1); // mean 0, s = 1: half the mass lies below 0
+    const p0 = (c: LeakyMixtureCdf) => (c.cum(1) - c.cum(0)) / TOTAL;
+    expect(p0(free)).toBeCloseTo(0.2449, 2); // F(½) − F(−½) of a unit logistic
+    expect(p0(cut)).toBeCloseTo(0.2449 / 0.6225, 2); // renormalised onto z ≥ 0, i.e. over 1 − F(−½)
+    expect(p0(cut)).toBeGreaterThan(1.5 * p0(free));
+  });
+
+  it('refuses a support that is not a window of latent values', () => {
+    expect(() => new LeakyMixtureCdf(1, [5, 4])).toThrow(RangeError);
+    expect(() => new LeakyMixtureCdf(1, [0, 4096])).toThrow(RangeError);
+    expect(() => new LeakyMixtureCdf(1, [0.5, 10])).toThrow(RangeError);
+    expect(() => new LeakyMixtureCdf(1, [-LATENT_LIMIT - 1, 10])).toThrow(RangeError);
+    expect(new LeakyMixtureCdf(1, [0, 4095]).support).toEqual([0, 4095]);
+  });
+});

@@ -1,21 +1,44 @@
 /**
  * Ships a training run's best integer model as a named model in models/:
- * copies run/model.json under the shipped name (the id covers the flow only,
- * so renaming never changes it) and records the run in the manifest.
+ * fits its constant top prior to the run's training images (train/top-prior.ts;
+ * kept only if the run's validation images then code smaller), writes it under
+ * the shipped name (the id covers the flow only, so renaming never changes it)
+ * and records the run, and the validation bpsp of exactly what is shipped, in
+ * the manifest.
  *   node dist/train/ship.js --run train/runs/photo-mix --name photo
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelsDir } from '../src/codec/models.js';
 import { modelToJson, parseModel } from '../src/flows/model.js';
+import { createRunner } from '../src/quant/runner.js';
+import { readCheckpoint } from './checkpoint.js';
+import { codedBpsp } from './evaluate.js';
+import { fitTopConstant, topHistogram, withTopConstant } from './top-prior.js';
+import { loadImages } from './train.js';
+
+/** At most this many training images feed the top-prior fit (every n-th image). */
+const FIT_IMAGES = 3000;
 
 const arg = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const run = arg('run'), name = arg('name');
 if (!run || !name || !/^[a-z][a-z0-9-]*$/.test(name)) throw new Error('usage: ship.js --run DIR --name NAME (lower-case letters, digits, -)');
 const model = parseModel(readFileSync(join(run, 'model.json'), 'utf8'));
-const manifest = { ...model.manifest, run: run.replace(/\/+$/, ''), trainedAs: model.name };
+const ck = readCheckpoint(join(run, 'ckpt.json'));
+if (!ck) throw new Error(`${run} has no ckpt.json (its config names the training data)`);
+const { train, val } = loadImages(ck.config);
+const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+const fitOn = train.filter((_, i) => i % Math.ceil(train.length / FIT_IMAGES) === 0);
+const fit = fitTopConstant(model.flow, topHistogram(model.flow, runner, fitOn));
+const fitted = withTopConstant(model.flow, fit.constant);
+const valBefore = codedBpsp(model.flow, runner, val), valAfter = codedBpsp(fitted, runner, val);
+const keep = valAfter < valBefore;
+console.log(`top prior fitted on ${fitOn.length} training images: ${(fit.before / fitOn.length).toFixed(1)} → ${(fit.after / fitOn.length).toFixed(1)} bits per image; val ${valBefore.toFixed(4)} → ${valAfter.toFixed(4)} bpsp (${keep ? 'kept' : 'not kept'})`);
+const flow = keep ? fitted : model.flow;
+const measured = { ...(model.manifest.measured as object), valBpsp: keep ? valAfter : valBefore, valImages: val.length, topPriorFitted: keep };
+const manifest = { ...model.manifest, measured, run: run.replace(/\/+$/, ''), trainedAs: model.name };
 const out = join(modelsDir(), `${name}.json`);
-writeFileSync(out, modelToJson(name, model.flow, model.canary, manifest) + '\n');
+writeFileSync(out, modelToJson(name, flow, model.canary, manifest) + '\n');
 const size = statSync(out).size;
 if (size > 4 * 2 ** 20) throw new Error(`${out} is ${size} bytes, over the 4 MiB limit for shipped models`);
-console.log(`${out}: ${name} (id ${model.id.slice(0, 8)}, ${(size / 1024).toFixed(0)} KiB) from ${run}`);
+console.log(`${out}: ${name} (id ${parseModel(readFileSync(out, 'utf8')).id.slice(0, 8)}, ${(size / 1024).toFixed(0)} KiB) from ${run}`);

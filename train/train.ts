@@ -11,7 +11,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { archMacsPerPixel, buildLearnedFlow, zeroNets, type LearnedArch } from '../src/flows/arch.js';
-import { TILE_STREAM_VERSION } from '../src/codec/tile-coder.js';
+import { codingSupport, TILE_STREAM_VERSION } from '../src/codec/tile-coder.js';
 import { tilePadding } from '../src/codec/image-codec.js';
 import { flowId, modelToJson } from '../src/flows/model.js';
 import { flowNets } from '../src/flows/spec.js';
@@ -86,6 +86,8 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   let step = 0, seconds = 0;
   let best = prev?.best ?? null;
   const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
+  // The coder's CDF window (format v4): a flow whose latents are its samples is trained on the truncated mixture it codes with.
+  const support = codingSupport(skeleton);
   const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1, tilePadding(skeleton, TILE_STREAM_VERSION));
   if (prev) {
     await restoreCheckpoint(prev, priors.variables(), optimizer, (v) => priors.canonicalName(v));
@@ -142,7 +144,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
       for (const g of batches) {
         const net = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
         const params = g.base ? (tf.add(net, tf.tensor4d(g.base, net.shape)) as tf.Tensor4D) : net;
-        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [B, g.h, g.w, 1]), K, g.planes));
+        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [B, g.h, g.w, 1]), K, g.planes, support));
       }
       return tf.div(total, coded) as tf.Scalar;
     }, true, priors.variables())!;

@@ -1,5 +1,5 @@
 /**
- * The .fz container, format version 3 (versions 1 and 2 are still read):
+ * The .fz container, format version 4 (versions 1 to 3 are still read):
  *
  *   magic 'F' 'Z' | byte (version << 4 | method) | body | CRC-32 (4 bytes, LE)
  *
@@ -8,7 +8,9 @@
  * state in [2^24, 2^32) (ans/rans-byte.ts), which codes within ~0.001% of the
  * ideal where version 1 lost 0.5–2%; 3 is version 2 with a scale-offset symbol
  * before every coded plane (quant/scale-offset.ts), and pixel-exact flows pad
- * tiles with zeros they do not code (flows/padding.ts). Every other byte means the same.
+ * tiles with zeros they do not code (flows/padding.ts); 4 is version 3 where a
+ * flow whose latents are its input samples codes them with CDFs over exactly the
+ * sample range (flows/support.ts). Every other byte means the same.
  *
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.
@@ -22,7 +24,7 @@ import { FlowzipError } from './errors.js';
 
 export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
 /** Current container format version (4 bits). */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 

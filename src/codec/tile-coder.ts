@@ -9,11 +9,14 @@
  * (decode only, for old streams); 2 = the byte-renormalising coder of
  * ans/rans-byte.ts; 3 = version 2 with a log-scale offset symbol before every
  * coded plane (quant/scale-offset.ts) and, for pixel-exact flows, no latents
- * for the zero padding of a tile (flows/padding.ts) — what encodeTile writes.
+ * for the zero padding of a tile (flows/padding.ts); 4 = version 3 where a
+ * flow whose latents are its input samples (flows/support.ts) codes every
+ * latent with a CDF over exactly the sample range — what encodeTile writes.
  */
 import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
+import { latentSupport } from '../flows/support.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
@@ -40,10 +43,19 @@ export function channelParams(g: PriorGroup, params: Int32Array[], j: number): {
   return { means: pack(0), logScales: pack(1), logits: pack(2) };
 }
 
-const cdfs = new Map<number, LeakyMixtureCdf>();
-function cdfFor(k: number): LeakyMixtureCdf {
-  let c = cdfs.get(k);
-  if (!c) cdfs.set(k, (c = new LeakyMixtureCdf(k)));
+/** Window of every latent's CDF in stream `version`: the flow's latent support from version 4 on, else null (windows follow the parameters). */
+export type CodingSupport = readonly [number, number] | null;
+
+/** The CodingSupport of `flow` in stream `version`. */
+export function codingSupport(flow: FlowSpec, version: TileStreamVersion = TILE_STREAM_VERSION): CodingSupport {
+  return version >= 4 ? latentSupport(flow) : null;
+}
+
+const cdfs = new Map<string, LeakyMixtureCdf>();
+function cdfFor(k: number, support: CodingSupport): LeakyMixtureCdf {
+  const key = support ? `${k}:${support[0]}:${support[1]}` : `${k}`;
+  let c = cdfs.get(key);
+  if (!c) cdfs.set(key, (c = new LeakyMixtureCdf(k, support)));
   return c;
 }
 
@@ -53,9 +65,9 @@ export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
 export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
 
 /** Versions of the tile stream (the container's format version): which rANS coder wrote it, whether planes carry scale offsets and skip padding. */
-export type TileStreamVersion = 1 | 2 | 3;
+export type TileStreamVersion = 1 | 2 | 3 | 4;
 /** The version encodeTile writes. */
-export const TILE_STREAM_VERSION: TileStreamVersion = 3;
+export const TILE_STREAM_VERSION: TileStreamVersion = 4;
 
 /** The real (unpadded) part of a tile: its top-left h×w. */
 export interface RealSize {
@@ -83,9 +95,9 @@ function positionsOf(skip: SkipPadding, k: number, g: PriorGroup, h: number, w: 
 export type PlaneOffsets = number[][];
 
 /** The encoder's offset symbol for every coded plane of `groups`. */
-export function chooseOffsets(groups: CodedGroup[], skip: SkipPadding = null): PlaneOffsets {
+export function chooseOffsets(groups: CodedGroup[], skip: SkipPadding = null, support: CodingSupport = null): PlaneOffsets {
   return groups.map(({ group, values, params, h, w }, k) => {
-    const cdf = cdfFor(group.mixture);
+    const cdf = cdfFor(group.mixture, support);
     const pos = positionsOf(skip, k, group, h, w);
     return values.map((v, j) => {
       const { means, logScales, logits } = channelParams(group, params, j);
@@ -110,11 +122,11 @@ export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): Sym
  * with `offsets` (stream version 3), each plane's offset symbol goes after its
  * latents, so that the decoder reads it first.
  */
-export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null): void {
+export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null, support: CodingSupport = null): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
     const K = group.mixture;
-    const cdf = cdfFor(K);
+    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, group, h, w);
     for (let j = values.length - 1; j >= 0; j--) {
       const s = offsets ? offsets[gi][j] : OFFSET_ZERO_SYMBOL;
@@ -146,8 +158,9 @@ export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: Plan
 export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, real?: RealSize): Uint8Array {
   const groups = forward(flow, runner, tile, h, w);
   const skip = skipPadding(flow, h, w, real);
+  const support = codingSupport(flow);
   const enc = new ByteRansEncoder(h * w);
-  pushGroups(enc, groups, chooseOffsets(groups, skip), skip);
+  pushGroups(enc, groups, chooseOffsets(groups, skip, support), skip, support);
   return enc.finish();
 }
 
@@ -162,10 +175,11 @@ export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array
 /** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
 export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
   const skip = skipPadding(flow, h, w, real, version);
+  const support = codingSupport(flow, version);
   let k = 0; // groups come in decode order
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
     const K = group.mixture;
-    const cdf = cdfFor(K);
+    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, k++, group, gh, gw);
     return group.channels.map((_, j) => {
       let s = OFFSET_ZERO_SYMBOL;
@@ -209,10 +223,11 @@ export interface GroupCodeLengths {
 export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, real?: RealSize): GroupCodeLengths[] {
   const groups = forward(flow, runner, tile, h, w);
   const skip = skipPadding(flow, h, w, real);
-  const offsets = chooseOffsets(groups, skip);
+  const support = codingSupport(flow);
+  const offsets = chooseOffsets(groups, skip, support);
   return groups.map((g, gi) => {
     const K = g.group.mixture;
-    const cdf = cdfFor(K);
+    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, g.group, g.h, g.w);
     const bits = g.values.map((v, j) => {
       const { means, logScales, logits } = offsetParams(g.group, g.params, j, offsets[gi][j]);

@@ -7,7 +7,11 @@
  * Contract, for parameters (means μ_k in 2^-MEAN_FRAC units, log-scales ls_k,
  * logits l_k) of K ≥ 1 components:
  * - the support window [lo, hi] is the union of μ_k ± HALF_WINDOW[ls_k],
- *   clamped to the latent range and to MAX_WINDOW symbols;
+ *   clamped to the latent range and to MAX_WINDOW symbols — or, for a CDF
+ *   built with a `support` (the known range of the latents, e.g. [0, 255] for
+ *   the pixels of a pixel-exact flow, format v4), that whole range, whatever
+ *   the parameters: the mass outside it is renormalised onto it (a truncated
+ *   mixture) and no value in it ever escapes;
  * - every z in the window has freq ≥ 1, the window's frequencies plus an escape
  *   slot of frequency 1 at the very top sum to exactly 2^PROB_BITS;
  * - values outside the window are coded as the escape slot followed by
@@ -118,8 +122,23 @@ export class LeakyMixtureCdf {
   private readonly cHits = new Int32Array(CACHE_SLOTS);
   private readonly cTable: Array<Int32Array | null> = new Array<Int32Array | null>(CACHE_SLOTS).fill(null);
 
-  constructor(k: number) {
+  /** The fixed window [lo, hi] of a CDF built with a support, else null. */
+  readonly support: readonly [number, number] | null;
+
+  /**
+   * A CDF for K = k components. With `support` [lo, hi] (integers, at most
+   * MAX_WINDOW values inside the latent range), every parameter set gets the
+   * window [lo, hi]; without it, the window follows the parameters.
+   */
+  constructor(k: number, support: readonly [number, number] | null = null) {
     if (!(k >= 1 && k <= 16)) throw new RangeError(`mixture size ${k} not in 1..16`);
+    if (support !== null) {
+      const [lo, hi] = support;
+      if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo <= hi && hi - lo + 1 <= MAX_WINDOW && lo >= -LATENT_LIMIT && hi < LATENT_LIMIT)) {
+        throw new RangeError(`support [${lo}, ${hi}] is not a window of at most ${MAX_WINDOW} latent values`);
+      }
+    }
+    this.support = support;
     this.k = k;
     this.mean2 = new Float64Array(k);
     this.invS = new Float64Array(k);
@@ -208,6 +227,7 @@ export class LeakyMixtureCdf {
   /** Clamps the union window [lo, hi] and sets the normalisation (the tail of `set`). */
   private window(lo: number, hi: number, best: number): void {
     this.best = best;
+    if (this.support !== null) [lo, hi] = this.support;
     if (lo < -LATENT_LIMIT) lo = -LATENT_LIMIT;
     if (hi > LATENT_LIMIT - 1) hi = LATENT_LIMIT - 1;
     if (hi - lo + 1 > MAX_WINDOW) {
