@@ -13,12 +13,8 @@ import { modelsDir } from '../src/codec/models.js';
 import { modelToJson, parseModel } from '../src/flows/model.js';
 import { createRunner } from '../src/quant/runner.js';
 import { readCheckpoint } from './checkpoint.js';
-import { codedBpsp } from './evaluate.js';
-import { fitTopConstant, topHistogram, withTopConstant } from './top-prior.js';
+import { fitTopPrior } from './top-prior.js';
 import { loadImages } from './train.js';
-
-/** At most this many training images feed the top-prior fit (every n-th image). */
-const FIT_IMAGES = 3000;
 
 const arg = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const run = arg('run'), name = arg('name');
@@ -28,17 +24,12 @@ const ck = readCheckpoint(join(run, 'ckpt.json'));
 if (!ck) throw new Error(`${run} has no ckpt.json (its config names the training data)`);
 const { train, val } = loadImages(ck.config);
 const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
-const fitOn = train.filter((_, i) => i % Math.ceil(train.length / FIT_IMAGES) === 0);
-const fit = fitTopConstant(model.flow, topHistogram(model.flow, runner, fitOn));
-const fitted = withTopConstant(model.flow, fit.constant);
-const valBefore = codedBpsp(model.flow, runner, val), valAfter = codedBpsp(fitted, runner, val);
-const keep = valAfter < valBefore;
-console.log(`top prior fitted on ${fitOn.length} training images: ${(fit.before / fitOn.length).toFixed(1)} → ${(fit.after / fitOn.length).toFixed(1)} bits per image; val ${valBefore.toFixed(4)} → ${valAfter.toFixed(4)} bpsp (${keep ? 'kept' : 'not kept'})`);
-const flow = keep ? fitted : model.flow;
-const measured = { ...(model.manifest.measured as object), valBpsp: keep ? valAfter : valBefore, valImages: val.length, topPriorFitted: keep };
+const fit = fitTopPrior(model.flow, runner, train, val);
+console.log(`top prior fitted on ${fit.images} training images: ${fit.bitsBefore.toFixed(1)} → ${fit.bitsAfter.toFixed(1)} bits per image; val ${fit.valBefore.toFixed(4)} → ${fit.valAfter.toFixed(4)} bpsp (${fit.kept ? 'kept' : 'not kept'})`);
+const measured = { ...(model.manifest.measured as object), valBpsp: fit.kept ? fit.valAfter : fit.valBefore, valImages: val.length, topPriorFitted: fit.kept };
 const manifest = { ...model.manifest, measured, run: run.replace(/\/+$/, ''), trainedAs: model.name };
 const out = join(modelsDir(), `${name}.json`);
-writeFileSync(out, modelToJson(name, flow, model.canary, manifest) + '\n');
+writeFileSync(out, modelToJson(name, fit.flow, model.canary, manifest) + '\n');
 const size = statSync(out).size;
 if (size > 4 * 2 ** 20) throw new Error(`${out} is ${size} bytes, over the 4 MiB limit for shipped models`);
 console.log(`${out}: ${name} (id ${parseModel(readFileSync(out, 'utf8')).id.slice(0, 8)}, ${(size / 1024).toFixed(0)} KiB) from ${run}`);

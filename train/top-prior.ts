@@ -19,6 +19,7 @@ import { LATENT_BITS, LOGIT_RANGE, LOGSCALE_MAX, LOGSCALE_MIN, MEAN_LIMIT, PROB_
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import type { NetRunner } from '../src/quant/runner.js';
 import type { Img } from './data.js';
+import { codedBpsp } from './evaluate.js';
 
 /** Per channel of the top group: value → how many top latents of the images hold it. */
 export type TopHistogram = Array<Map<number, number>>;
@@ -129,4 +130,31 @@ export function withTopConstant(flow: FlowSpec, constant: number[]): FlowSpec {
   const steps = flow.steps.slice();
   steps[steps.length - 1] = { op: 'top', groups: [{ ...g, constant }] };
   return { ...flow, steps };
+}
+
+/** At most this many training images feed {@link fitTopPrior} (every n-th image). */
+export const FIT_IMAGES = 3000;
+
+/** What {@link fitTopPrior} did: the flow to ship and the figures that decided it. */
+export interface TopPriorFit {
+  flow: FlowSpec;
+  /** Training images the histogram came from, and their top latents' bits per image before and after. */
+  images: number;
+  bitsBefore: number;
+  bitsAfter: number;
+  /** Validation bpsp of the flow given and of the fitted one. */
+  valBefore: number;
+  valAfter: number;
+  /** True when the fitted flow is returned (it codes the validation images smaller). */
+  kept: boolean;
+}
+
+/** Fits the top prior of `flow` on (at most FIT_IMAGES of) `train`; keeps the fit only if it codes `val` smaller. */
+export function fitTopPrior(flow: FlowSpec, runner: NetRunner, train: Img[], val: Img[]): TopPriorFit {
+  const fitOn = train.filter((_, i) => i % Math.ceil(train.length / FIT_IMAGES) === 0);
+  const fit = fitTopConstant(flow, topHistogram(flow, runner, fitOn));
+  const fitted = withTopConstant(flow, fit.constant);
+  const valBefore = codedBpsp(flow, runner, val), valAfter = codedBpsp(fitted, runner, val);
+  const kept = valAfter < valBefore;
+  return { flow: kept ? fitted : flow, images: fitOn.length, bitsBefore: fit.before / fitOn.length, bitsAfter: fit.after / fitOn.length, valBefore, valAfter, kept };
 }

@@ -1,14 +1,18 @@
 /**
  * `flowzip train DIR --out MODEL`: fits a learned model on a user's own
- * images with the same pipeline as the shipped models, then writes the
- * integer model file. The run folder (checkpoints, log, curve) lets a later
+ * images with the same pipeline as the shipped models, fits its top prior
+ * (train/top-prior.ts) as shipping does, then writes the integer model file. The run folder (checkpoints, log, curve) lets a later
  * call resume where this one stopped.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { modelToJson, parseModel } from '../src/flows/model.js';
+import { createRunner } from '../src/quant/runner.js';
+import { readCheckpoint } from './checkpoint.js';
 import { loadPngDir } from './data.js';
 import { PRESETS } from './presets.js';
-import { defaultConfig, train } from './train.js';
+import { fitTopPrior } from './top-prior.js';
+import { defaultConfig, loadImages, train } from './train.js';
 
 /** Options of {@link trainOnFolder}. */
 export interface UserTrainOptions {
@@ -45,6 +49,10 @@ export async function trainOnFolder(o: UserTrainOptions): Promise<{ steps: numbe
     config.valCrop = 128;
   }
   const res = await train({ run, config, minutes: o.minutes ?? 30, maxSteps: o.steps, quiet: o.quiet });
-  copyFileSync(`${run}/model.json`, o.out);
-  return { steps: res.step, valBpsp: res.best, run };
+  const model = parseModel(readFileSync(`${run}/model.json`, 'utf8'));
+  const { train: images, val } = loadImages(readCheckpoint(`${run}/ckpt.json`)!.config);
+  const fit = fitTopPrior(model.flow, (await createRunner('wasm')) ?? (await createRunner('reference'))!, images, val);
+  const measured = { ...(model.manifest.measured as object), valBpsp: fit.kept ? fit.valAfter : fit.valBefore, topPriorFitted: fit.kept };
+  writeFileSync(o.out, modelToJson(model.name, fit.flow, model.canary, { ...model.manifest, measured }) + '\n');
+  return { steps: res.step, valBpsp: measured.valBpsp, run };
 }
