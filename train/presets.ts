@@ -14,6 +14,8 @@ export const PRESETS: Record<string, LearnedArch> = {
   'photo-split': { channels: 3, levels: 5, hidden: [16, 16], kernel: 3, mixture: 3, ownLevels: 2, residual: true, channelSplit: true },
   /** The same nets without the channel split (the control for photo-split). */
   'photo-mix16': { channels: 3, levels: 5, hidden: [16, 16], kernel: 3, mixture: 3, ownLevels: 2, residual: true },
+  /** photo-mix16 in the pixel domain: YCoCg-R, then squeezes without lifting, a residual on bilinear interpolation (the control is `photo-mix16`). */
+  'photo-px16': { channels: 3, levels: 5, hidden: [16, 16], kernel: 3, mixture: 3, ownLevels: 2, residual: true, transform: 'pixels' },
   /** Natural gray images. */
   gray: { channels: 1, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },
   /** Fashion-MNIST: 28×28 padded to 32, every level its own nets, mixture of 3. */
