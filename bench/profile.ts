@@ -28,7 +28,7 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
-import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, ransStart, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { forward, LatentRangeError } from '../src/flows/flow.js';
 import type { Model } from '../src/flows/model.js';
@@ -137,7 +137,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         pushGroups(rec, coded, chooseOffsets(coded, skip, support), skip, support);
         add(enc, 'prior → CDF', now() - t);
         t = now();
-        const e = new ByteRansEncoder(r.ph * r.pw);
+        const e = new ByteRansEncoder(r.ph * r.pw, ransStart(TILE_STREAM_VERSION));
         for (let k = 0; k < rec.n; k++) e.push(rec.s[k], rec.f[k], rec.b[k]);
         stream = e.finish();
         add(enc, 'entropy coding (rANS)', now() - t);
@@ -157,12 +157,12 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         continue;
       }
       const decNet: Phases = {};
-      const src = new RecordingSource(new ByteRansDecoder(stream));
+      const src = new RecordingSource(new ByteRansDecoder(stream, ransStart(TILE_STREAM_VERSION)));
       t = now();
       const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw, TILE_STREAM_VERSION, r);
       const total = now() - t;
       t = now();
-      const d = new ByteRansDecoder(stream);
+      const d = new ByteRansDecoder(stream, ransStart(TILE_STREAM_VERSION));
       const rec = src.rec;
       for (let k = 0; k < rec.n; k++) {
         if (rec.b[k] < 0) d.popBits(-rec.b[k]);

@@ -78,12 +78,25 @@ describe('integer flow', () => {
   });
 
   it('values far outside the prior window are coded as escapes and come back', () => {
+    // A zero coupling (translation 0) keeps the values but gives the latents no known range (flows/support.ts).
+    const flow: FlowSpec = { channels: 1, inputMin: 0, inputMax: 255, steps: [
+      { op: 'squeeze' },
+      { op: 'coupling', target: [1], cond: [0], net: randomNet(mulberry32(4), 1, 1, 0, 0) },
+      { op: 'top', groups: [{ channels: [0, 1, 2, 3], mixture: 1, net: null, constant: [0, 0, 0, 0, -64, -64, -64, -64] }] }, // mean 0, s = 1/16
+    ] };
+    const x = image(1, 8, 8, 'noise', 3);
+    const stream = encodeTile(flow, reference, x, 8, 8);
+    expect(stream.length).toBeGreaterThan(64 * 3.5); // an escape costs its 16-bit slot and 16 raw bits
+    expectSame(decodeTile(flow, reference, stream, 8, 8), x);
+  });
+
+  it('a flow whose latents are its samples codes far-out values within the sample range, without escapes (format v4)', () => {
     const flow: FlowSpec = { channels: 1, inputMin: 0, inputMax: 255, steps: [
       { op: 'top', groups: [{ channels: [0], mixture: 1, net: null, constant: [0, -64] }] }, // mean 0, s = 1/16
     ] };
     const x = image(1, 8, 8, 'noise', 3);
     const stream = encodeTile(flow, reference, x, 8, 8);
-    expect(stream.length).toBeGreaterThan(64 * 2); // ~16 raw bits per escaped value
+    expect(stream.length).toBeLessThanOrEqual(64 * 2 + 4); // at most 16 bits each: every value has a slot
     expectSame(decodeTile(flow, reference, stream, 8, 8), x);
   });
 

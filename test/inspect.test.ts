@@ -38,7 +38,8 @@ describe('inspectImage', () => {
       const payload = payloadBytes(stream);
       if (process.env.INSPECT_DEBUG) console.log(rel, info.totalBits / 8, payload, info.fallbackPieces);
       expect(Math.abs(info.totalBits / 8 - payload)).toBeLessThanOrEqual(64 + 0.01 * payload);
-      expect(info.totalBits / 8).toBeLessThanOrEqual(payload); // ideal code lengths never exceed what rANS writes
+      // Ideal code lengths exceed what rANS writes only by what format v4's small initial state absorbs (a few bytes per stream).
+      expect(info.totalBits / 8).toBeLessThanOrEqual(payload + 16);
       // Internal consistency: planes, pixels and bpsp all add up to the same total.
       const px = info.bitsPerPixel.reduce((a, b) => a + b, 0);
       expect(px).toBeCloseTo(info.totalBits, 3);

@@ -59,7 +59,8 @@ describe('padding of pixel-exact flows', () => {
     const skipped = encodeTile(flow, reference, tile, 32, 32, r);
     const full = encodeTile(flow, reference, tile, 32, 32);
     expect(skipped.length).toBeLessThan(full.length);
-    expect(Math.abs(totalBits(tileCodeLengths(flow, reference, tile, 32, 32, r)) - 8 * skipped.length)).toBeLessThan(64);
+    // Within the 4-byte final state, and what the small initial state (format v4) absorbs of the last-decoded symbols.
+    expect(Math.abs(totalBits(tileCodeLengths(flow, reference, tile, 32, 32, r)) - 8 * skipped.length)).toBeLessThan(128);
     expect(Array.from(decodeTile(flow, reference, skipped, 32, 32, TILE_STREAM_VERSION, r)[0])).toEqual(Array.from(tile[0]));
   });
 

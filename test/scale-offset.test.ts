@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import { chooseOffsetSymbol, log2Fixed, OFFSET_CUM, OFFSET_FREQ, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt } from '../src/quant/scale-offset.js';
-import { chooseOffsets, decodeTile, encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
+import { chooseOffsets, decodeTile, encodeTile, TILE_STREAM_VERSION, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { forward } from '../src/flows/flow.js';
 import { resolveModel } from '../src/codec/models.js';
 import { createRunner } from '../src/quant/runner.js';
@@ -61,7 +61,7 @@ describe('scale offsets (tile stream v3)', () => {
     }
   });
 
-  it('a v3 tile with non-zero offsets round-trips, and its code length matches the stream', async () => {
+  it('a tile with non-zero offsets (format v3 on) round-trips, and its code length matches the stream', async () => {
     const reference = (await createRunner('reference'))!;
     const model = resolveModel('zero-rgb');
     // Model zero on noise: its scales are far too small, so the encoder widens them.
@@ -70,7 +70,7 @@ describe('scale offsets (tile stream v3)', () => {
     const offsets = chooseOffsets(forward(model.flow, reference, tile, 32, 32));
     expect(offsets.flat().some((s) => s !== OFFSET_ZERO_SYMBOL)).toBe(true);
     const stream = encodeTile(model.flow, reference, tile, 32, 32);
-    const back = decodeTile(model.flow, reference, stream, 32, 32, 3);
+    const back = decodeTile(model.flow, reference, stream, 32, 32, TILE_STREAM_VERSION);
     back.forEach((p, c) => expect(Array.from(p)).toEqual(Array.from(tile[c])));
     const bits = totalBits(tileCodeLengths(model.flow, reference, tile, 32, 32));
     expect(Math.abs(stream.length * 8 - bits)).toBeLessThan(0.001 * bits + 64);

@@ -2,4 +2,4 @@
 export { AnsError } from './errors.js';
 export type { AnsErrorCode } from './errors.js';
 export { RansEncoder, RansDecoder } from './rans.js';
-export { ByteRansEncoder, ByteRansDecoder } from './rans-byte.js';
+export { ByteRansEncoder, ByteRansDecoder, type ByteRansStart } from './rans-byte.js';

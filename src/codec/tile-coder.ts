@@ -11,9 +11,10 @@
  * coded plane (quant/scale-offset.ts) and, for pixel-exact flows, no latents
  * for the zero padding of a tile (flows/padding.ts); 4 = version 3 where a
  * flow whose latents are its input samples (flows/support.ts) codes every
- * latent with a CDF over exactly the sample range — what encodeTile writes.
+ * latent with a CDF over exactly the sample range, and every stream starts
+ * its rANS state at 1 instead of 2^24 (3 bytes less) — what encodeTile writes.
  */
-import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder, RansDecoder, type ByteRansStart } from '../ans/index.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
 import { latentSupport } from '../flows/support.js';
@@ -114,7 +115,12 @@ function offsetParams(g: PriorGroup, params: Int32Array[], j: number, s: number)
 
 /** A decoder for a tile stream of `version`. Throws AnsError on a bad initial state. */
 export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): SymbolSource & { finish(): void } {
-  return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream);
+  return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream, ransStart(version));
+}
+
+/** The rANS initial state of a stream of `version` (2 or later): 1 from version 4 on, else 2^24. */
+export function ransStart(version: TileStreamVersion): ByteRansStart {
+  return version >= 4 ? 'one' : 'normalised';
 }
 
 /**
@@ -159,7 +165,7 @@ export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[]
   const groups = forward(flow, runner, tile, h, w);
   const skip = skipPadding(flow, h, w, real);
   const support = codingSupport(flow);
-  const enc = new ByteRansEncoder(h * w);
+  const enc = new ByteRansEncoder(h * w, ransStart(TILE_STREAM_VERSION));
   pushGroups(enc, groups, chooseOffsets(groups, skip, support), skip, support);
   return enc.finish();
 }
