@@ -3,14 +3,16 @@
  *
  *   magic 'F' 'Z' | byte (version << 4 | method) | body | CRC-32 (4 bytes, LE)
  *
- * Versions differ only in the `image` tile streams: 1 renormalises rANS by
+ * Versions differ only in the `image` method: 1 renormalises rANS by
  * 16-bit words from a state in [2^16, 2^32) (ans/rans.ts), 2 by bytes from a
  * state in [2^24, 2^32) (ans/rans-byte.ts), which codes within ~0.001% of the
  * ideal where version 1 lost 0.5–2%; 3 is version 2 with a scale-offset symbol
  * before every coded plane (quant/scale-offset.ts), and pixel-exact flows pad
  * tiles with zeros they do not code (flows/padding.ts); 4 is version 3 where a
  * flow whose latents are its input samples codes them with CDFs over exactly the
- * sample range (flows/support.ts). Every other byte means the same.
+ * sample range (flows/support.ts), tile streams start the rANS state at 1
+ * (ans/rans-byte.ts), and a canonical PNM header is written compactly
+ * (image-header.ts; the old layout still reads). Every other byte means the same.
  *
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.
