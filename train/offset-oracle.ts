@@ -3,9 +3,11 @@
  * every tile, the exact code length with no offset, with the best offset for
  * the whole plane (format v3/v4), and with the best offset for every B×B
  * block of latents (B = 8, 16, 32), each offset symbol paid at its format
- * cost. Images: centre crops (≤ 256²) of the held-out training-pool photos
- * and the RGB corpus photos.
- *   node dist/train/offset-oracle.js [--model photo] [--data /tmp/flowzip-train/photo]
+ * cost; and the best offset per plane if k could range over --kmin…--kmax
+ * (default −8…6; a non-zero k outside the format's range paid like one inside).
+ * Images: centre crops (≤ 256²) of the held-out training-pool photos and the
+ * RGB corpus photos.
+ *   node dist/train/offset-oracle.js [--model photo] [--data /tmp/flowzip-train/photo] [--kmin -8] [--kmax 6]
  */
 import { join } from 'node:path';
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
@@ -17,7 +19,7 @@ import { flowLevels, groupPositions } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import { createRunner } from '../src/quant/runner.js';
-import { OFFSET_FREQ, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol } from '../src/quant/scale-offset.js';
+import { OFFSET_FREQ, OFFSET_STEP, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol } from '../src/quant/scale-offset.js';
 import { holdOut, loadPngDir, type Img } from './data.js';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -32,6 +34,8 @@ const crop = (im: Img): Img => {
 };
 const images = [...holdOut(loadPngDir(arg('data', '/tmp/flowzip-train/photo'), C), 10).val.map(crop), ...loadPngDir(join(new URL('../..', import.meta.url).pathname, 'corpus', 'photos'), C)];
 const BLOCKS = [8, 16, 32];
+const K_MIN = Number(arg('kmin', '-8')), K_MAX = Number(arg('kmax', '6'));
+let wide = 0;
 const side = (s: number) => PROB_BITS - Math.log2(OFFSET_FREQ[s]);
 let subpixels = 0, none = 0, plane = 0;
 const block = BLOCKS.map(() => 0);
@@ -59,6 +63,18 @@ for (const im of images) {
           return b;
         };
         none += bits[OFFSET_ZERO_SYMBOL].reduce((a, b) => a + b, 0);
+        // Per plane over the wider range: k = 0 costs its symbol, any other k a non-zero symbol's.
+        let bw = Infinity;
+        for (let k = K_MIN; k <= K_MAX; k++) {
+          let t = side(k === 0 ? OFFSET_ZERO_SYMBOL : OFFSET_ZERO_SYMBOL === 0 ? 1 : 0);
+          for (const i of pos) {
+            for (let c = 0; c < K; c++) { mu[c] = means[i * K + c]; ls[c] = logScales[i * K + c] + k * OFFSET_STEP; if (lg) lg[c] = logits![i * K + c]; }
+            cdf.set(mu, ls, lg, 0, 1);
+            t += cdf.inWindow(v[i]) ? PROB_BITS - Math.log2(cdf.cum(v[i] + 1) - cdf.cum(v[i])) : PROB_BITS + LATENT_BITS;
+          }
+          bw = Math.min(bw, t);
+        }
+        wide += bw;
         const whole = best(() => true);
         plane += whole;
         BLOCKS.forEach((B, k) => {
@@ -71,4 +87,4 @@ for (const im of images) {
     }
   }
 }
-console.log(`${model.name} on ${images.length} images (bpsp): no offsets ${(none / subpixels).toFixed(4)}, one per plane ${(plane / subpixels).toFixed(4)}, ${BLOCKS.map((B, k) => `one per ${B}×${B} block ${(block[k] / subpixels).toFixed(4)}`).join(', ')}`);
+console.log(`${model.name} on ${images.length} images (bpsp): no offsets ${(none / subpixels).toFixed(4)}, one per plane ${(plane / subpixels).toFixed(4)}, ${BLOCKS.map((B, k) => `one per ${B}×${B} block ${(block[k] / subpixels).toFixed(4)}`).join(', ')}, one per plane with k in ${K_MIN}…${K_MAX} ${(wide / subpixels).toFixed(4)}`);
