@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decompress, FlowzipError, inspectStream, type BackendChoice } from '../src/codec/index.js';
+import { goldenModels } from './golden-manifest.js';
 
 /** A case sent by the parent. */
 export interface FuzzRequest {
@@ -32,7 +33,8 @@ export interface FuzzWorkerData {
 const port = parentPort;
 if (!port) throw new Error('fuzz-worker.ts runs as a worker thread of scripts/fuzz.ts');
 const data = (workerData ?? {}) as FuzzWorkerData;
-const options = { backend: data.backend, maxPixels: data.maxPixels, maxOutputBytes: data.maxOutputBytes };
+// Some golden seeds were made with models kept beside them (corpus/golden/models/).
+const options = { backend: data.backend, maxPixels: data.maxPixels, maxOutputBytes: data.maxOutputBytes, models: goldenModels() };
 
 async function decode(req: FuzzRequest): Promise<FuzzReply> {
   // `flowzip info` reads the same headers: it too may only fail with a typed error.

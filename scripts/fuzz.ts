@@ -39,6 +39,10 @@ import { unframe } from '../src/codec/container.js';
 import { writePng } from '../src/codec/formats/png.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 import { MODEL_ID_BYTES } from '../src/codec/models.js';
+import { goldenModels } from './golden-manifest.js';
+
+/** Models some golden seeds were made with (corpus/golden/models/). */
+const GOLDEN_MODELS = goldenModels();
 import type { FuzzReply, FuzzWorkerData } from './fuzz-worker.js';
 
 /** Outcome classes, in report order. */
@@ -194,7 +198,7 @@ const methodOf = (fz: Uint8Array) => METHOD_NAMES[fz[2] & 15] ?? '?';
 async function buildSeeds(backend: BackendChoice | undefined): Promise<Seed[]> {
   const seeds: Seed[] = [];
   const add = async (name: string, fz: Uint8Array) => {
-    const out = await decompress(fz, { backend });
+    const out = await decompress(fz, { backend, models: GOLDEN_MODELS });
     seeds.push({ name, method: methodOf(fz), bytes: fz, decodedSha256: sha256(out) });
   };
   const golden = join(CORPUS, 'golden');
@@ -498,7 +502,7 @@ async function replay(args: Args, index: number): Promise<number> {
   const c = makeCase(seeds, args.seed, index);
   process.stdout.write(`case ${index}: ${c.seed.name}, ${c.what} (${c.bytes.length} bytes)\n`);
   try {
-    const out = await decompress(c.bytes, { backend: args.backend });
+    const out = await decompress(c.bytes, { backend: args.backend, models: GOLDEN_MODELS });
     const same = sha256(out) === c.seed.decodedSha256;
     process.stdout.write(same ? 'ok-identical\n' : `SILENT WRONG OUTPUT: ${out.length} bytes\n`);
     return same ? 0 : 1;

@@ -5,10 +5,11 @@
  * (corpus/golden/models/), so that it decodes even after the shipped model of
  * that name has been replaced.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile, type CompressOptions, type DecompressOptions } from '../src/codec/index.js';
+import type { Model } from '../src/flows/model.js';
 
 /** Folder holding photos/, edge/ and golden/: corpus/ of the package this file is in (as scripts/*.ts or dist/scripts/*.js). */
 export const CORPUS_ROOT = ((): string => {
@@ -36,9 +37,17 @@ export function readGoldenManifest(): Golden[] {
   return JSON.parse(readFileSync(join(CORPUS_ROOT, 'golden', 'manifest.json'), 'utf8')) as Golden[];
 }
 
-/** Options that re-encode an entry's source to its stream. */
+/** Options that re-encode an entry's source to its stream (an entry's model file codes every plane it fits, gray ones included). */
 export function goldenCompressOptions(g: Golden): CompressOptions {
-  return g.modelFile ? { ...g.options, model: loadModelFile(join(CORPUS_ROOT, g.modelFile)) } : { ...g.options };
+  if (!g.modelFile) return { ...g.options };
+  const model = loadModelFile(join(CORPUS_ROOT, g.modelFile));
+  return { ...g.options, model, grayModel: model };
+}
+
+/** Every model kept beside the golden streams (corpus/golden/models/*.json): what a decoder of all of them needs besides the shipped ones. */
+export function goldenModels(): Model[] {
+  const dir = join(CORPUS_ROOT, 'golden', 'models');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => loadModelFile(join(dir, f))) : [];
 }
 
 /** Options that decode an entry's stream (the entry's model file among the known models). */
