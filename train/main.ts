@@ -8,7 +8,7 @@
  * Options: --minutes N, --steps N (this session), --ckpt MINUTES, --export PATH
  * (copy the best integer model there), and for new runs --name, --patch,
  * --batch, --lr, --lrHalfLife, --seed, --valEvery. On resume, --lr,
- * --lrHalfLife, --lrFloor and --valEvery change the run's schedule from then on.
+ * --lrHalfLife, --lrFloor, --valEvery, --patch and --batch change the run from then on.
  * SIGINT/SIGTERM stop cleanly (validate, checkpoint).
  */
 import { copyFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ function parseArgs(argv: string[]): Record<string, string> {
     for (const k of ['patch', 'batch', 'lr', 'lrHalfLife', 'seed', 'valEvery'] as const) if (a[k]) (config as unknown as Record<string, number>)[k] = Number(a[k]);
   }
   const overrides: Record<string, number> = {};
-  for (const k of ['lr', 'lrHalfLife', 'lrFloor', 'valEvery']) if (a[k] && !a.arch) overrides[k] = Number(a[k]);
+  for (const k of ['lr', 'lrHalfLife', 'lrFloor', 'valEvery', 'patch', 'batch']) if (a[k] && !a.arch) overrides[k] = Number(a[k]);
   const res = await train({ run: a.run, config, overrides, minutes: Number(a.minutes ?? 30), maxSteps: a.steps ? Number(a.steps) : undefined, ckptMinutes: a.ckpt ? Number(a.ckpt) : undefined });
   if (a.export) copyFileSync(join(a.run, 'model.json'), a.export);
   console.log(JSON.stringify(res));

@@ -31,8 +31,8 @@ export interface TrainSession {
   run: string;
   /** New runs only: */
   config?: TrainConfig;
-  /** Changes to a resumed run's schedule (e.g. a shorter lrHalfLife when the budget is short). */
-  overrides?: Partial<Pick<TrainConfig, 'lr' | 'lrHalfLife' | 'lrFloor' | 'valEvery'>>;
+  /** Changes to a resumed run from then on: its schedule (e.g. a shorter lrHalfLife when the budget is short), or its patch size and batch (e.g. larger patches, so that the deepest levels see more context). */
+  overrides?: Partial<Pick<TrainConfig, 'lr' | 'lrHalfLife' | 'lrFloor' | 'valEvery' | 'patch' | 'batch'>>;
   minutes: number;
   maxSteps?: number;
   /** Checkpoint every this many minutes. */
