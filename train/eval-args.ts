@@ -9,7 +9,7 @@
  */
 import { resolveModel } from '../src/codec/models.js';
 import type { Model } from '../src/flows/model.js';
-import { createRunner, type NetRunner } from '../src/quant/runner.js';
+import { wasmOrReference, type NetRunner } from '../src/quant/runner.js';
 import { loadIdxImages, type Img } from './data.js';
 import { PRESETS } from './presets.js';
 import { defaultConfig, loadImages } from './train.js';
@@ -18,7 +18,7 @@ import { defaultConfig, loadImages } from './train.js';
 export async function evalArgs(argv: string[]): Promise<{ model: Model; val: Img[]; runner: NetRunner }> {
   const arg = (k: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : undefined; };
   const model = resolveModel(arg('model') ?? 'zero-rgb');
-  const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+  const runner = await wasmOrReference();
   const all = arg('idx-all');
   if (all) return { model, val: loadIdxImages(all, arg('count') ? Number(arg('count')) : Infinity), runner };
   const fm = arg('fmnist');

@@ -18,13 +18,13 @@ import { forward } from '../src/flows/flow.js';
 import { flowLevels, groupPositions } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
-import { createRunner } from '../src/quant/runner.js';
+import { wasmOrReference } from '../src/quant/runner.js';
 import { OFFSET_FREQ, OFFSET_STEP, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol } from '../src/quant/scale-offset.js';
 import { holdOut, loadPngDir, type Img } from './data.js';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const model = resolveModel(arg('model', 'photo'));
-const runner = (await createRunner('wasm')) ?? (await createRunner('reference'))!;
+const runner = await wasmOrReference();
 const C = model.flow.channels as 1 | 3;
 const crop = (im: Img): Img => {
   const w = Math.min(256, im.width), h = Math.min(256, im.height), x0 = (im.width - w) >> 1, y0 = (im.height - h) >> 1;

@@ -11,15 +11,13 @@
  * constant.
  */
 import { codingSupport, skipPadding } from '../src/codec/tile-coder.js';
-import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
-import { tileGrid } from '../src/codec/tiling.js';
 import { forward } from '../src/flows/flow.js';
-import { flowLevels, groupPositions, paramsPerChannel, type FlowSpec, type PriorGroup } from '../src/flows/spec.js';
+import { groupPositions, paramsPerChannel, type FlowSpec, type PriorGroup } from '../src/flows/spec.js';
 import { LATENT_BITS, LOGIT_RANGE, LOGSCALE_MAX, LOGSCALE_MIN, MEAN_LIMIT, PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import type { NetRunner } from '../src/quant/runner.js';
 import type { Img } from './data.js';
-import { codedBpsp } from './evaluate.js';
+import { codedBpsp, imageTiles } from './evaluate.js';
 
 /** Per channel of the top group: value → how many top latents of the images hold it. */
 export type TopHistogram = Array<Map<number, number>>;
@@ -36,10 +34,8 @@ export function topHistogram(flow: FlowSpec, runner: NetRunner, images: Img[], m
   const g = topGroup(flow);
   if (!g) throw new Error('the flow has no constant top prior');
   const hist: TopHistogram = g.channels.map(() => new Map());
-  const L = flowLevels(flow);
   for (const im of images) {
-    for (const r of tileGrid(im.width, im.height, TILE_SIZE, L).slice(0, maxTiles)) {
-      const tile = flowTile(im.samples, im.width, im.channels, 0, im.channels, r, flow);
+    for (const { r, tile } of imageTiles(flow, im, maxTiles)) {
       const groups = forward(flow, runner, tile, r.ph, r.pw, { params: false });
       const top = groups[0]; // decode order: the top group first
       const skip = skipPadding(flow, r.ph, r.pw, r);
@@ -147,6 +143,11 @@ export interface TopPriorFit {
   valAfter: number;
   /** True when the fitted flow is returned (it codes the validation images smaller). */
   kept: boolean;
+}
+
+/** A model manifest's `measured` record after a fit: the validation bpsp of the flow that is kept, and whether the top prior was fitted. */
+export function measuredAfterFit(measured: object, fit: TopPriorFit): Record<string, unknown> {
+  return { ...measured, valBpsp: fit.kept ? fit.valAfter : fit.valBefore, topPriorFitted: fit.kept };
 }
 
 /** Fits the top prior of `flow` on (at most FIT_IMAGES of) `train`; keeps the fit only if it codes `val` smaller. */

@@ -7,11 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { modelToJson, parseModel } from '../src/flows/model.js';
-import { createRunner } from '../src/quant/runner.js';
+import { wasmOrReference } from '../src/quant/runner.js';
 import { readCheckpoint } from './checkpoint.js';
 import { loadPngDir } from './data.js';
 import { PRESETS } from './presets.js';
-import { fitTopPrior } from './top-prior.js';
+import { fitTopPrior, measuredAfterFit } from './top-prior.js';
 import { defaultConfig, loadImages, train } from './train.js';
 
 /** Options of {@link trainOnFolder}. */
@@ -51,8 +51,8 @@ export async function trainOnFolder(o: UserTrainOptions): Promise<{ steps: numbe
   const res = await train({ run, config, minutes: o.minutes ?? 30, maxSteps: o.steps, quiet: o.quiet });
   const model = parseModel(readFileSync(`${run}/model.json`, 'utf8'));
   const { train: images, val } = loadImages(readCheckpoint(`${run}/ckpt.json`)!.config);
-  const fit = fitTopPrior(model.flow, (await createRunner('wasm')) ?? (await createRunner('reference'))!, images, val);
-  const measured = { ...(model.manifest.measured as object), valBpsp: fit.kept ? fit.valAfter : fit.valBefore, topPriorFitted: fit.kept };
+  const fit = fitTopPrior(model.flow, await wasmOrReference(), images, val);
+  const measured = measuredAfterFit(model.manifest.measured as object, fit);
   writeFileSync(o.out, modelToJson(model.name, fit.flow, model.canary, { ...model.manifest, measured }) + '\n');
-  return { steps: res.step, valBpsp: measured.valBpsp, run };
+  return { steps: res.step, valBpsp: measured.valBpsp as number, run };
 }

@@ -140,3 +140,8 @@ export async function createRunner(name: BackendName): Promise<NetRunner | null>
   if (!(await initBackend(name))) return null;
   return new TfjsRunner(name);
 }
+
+/** The wasm runner when its backend starts, else the reference runner (for offline tools: both give the same integers). */
+export async function wasmOrReference(): Promise<NetRunner> {
+  return (await createRunner('wasm')) ?? referenceRunner;
+}
