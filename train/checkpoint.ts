@@ -11,7 +11,8 @@ import type { LearnedArch } from '../src/flows/arch.js';
 export interface TrainConfig {
   name: string;
   arch: LearnedArch;
-  data: { kind: 'dir'; dir: string } | { kind: 'idx'; path: string };
+  /** Training images: a folder of PNGs (and `more` folders, each held out and validated the same way), or an IDX file. */
+  data: { kind: 'dir'; dir: string; more?: string[] } | { kind: 'idx'; path: string };
   patch: number;
   batch: number;
   lr: number;

@@ -1,7 +1,7 @@
 /**
  * The command line shared by the model-evaluation scripts (eval-model,
  * bits-by-group): `--model NAME|FILE` (default zero-rgb) and the data —
- * `--fmnist IDX.gz` or `--data DIR` (default /tmp/flowzip-train/photo) —
+ * `--fmnist IDX.gz` or `--data DIR[,DIR…]` (default /tmp/flowzip-train/photo; each folder held out on its own) —
  * giving the model, the validation images a training run on that data uses,
  * and the fastest exact runner. `--idx-all IDX.gz [--count N]` takes every
  * image of an IDX file instead (the Fashion-MNIST test split: a reference
@@ -12,7 +12,7 @@ import type { Model } from '../src/flows/model.js';
 import { wasmOrReference, type NetRunner } from '../src/quant/runner.js';
 import { loadIdxImages, type Img } from './data.js';
 import { PRESETS } from './presets.js';
-import { defaultConfig, loadImages } from './train.js';
+import { defaultConfig, dirData, loadImages } from './train.js';
 
 /** Parses argv as described above; loads the model and its validation set. */
 export async function evalArgs(argv: string[]): Promise<{ model: Model; val: Img[]; runner: NetRunner }> {
@@ -22,6 +22,6 @@ export async function evalArgs(argv: string[]): Promise<{ model: Model; val: Img
   const all = arg('idx-all');
   if (all) return { model, val: loadIdxImages(all, arg('count') ? Number(arg('count')) : Infinity), runner };
   const fm = arg('fmnist');
-  const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PRESETS.gray, fm ? { kind: 'idx', path: fm } : { kind: 'dir', dir: arg('data') ?? '/tmp/flowzip-train/photo' });
+  const cfg = defaultConfig('eval', model.flow.channels === 3 ? PRESETS.photo : PRESETS.gray, fm ? { kind: 'idx', path: fm } : dirData(arg('data') ?? '/tmp/flowzip-train/photo'));
   return { model, val: loadImages(cfg).val, runner };
 }

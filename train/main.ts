@@ -15,7 +15,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from './checkpoint.js';
 import { PRESETS } from './presets.js';
-import { defaultConfig, train } from './train.js';
+import { defaultConfig, dirData, train } from './train.js';
 
 function parseArgs(argv: string[]): Record<string, string> {
   const o: Record<string, string> = {};
@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): Record<string, string> {
   if (a.arch) {
     const arch = PRESETS[a.arch];
     if (!arch) throw new Error(`unknown arch ${a.arch} (${Object.keys(PRESETS).join(', ')})`);
-    const data: TrainConfig['data'] = a.fmnist ? { kind: 'idx', path: a.fmnist } : { kind: 'dir', dir: a.data ?? '/tmp/flowzip-train/photo' };
+    const data: TrainConfig['data'] = a.fmnist ? { kind: 'idx', path: a.fmnist } : dirData(a.data ?? '/tmp/flowzip-train/photo');
     config = defaultConfig(a.name ?? a.arch, arch, data);
     for (const k of ['patch', 'batch', 'lr', 'lrHalfLife', 'seed', 'valEvery'] as const) if (a[k]) (config as unknown as Record<string, number>)[k] = Number(a[k]);
   }

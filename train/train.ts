@@ -47,18 +47,33 @@ export function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
     const all = loadIdxImages(cfg.data.path);
     return { train: all.slice(0, all.length - 500), val: all.slice(all.length - 500) };
   }
-  const { train, val } = holdOut(loadPngDir(cfg.data.dir, cfg.arch.channels), 10);
-  if (train.length === 0) throw new Error(`no ${cfg.arch.channels === 3 ? 'RGB' : 'gray'} 8-bit PNGs in ${cfg.data.dir}`);
-  // Validation: centre crops of the held-out images (or of the first training images when none are held out).
+  const train: Img[] = [], val: Img[] = [];
+  for (const dir of [cfg.data.dir, ...(cfg.data.more ?? [])]) {
+    const split = holdOut(loadPngDir(dir, cfg.arch.channels), 10);
+    if (split.train.length === 0) throw new Error(`no ${cfg.arch.channels === 3 ? 'RGB' : 'gray'} 8-bit PNGs in ${dir}`);
+    train.push(...split.train);
+    // Validation: centre crops of the held-out images (or of the first training images when none are held out).
+    val.push(...valCrops(split.val.length ? split.val : split.train.slice(0, 2), cfg));
+  }
+  return { train, val };
+}
+
+/** Centre crops (≤ valCrop², default 256²) of the first valImages (default 6) of `images`. */
+function valCrops(images: Img[], cfg: TrainConfig): Img[] {
   const crop = cfg.valCrop ?? 256;
-  const crops = (val.length ? val : train.slice(0, 2)).slice(0, cfg.valImages ?? 6).map((im) => {
+  return images.slice(0, cfg.valImages ?? 6).map((im) => {
     const w = Math.min(crop, im.width), h = Math.min(crop, im.height);
     const x0 = (im.width - w) >> 1, y0 = (im.height - h) >> 1, C = im.channels;
     const s = new Uint8Array(w * h * C);
     for (let y = 0; y < h; y++) s.set(im.samples.subarray(((y0 + y) * im.width + x0) * C, ((y0 + y) * im.width + x0 + w) * C), y * w * C);
     return { ...im, width: w, height: h, samples: s };
   });
-  return { train, val: crops };
+}
+
+/** The data of `--data A[,B…]`: folder A, then the further folders B… (each held out and validated on its own). */
+export function dirData(list: string): TrainConfig['data'] {
+  const [dir, ...more] = list.split(',');
+  return more.length ? { kind: 'dir', dir, more } : { kind: 'dir', dir };
 }
 
 /** Learning rate at a step: exponential decay with half-life, floored. */
