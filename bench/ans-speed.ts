@@ -88,5 +88,5 @@ console.log(`rANS (${CODER === 'byte' ? 'byte renormalisation, state [2^24, 2^32
 console.log(`  encode: ${ms(bestEnc).toFixed(1)} M symbols/s (${bestEnc.toFixed(1)} ms)`);
 console.log(`  decode: ${ms(bestDec).toFixed(1)} M symbols/s (${bestDec.toFixed(1)} ms)`);
 console.log(
-  `  size:   ${bytes.length} bytes vs ideal ${ideal.toFixed(0)} bytes (+${(((bytes.length - ideal) / ideal) * 100).toFixed(4)}%)`,
+  `  size:   ${bytes.length} bytes vs ideal ${ideal.toFixed(0)} bytes (${bytes.length >= ideal ? '+' : ''}${(((bytes.length - ideal) / ideal) * 100).toFixed(4)}%)`,
 );
