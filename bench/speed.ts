@@ -26,10 +26,10 @@ import { parsePng } from '../src/codec/formats/png.js';
 import { canonicalPnmHeader, writePnm } from '../src/codec/formats/pnm.js';
 import type { Model } from '../src/flows/model.js';
 import { flowLevels } from '../src/flows/spec.js';
+import { parseIdxImages } from './datasets.js';
 
 /** A ratio as a signed percentage with three decimals: +0.231 %, −0.140 % (the small rANS start of format v4 can code below the ideal). */
 const signedPercent = (r: number) => `${r < 0 ? '−' : '+'}${Math.abs(r * 100).toFixed(3)} %`;
-import { parseIdxImages } from './datasets.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -40,10 +40,10 @@ import { writePng } from '../src/codec/formats/png.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 import { MODEL_ID_BYTES } from '../src/codec/models.js';
 import { goldenModels } from './golden-manifest.js';
+import type { FuzzReply, FuzzWorkerData } from './fuzz-worker.js';
 
 /** Models some golden seeds were made with (corpus/golden/models/). */
 const GOLDEN_MODELS = goldenModels();
-import type { FuzzReply, FuzzWorkerData } from './fuzz-worker.js';
 
 /** Outcome classes, in report order. */
 export const CLASSES = ['ok-identical', 'typed', 'crash', 'hang', 'silent-wrong'] as const;

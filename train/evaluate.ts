@@ -5,10 +5,9 @@
  */
 import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
-import { tileGrid } from '../src/codec/tiling.js';
+import { tileGrid, type TileRect } from '../src/codec/tiling.js';
 import { flowLevels, type FlowSpec } from '../src/flows/spec.js';
 import type { NetRunner } from '../src/quant/runner.js';
-import type { TileRect } from '../src/codec/tiling.js';
 import type { Img } from './data.js';
 
 /** The tiles the codec cuts `im` into for `flow` (at most `maxTiles`), each with its flow input (one plane per channel, padded as the codec pads). */
