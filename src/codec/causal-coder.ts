@@ -1,0 +1,173 @@
+/**
+ * Tile streams of a causal model (format version 5): the autoregressive
+ * coupling of flows/causal-kernel.ts drives rANS with the leaky logistic CDF
+ * of quant/logistic-cdf.ts (K = 1, window μ ± 12 s, escape inside the model).
+ *
+ *   parameters (once per image and plane group, before the tiles):
+ *     per plane: varint K, K − 1 varint threshold increments,
+ *                K · featureCount(c) zigzag-varint weights
+ *   tile stream: a byte-renormalising rANS stream started at state 1
+ *     (ans/rans-byte.ts), samples in the kernel's decode order.
+ */
+import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
+import { featureCount } from '../flows/causal-context.js';
+import { runCausal, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams, type SampleCoder } from '../flows/causal-kernel.js';
+import { fitCausal, type FitTile } from '../flows/causal-fit.js';
+import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
+import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
+import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { FlowzipError } from './errors.js';
+
+const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
+const unzigzag = (u: number) => (u % 2 ? -(u + 1) / 2 : u / 2);
+
+/** Serialises fitted parameters (see the header). */
+export function writeCausalParams(p: CausalParams, w: ByteWriter): void {
+  for (const plane of p.planes) {
+    w.varint(plane.thresholds.length + 1);
+    let prev = 0;
+    for (const t of plane.thresholds) {
+      w.varint(t - prev);
+      prev = t;
+    }
+    for (const x of plane.weights) w.varint(zigzag(x));
+  }
+}
+
+/** Parses the parameters of a `count`-channel plane group; E_CORRUPT when out of range. */
+export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
+  const planes = [];
+  for (let c = 0; c < count; c++) {
+    const K = r.varint();
+    if (K < 1 || K > MAX_CLASSES) throw new FlowzipError('E_CORRUPT', 'stream has corrupt causal parameters (class count)');
+    const thresholds = new Int32Array(K - 1);
+    let prev = 0;
+    for (let k = 0; k < K - 1; k++) {
+      prev += r.varint();
+      if (prev > 1 << 20) throw new FlowzipError('E_CORRUPT', 'stream has corrupt causal parameters (threshold)');
+      thresholds[k] = prev;
+    }
+    const weights = new Int32Array(K * featureCount(c));
+    for (let j = 0; j < weights.length; j++) {
+      const v = unzigzag(r.varint());
+      if (Math.abs(v) > WEIGHT_LIMIT) throw new FlowzipError('E_CORRUPT', 'stream has corrupt causal parameters (weight)');
+      weights[j] = v;
+    }
+    planes.push({ thresholds, weights });
+  }
+  return { planes };
+}
+
+/** Encoder side: fits the parameters of plane group (first, count) of an interleaved image to its tiles. */
+export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>): CausalParams {
+  const tiles: FitTile[] = rects.map((r) => ({ planes: toPlanes(subImage(samples, width, channels, first, count, r), r.w * r.h, count), w: r.w, h: r.h }));
+  return fitCausal(tiles, planeRanges(count).mids);
+}
+
+/** Interleaved samples of plane group (first, count) inside rect r. */
+export function subImage(samples: Uint8Array, width: number, channels: number, first: number, count: number, r: { x: number; y: number; w: number; h: number }): Uint8Array {
+  const out = new Uint8Array(r.w * r.h * count);
+  let k = 0;
+  for (let y = 0; y < r.h; y++) {
+    for (let x = 0; x < r.w; x++) {
+      const at = ((r.y + y) * width + r.x + x) * channels + first;
+      for (let c = 0; c < count; c++) out[k++] = samples[at + c];
+    }
+  }
+  return out;
+}
+
+/** One CDF and its one-element parameter arrays (K = 1, windowed). */
+class Prior {
+  readonly cdf = new LeakyMixtureCdf(1);
+  private readonly mean = new Int32Array(1);
+  private readonly ls = new Int32Array(1);
+  set(mean16: number, logScale: number): void {
+    this.mean[0] = mean16;
+    this.ls[0] = logScale;
+    this.cdf.set(this.mean, this.ls, null, 0, 1);
+  }
+}
+
+/** Records every sample's prior in decode order (the encoder pushes them in reverse afterwards). */
+class Recorder implements SampleCoder {
+  readonly means: Int32Array;
+  readonly scales: Int32Array;
+  readonly values: Int32Array;
+  n = 0;
+  constructor(total: number, private readonly planes: Int32Array[]) {
+    this.means = new Int32Array(total);
+    this.scales = new Int32Array(total);
+    this.values = new Int32Array(total);
+  }
+  code(c: number, i: number, mean16: number, logScale: number): number {
+    const v = this.planes[c][i];
+    this.means[this.n] = mean16;
+    this.scales[this.n] = logScale;
+    this.values[this.n++] = v;
+    return v;
+  }
+}
+
+/** Pops every sample from a rANS stream. */
+class Popper implements SampleCoder {
+  private readonly prior = new Prior();
+  constructor(private readonly dec: ByteRansDecoder, private readonly lo: number[], private readonly hi: number[]) {}
+  code(c: number, _i: number, mean16: number, logScale: number): number {
+    const p = this.prior, cdf = p.cdf, dec = this.dec;
+    p.set(mean16, logScale);
+    const z = cdf.symbolAt(dec.peek(PROB_BITS));
+    let v: number;
+    if (z === ESCAPE) {
+      dec.advance(ESCAPE_START, 1, PROB_BITS);
+      v = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
+    } else {
+      dec.advance(cdf.start, cdf.freq, PROB_BITS);
+      v = z;
+    }
+    if (v < this.lo[c] || v > this.hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+    return v;
+  }
+}
+
+/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. */
+export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams): Uint8Array {
+  const n = w * h;
+  const planes = toPlanes(data, n, count);
+  const { lo, hi, mids } = planeRanges(count);
+  const rec = new Recorder(n * count, planes);
+  runCausal(planes.map((p) => p.slice()), w, h, lo, hi, mids, params, rec);
+  const enc = new ByteRansEncoder(Math.max(64, n * count), 'one');
+  const prior = new Prior(), cdf = prior.cdf;
+  for (let j = rec.n - 1; j >= 0; j--) {
+    prior.set(rec.means[j], rec.scales[j]);
+    const z = rec.values[j];
+    if (cdf.inWindow(z)) {
+      const s = cdf.cum(z);
+      enc.push(s, cdf.cum(z + 1) - s, PROB_BITS);
+    } else {
+      enc.pushBits(z + LATENT_LIMIT, LATENT_BITS);
+      enc.push(ESCAPE_START, 1, PROB_BITS);
+    }
+  }
+  return enc.finish();
+}
+
+/** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. */
+export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams): Uint8Array {
+  const n = w * h;
+  const { lo, hi, mids } = planeRanges(count);
+  const planes = Array.from({ length: count }, () => new Int32Array(n));
+  try {
+    const dec = new ByteRansDecoder(bytes, 'one');
+    runCausal(planes, w, h, lo, hi, mids, params, new Popper(dec, lo, hi));
+    dec.finish();
+  } catch (e) {
+    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
+    throw e;
+  }
+  const out = new Uint8Array(n * count);
+  fromPlanes(planes, n, count, out);
+  return out;
+}
