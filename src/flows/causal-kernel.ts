@@ -25,6 +25,7 @@
  */
 import { log16 } from '../quant/log16.js';
 import { featureCount, gatherFeatures, MID, neighbourDeltas, neighbourIndices } from './causal-context.js';
+import { bank, BANK, Stack, stackClass, stackInputs, STACK_CLASSES } from './causal-stack.js';
 
 /** Fixed-point fraction bits of the predictor weights. */
 export const WEIGHT_FRAC = 12;
@@ -96,6 +97,8 @@ export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayL
       sAbs[c][b] = 2 * rep;
     }
   }
+  const stacks = planes.map((_, c) => new Stack(stackInputs(c), STACK_CLASSES));
+  const us = planes.map((_, c) => new Float64Array(stackInputs(c)));
   const DEFAULT_ERR = 16 * 4;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -112,21 +115,31 @@ export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayL
         const wts = pp.weights;
         let s = 0;
         for (let j = 0, o = k * nf; j < nf; j++) s += wts[o + j] * f[j];
-        let mean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
+        const ls16 = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
         // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
         const e = errs[c];
-        const aW = idx[0] === MID ? DEFAULT_ERR : Math.abs(e[idx[0]]);
-        const aN = idx[1] === MID ? DEFAULT_ERR : Math.abs(e[idx[1]]);
-        const aNW = idx[2] === MID ? DEFAULT_ERR : Math.abs(e[idx[2]]);
-        const aNE = idx[3] === MID ? DEFAULT_ERR : Math.abs(e[idx[3]]);
+        const eW = idx[0] === MID ? DEFAULT_ERR : e[idx[0]];
+        const eN = idx[1] === MID ? DEFAULT_ERR : e[idx[1]];
+        const eNW = idx[2] === MID ? DEFAULT_ERR : e[idx[2]];
+        const eNE = idx[3] === MID ? DEFAULT_ERR : e[idx[3]];
         const aWW = idx[4] === MID ? DEFAULT_ERR : Math.abs(e[idx[4]]);
         const aNN = idx[5] === MID ? DEFAULT_ERR : Math.abs(e[idx[5]]);
-        let en = aW + aN + ((aNW + aNE) >> 1) + ((aWW + aNN) >> 2);
+        let en = Math.abs(eW) + Math.abs(eN) + ((Math.abs(eNW) + Math.abs(eNE)) >> 1) + ((aWW + aNN) >> 2);
         if (c > 0) {
           const ap = Math.abs(errs[c - 1][i]);
           en += ap + (ap >> 1);
         }
         const bucket = bucketOf(en);
+        // Online stack: corrections from the bank and the earlier planes' errors, learned by RLS.
+        const base = ls16 / 16;
+        const u = us[c];
+        bank(f, eW, eN, eNW, eNE, base, u);
+        for (let p = 0; p < c; p++) u[BANK + p] = errs[p][i] / 16;
+        u[BANK + c] = 1;
+        const sk = stackClass(bucket);
+        const stack = stacks[c];
+        const corr = stack.predict(sk, u);
+        let mean = Math.floor((base + corr) * 16 + 0.5);
         // Bias cancellation per (energy level, texture pattern).
         const m16 = mean;
         const tex = (f[0] * 16 > m16 ? 1 : 0) | (f[1] * 16 > m16 ? 2 : 0) | (f[2] * 16 > m16 ? 4 : 0) | (f[3] * 16 > m16 ? 8 : 0) | (f[4] * 16 > m16 ? 16 : 0) | (f[5] * 16 > m16 ? 32 : 0);
@@ -143,6 +156,7 @@ export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayL
         planes[c][i] = v;
         const err = v * 16 - mean;
         e[i] = err;
+        stack.update(sk, u, v - base - corr);
         // Update: bias statistics on the error before bias, scale statistics on the final error.
         bs[bctx] += v * 16 - m16;
         if (++bc[bctx] >= BIAS_LIMIT) {
