@@ -3,7 +3,7 @@
  * the tile streams plus the fitted parameters (what the stream carries beyond
  * its fixed header), and coding speed, for every PNG/PNM in a folder.
  *
- *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--classes K] [--verify]
+ *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--classes K] [--no-stack] [--verify]
  *
  * Decide on training-pool crops; report on eval-A.
  */
@@ -27,6 +27,7 @@ const dir = arg('--dir', '../shared/data/eval-A');
 const tile = Number(arg('--tile', '256'));
 const classes = Number(arg('--classes', '8'));
 const verify = process.argv.includes('--verify');
+const stack = !process.argv.includes('--no-stack');
 
 let totBits = 0, totSub = 0, totEnc = 0, totDec = 0, totPx = 0;
 for (const name of readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort()) {
@@ -43,13 +44,13 @@ for (const name of readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).so
   writeCausalParams(params, w);
   const paramBytes = w.finish().length;
   const t1 = performance.now();
-  const streams = rects.map((r, i) => encodeCausalTile(subs[i], r.w, r.h, count, params));
+  const streams = rects.map((r, i) => encodeCausalTile(subs[i], r.w, r.h, count, params, stack));
   const t2 = performance.now();
   let dt = 0;
   if (verify) {
     const d0 = performance.now();
     rects.forEach((r, i) => {
-      const back = decodeCausalTile(streams[i], r.w, r.h, count, params);
+      const back = decodeCausalTile(streams[i], r.w, r.h, count, params, stack);
       if (!Buffer.from(back).equals(Buffer.from(subs[i]))) throw new Error(`${name}: tile ${i} does not round-trip`);
     });
     dt = performance.now() - d0;

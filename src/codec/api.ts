@@ -15,7 +15,6 @@ import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
-import type { TileStreamVersion } from './tile-coder.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
@@ -241,7 +240,7 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, version as TileStreamVersion, () => options.onProgress?.(++done, total), threadsOf(options.workers));
+    const samples = await decodeImagePieces(r, shape, planes, version, () => options.onProgress?.(++done, total), threadsOf(options.workers));
     check = crcOf(headerBytes, samples);
     if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
     out = imageFile(header, samples);

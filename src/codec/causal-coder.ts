@@ -60,9 +60,9 @@ export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
 }
 
 /** Encoder side: fits the parameters of plane group (first, count) of an interleaved image to its tiles. */
-export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>): CausalParams {
+export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): CausalParams {
   const tiles: FitTile[] = rects.map((r) => ({ planes: toPlanes(subImage(samples, width, channels, first, count, r), r.w * r.h, count), w: r.w, h: r.h }));
-  return fitCausal(tiles, planeRanges(count).mids);
+  return fitCausal(tiles, planeRanges(count).mids, maxClasses);
 }
 
 /** Interleaved samples of plane group (first, count) inside rect r. */
@@ -131,13 +131,13 @@ class Popper implements SampleCoder {
   }
 }
 
-/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. */
-export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams): Uint8Array {
+/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack. */
+export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: boolean): Uint8Array {
   const n = w * h;
   const planes = toPlanes(data, n, count);
   const { lo, hi, mids } = planeRanges(count);
   const rec = new Recorder(n * count, planes);
-  runCausal(planes.map((p) => p.slice()), w, h, lo, hi, mids, params, rec);
+  runCausal(planes.map((p) => p.slice()), w, h, lo, hi, mids, params, rec, stack);
   const enc = new ByteRansEncoder(Math.max(64, n * count), 'one');
   const prior = new Prior(), cdf = prior.cdf;
   for (let j = rec.n - 1; j >= 0; j--) {
@@ -155,13 +155,13 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
 }
 
 /** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. */
-export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams): Uint8Array {
+export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: boolean): Uint8Array {
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
   const planes = Array.from({ length: count }, () => new Int32Array(n));
   try {
     const dec = new ByteRansDecoder(bytes, 'one');
-    runCausal(planes, w, h, lo, hi, mids, params, new Popper(dec, lo, hi));
+    runCausal(planes, w, h, lo, hi, mids, params, new Popper(dec, lo, hi), stack);
     dec.finish();
   } catch (e) {
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');

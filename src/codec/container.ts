@@ -26,7 +26,7 @@ import { FlowzipError } from './errors.js';
 
 export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
 /** Current container format version (4 bits). */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 

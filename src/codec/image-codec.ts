@@ -12,7 +12,9 @@ import type { Model } from '../flows/model.js';
 import { isPixelExact } from '../flows/padding.js';
 import { flowLevels, type FlowSpec } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
+import type { CausalParams } from '../flows/causal-kernel.js';
 import { brotliDecodeExact } from './brotli.js';
+import { decodeCausalTile, encodeCausalTile, fitImageParams, readCausalParams, writeCausalParams } from './causal-coder.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
@@ -28,6 +30,8 @@ export interface CodingPlane {
   count: 1 | 3;
   model: Model;
   runner: NetRunner;
+  /** A causal model's parameters for this image (fitted by the encoder, read from the stream by the decoder). */
+  params?: CausalParams;
 }
 
 /** Image geometry shared by the encoder and decoder. */
@@ -99,10 +103,14 @@ export interface CodedPiece {
 export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): CodedPiece {
   const raw = rawTile(samples, shape, p, r);
   let best: Uint8Array | null = null;
-  try {
-    best = encodeTile(p.model.flow, p.runner, flowTile(samples, shape.width, shape.channels, p.first, p.count, r, p.model.flow), r.ph, r.pw, r);
-  } catch (e) {
-    if (!(e instanceof LatentRangeError)) throw e;
+  if (p.model.causal) {
+    best = encodeCausalTile(subImage(samples, shape, p, r), r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
+  } else {
+    try {
+      best = encodeTile(p.model.flow, p.runner, flowTile(samples, shape.width, shape.channels, p.first, p.count, r, p.model.flow), r.ph, r.pw, r);
+    } catch (e) {
+      if (!(e instanceof LatentRangeError)) throw e;
+    }
   }
   let fallback: 0 | 1 = 0;
   if (fallbackWorthTrying(best ? best.length : null, raw.length)) {
@@ -116,10 +124,19 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
  * Decodes one piece to its raw samples: planar (channel, row, column) over
  * the tile's w×h, the layout of fallback tiles. Typed errors on corruption.
  */
-export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner'>, version: TileStreamVersion): Uint8Array {
+export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, version: TileStreamVersion): Uint8Array {
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
     if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
+    return raw;
+  }
+  if (p.model.causal) {
+    // Interleaved samples, converted to the planar layout of every piece.
+    const inter = decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack);
+    if (p.count === 1) return inter;
+    const raw = new Uint8Array(inter.length);
+    const n = rect.w * rect.h;
+    for (let i = 0; i < n; i++) for (let c = 0; c < p.count; c++) raw[c * n + i] = inter[i * p.count + c];
     return raw;
   }
   let tile: Int32Array[];
@@ -137,6 +154,28 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
     for (let y = 0; y < rect.h; y++) for (let x = 0; x < rect.w; x++) raw[k++] = plane[y * rect.pw + x];
   }
   return raw;
+}
+
+/** The parameters of a causal plane group (set by encodeImagePieces / decodeImagePieces). */
+function causalParamsOf(p: Pick<CodingPlane, 'params' | 'model'>): CausalParams {
+  if (!p.params) throw new Error(`causal model ${p.model.name} used without parameters`);
+  return p.params;
+}
+
+/** Container versions from which plane groups may be coded by causal models (their parameters precede the tiles). */
+export const CAUSAL_FROM_VERSION = 5;
+
+/** The flow tile-stream version of container version `version` (5 codes flow pieces as 4 does). */
+export function flowStreamVersion(version: number): TileStreamVersion {
+  return (version >= 4 ? 4 : version) as TileStreamVersion;
+}
+
+/** Serialised causal parameters of a plane group (what a pool worker is sent). */
+function paramsBytes(p: CodingPlane): Uint8Array | undefined {
+  if (!p.params) return undefined;
+  const w = new ByteWriter();
+  writeCausalParams(p.params, w);
+  return w.finish();
 }
 
 /** The models of the plane groups with their backends (what pool workers load up front). */
@@ -164,15 +203,22 @@ function subImage(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: Til
  */
 export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes: CodingPlane[], w: ByteWriter, onPiece?: () => void, threads = 1): Promise<void> {
   const rects = tilesFor(shape, planes);
+  // Causal plane groups: fit the image's parameters and write them before the tiles.
+  for (const p of planes) {
+    if (!p.model.causal) continue;
+    p.params = fitImageParams(samples, shape.width, shape.channels, p.first, p.count, rects, p.model.causal.maxClasses);
+    writeCausalParams(p.params, w);
+  }
+  const wire = planes.map(paramsBytes);
   const tasks: Array<PieceTask<CodedPiece>> = [];
   for (const r of rects) {
-    for (const p of planes) {
+    for (const [pi, p] of planes.entries()) {
       const rect = { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph };
       tasks.push({
         local: () => encodePiece(samples, shape, p, r),
         job: () => {
           const sub = subImage(samples, shape, p, r);
-          return { job: { kind: 'encode', model: p.model, backend: p.runner.name, count: p.count, rect, data: sub }, transfer: [sub.buffer] };
+          return { job: { kind: 'encode', model: p.model, backend: p.runner.name, count: p.count, rect, data: sub, params: wire[pi] }, transfer: [sub.buffer] };
         },
         result: (reply) => ({ bytes: reply.data, fallback: reply.fallback ? 1 : 0 }),
       });
@@ -192,8 +238,15 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
  * first, whatever the number of threads. `version` is the stream's format
  * version (it picks the rANS coder of flow pieces).
  */
-export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], version: TileStreamVersion, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
+export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], version: number, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
   const rects = tilesFor(shape, planes);
+  for (const p of planes) {
+    if (!p.model.causal) continue;
+    if (version < CAUSAL_FROM_VERSION) throw new FlowzipError('E_CORRUPT', `stream names causal model ${p.model.name}, which format version ${version} cannot hold`);
+    p.params = readCausalParams(r, p.count);
+  }
+  const wire = planes.map(paramsBytes);
+  const flowVersion = flowStreamVersion(version);
   const total = rects.length * planes.length;
   // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
   // can hold is refused before the samples are allocated.
@@ -223,10 +276,10 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     recordError = e;
   }
   const tasks = pieces.map(({ rect, p, data, fallback }): PieceTask<Uint8Array> => ({
-    local: () => decodePiece(data, fallback, rect, p, version),
+    local: () => decodePiece(data, fallback, rect, p, flowVersion),
     job: () => {
       const copy = data.slice();
-      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, version }, transfer: [copy.buffer] };
+      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, version: flowVersion, params: wire[planes.indexOf(p)] }, transfer: [copy.buffer] };
     },
     result: (reply) => reply.data,
   }));

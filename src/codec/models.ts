@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { flowNets, parseModel, type Model } from '../flows/model.js';
 import { computeCanary } from '../quant/canary.js';
 import { createRunner, type BackendName, type NetRunner } from '../quant/runner.js';
+import { causalCanary } from './causal-canary.js';
 import { AUTO_CANDIDATES, DECISIVE_RATIO, measureRunner, rankBackends } from './backend-choice.js';
 import { FlowzipError } from './errors.js';
 
@@ -19,7 +20,7 @@ export const MODEL_ID_BYTES = 4;
 export type BackendChoice = BackendName | 'auto';
 
 /** Default models by channel count, best first; the first one shipped is used. */
-const DEFAULTS: Record<1 | 3, string[]> = { 3: ['photo', 'zero-rgb'], 1: ['gray', 'zero-gray'] };
+const DEFAULTS: Record<1 | 3, string[]> = { 3: ['causal-rgb', 'photo', 'zero-rgb'], 1: ['causal-gray', 'gray', 'zero-gray'] };
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -108,6 +109,7 @@ const checked = new Map<string, Promise<NetRunner | null>>();
  */
 export function passesCanary(model: Model, runner: NetRunner): boolean {
   try {
+    if (model.causal) return causalCanary(model.causal) === model.canary;
     return computeCanary(flowNets(model.flow), runner) === model.canary;
   } catch {
     return false;
@@ -131,6 +133,12 @@ export function canaryRunner(model: Model, backend: BackendName): Promise<NetRun
 
 /** A canary-checked runner for the model; E_BACKEND if the chosen backend (or, for auto, every backend) fails. */
 export async function runnerFor(model: Model, choice: BackendChoice = 'auto'): Promise<NetRunner> {
+  // A causal model runs no nets: the pure-TypeScript reference is all it needs (whatever `choice`), behind its canary.
+  if (model.causal) {
+    const cr = await canaryRunner(model, 'reference');
+    if (cr) return cr;
+    throw new FlowzipError('E_BACKEND', `this JavaScript engine does not reproduce model ${model.name}'s canary`);
+  }
   const r = choice === 'auto' ? await autoRunner(model) : await canaryRunner(model, choice);
   if (r) return r;
   const order: BackendName[] = choice === 'auto' ? AUTO_ORDER : [choice];

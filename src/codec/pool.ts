@@ -52,6 +52,8 @@ export interface PieceJob {
   fallback?: number;
   /** decode: the stream's format version (which rANS coder). */
   version?: TileStreamVersion;
+  /** A causal model's serialised parameters for this image (image-codec.ts). */
+  params?: Uint8Array;
 }
 
 /** A worker's answer: encode → data = coded bytes + fallback flag; decode → data = raw planar samples. */

@@ -6,6 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { Model } from '../flows/model.js';
 import type { NetRunner } from '../quant/runner.js';
+import { ByteReader } from './bytes.js';
+import { readCausalParams } from './causal-coder.js';
 import { FlowzipError } from './errors.js';
 import { decodePiece, encodePiece } from './image-codec.js';
 import { TILE_STREAM_VERSION } from './tile-coder.js';
@@ -35,12 +37,13 @@ async function handle(msg: WireJob): Promise<{ reply: PieceReply; transfer: Arra
   if (!model) throw new Error('flowzip worker: unknown model key');
   const runner = await runnerFor(model, msg.job.backend);
   const { rect, count, data } = msg.job;
+  const params = msg.job.params ? readCausalParams(new ByteReader(msg.job.params), count) : undefined;
   if (msg.job.kind === 'encode') {
-    const piece = encodePiece(data, { width: rect.w, height: rect.h, channels: count }, { first: 0, count, model, runner }, rect);
+    const piece = encodePiece(data, { width: rect.w, height: rect.h, channels: count }, { first: 0, count, model, runner, params }, rect);
     const bytes = owned(piece.bytes);
     return { reply: { data: bytes, fallback: piece.fallback }, transfer: [bytes.buffer as ArrayBuffer] };
   }
-  const raw = owned(decodePiece(data, msg.job.fallback ?? 0, rect, { count, model, runner }, msg.job.version ?? TILE_STREAM_VERSION));
+  const raw = owned(decodePiece(data, msg.job.fallback ?? 0, rect, { count, model, runner, params }, msg.job.version ?? TILE_STREAM_VERSION));
   return { reply: { data: raw }, transfer: [raw.buffer as ArrayBuffer] };
 }
 

@@ -62,8 +62,8 @@ const SCALE_LIMIT = 128;
 const BIAS_LIMIT = 64;
 /** 16·log2(16 · 2 ln 2): turns a mean |error| in 1/16 units into a logistic log-scale (E|x − μ| = 2 ln 2 · s). */
 const ABS_TO_LOGSCALE = 72;
-/** Log-scale range given to the CDF (quant/constants.ts LOGSCALE_MIN..MAX, narrowed to useful values). */
-const LS_MIN = -40, LS_MAX = 160;
+/** Log-scale range given to the CDF (quant/constants.ts LOGSCALE_MIN..MAX, narrowed at the top to useful values). */
+const LS_MIN = -64, LS_MAX = 160;
 
 /** Energy bucket of an error energy in 1/16 units: two buckets per octave. */
 function bucketOf(en: number): number {
@@ -78,7 +78,7 @@ function bucketOf(en: number): number {
  * order by the coder's return values), calling coder.code for every sample.
  * lo/hi: each plane's value range; mids: the value of a missing neighbour.
  */
-export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, coder: SampleCoder): void {
+export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, coder: SampleCoder, useStack = true): void {
   const nch = planes.length;
   const n = w * h;
   const deltas = neighbourDeltas(w);
@@ -133,13 +133,16 @@ export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayL
         // Online stack: corrections from the bank and the earlier planes' errors, learned by RLS.
         const base = ls16 / 16;
         const u = us[c];
-        bank(f, eW, eN, eNW, eNE, base, u);
-        for (let p = 0; p < c; p++) u[BANK + p] = errs[p][i] / 16;
-        u[BANK + c] = 1;
         const sk = stackClass(bucket);
         const stack = stacks[c];
-        const corr = stack.predict(sk, u);
-        let mean = Math.floor((base + corr) * 16 + 0.5);
+        let corr = 0;
+        if (useStack) {
+          bank(f, eW, eN, eNW, eNE, base, u);
+          for (let p = 0; p < c; p++) u[BANK + p] = errs[p][i] / 16;
+          u[BANK + c] = 1;
+          corr = stack.predict(sk, u);
+        }
+        let mean = useStack ? Math.floor((base + corr) * 16 + 0.5) : ls16;
         // Bias cancellation per (energy level, texture pattern).
         const m16 = mean;
         const tex = (f[0] * 16 > m16 ? 1 : 0) | (f[1] * 16 > m16 ? 2 : 0) | (f[2] * 16 > m16 ? 4 : 0) | (f[3] * 16 > m16 ? 8 : 0) | (f[4] * 16 > m16 ? 16 : 0) | (f[5] * 16 > m16 ? 32 : 0);
@@ -156,7 +159,7 @@ export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayL
         planes[c][i] = v;
         const err = v * 16 - mean;
         e[i] = err;
-        stack.update(sk, u, v - base - corr);
+        if (useStack) stack.update(sk, u, v - base - corr);
         // Update: bias statistics on the error before bias, scale statistics on the final error.
         bs[bctx] += v * 16 - m16;
         if (++bc[bctx] >= BIAS_LIMIT) {

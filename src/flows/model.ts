@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { QConv, QNet } from '../quant/qnet.js';
 import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
+import { causalFromJson, causalToJson, type CausalSpec } from './causal-spec.js';
 import { flowNets, paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
 
 /** File format tag and version of model JSON files. */
@@ -24,6 +25,12 @@ export interface Model {
   /** SHA-256 hex of the reference outputs on the canary input (canary.ts). */
   canary: string;
   manifest: Record<string, unknown>;
+  /**
+   * Set for a causal model (flows/causal-spec.ts): its planes are coded by the
+   * autoregressive coupling, and `flow` is then an empty flow of the same
+   * channel count (no nets, no levels).
+   */
+  causal?: CausalSpec;
 }
 
 interface QConvJson { kh: number; kw: number; cin: number; cout: number; shift: number; lo: number; hi: number; weights: string; bias: number[] }
@@ -185,6 +192,21 @@ export function modelToJson(name: string, flow: FlowSpec, canary: string, manife
   return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: flowId(flow), canary, manifest, flow: stored });
 }
 
+/** The empty flow a causal model carries in `Model.flow`. */
+export function causalFlow(channels: 1 | 3): FlowSpec {
+  return { channels, inputMin: 0, inputMax: 255, steps: [] };
+}
+
+/** SHA-256 hex of a causal spec's canonical JSON: a causal model's id. */
+export function causalId(s: CausalSpec): string {
+  return createHash('sha256').update(JSON.stringify(causalToJson(s))).digest('hex');
+}
+
+/** Serialises a causal model to its JSON file text. */
+export function causalModelToJson(name: string, spec: CausalSpec, canary: string, manifest: Record<string, unknown>): string {
+  return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: causalId(spec), canary, manifest, causal: causalToJson(spec) });
+}
+
 /**
  * Parses and validates a model file. Throws Error with a one-line reason on a
  * malformed file, a wrong id, or a net breaking the exact-integer bound.
@@ -199,6 +221,18 @@ export function parseModel(text: string): Model {
   }
   if (j?.format !== MODEL_FORMAT) throw new Error('not a flowzip model file');
   if (j.version !== MODEL_FORMAT_VERSION) throw new Error(`model file version ${j.version} is not supported`);
+  if (typeof j.canary !== 'string') throw new Error('model has no canary');
+  if (j.causal !== undefined) {
+    let causal: CausalSpec;
+    try {
+      causal = causalFromJson(j.causal);
+    } catch (e) {
+      throw new Error(`malformed model: ${(e as Error).message}`);
+    }
+    const cid = causalId(causal);
+    if (j.id !== cid) throw new Error('model id does not match its content');
+    return { name: String(j.name), id: cid, flow: causalFlow(causal.channels), canary: j.canary, manifest: j.manifest ?? {}, causal };
+  }
   let flow: FlowSpec;
   try {
     flow = flowFromJson(j.flow);
