@@ -3,7 +3,7 @@
  * the tile streams plus the fitted parameters (what the stream carries beyond
  * its fixed header), and coding speed, for every PNG/PNM in a folder.
  *
- *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--classes K] [--no-stack] [--verify]
+ *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--classes K] [--stack off|nlms|rls] [--verify]
  *
  * Decide on training-pool crops; report on eval-A.
  */
@@ -16,6 +16,7 @@ import { parsePng } from '../src/codec/formats/png.js';
 import { parsePnm } from '../src/codec/formats/pnm.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { fitCausal } from '../src/flows/causal-fit.js';
+import type { StackMode } from '../src/flows/causal-stack.js';
 import { planeRanges, toPlanes } from '../src/flows/ycocg.js';
 
 function arg(name: string, def: string): string {
@@ -27,7 +28,7 @@ const dir = arg('--dir', '../shared/data/eval-A');
 const tile = Number(arg('--tile', '256'));
 const classes = Number(arg('--classes', '8'));
 const verify = process.argv.includes('--verify');
-const stack = !process.argv.includes('--no-stack');
+const stack = arg('--stack', 'nlms') as StackMode;
 
 let totBits = 0, totSub = 0, totEnc = 0, totDec = 0, totPx = 0;
 for (const name of readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort()) {
@@ -39,7 +40,7 @@ for (const name of readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).so
   const rects = tileGrid(img.width, img.height, tile, 0);
   const t0 = performance.now();
   const subs = rects.map((r) => subImage(samples, img.width, count, 0, count, r));
-  const params = fitCausal(rects.map((r, i) => ({ planes: toPlanes(subs[i], r.w * r.h, count), w: r.w, h: r.h })), planeRanges(count).mids, classes);
+  const params = fitCausal(rects.map((r, i) => ({ values: toPlanes(subs[i], r.w * r.h, count), nch: count, w: r.w, h: r.h })), planeRanges(count).mids, classes);
   const w = new ByteWriter();
   writeCausalParams(params, w);
   const paramBytes = w.finish().length;

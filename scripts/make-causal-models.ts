@@ -15,22 +15,22 @@ import { causalModelToJson } from '../src/flows/model.js';
 const MODELS: Array<{ name: string; spec: CausalSpec; description: string }> = [
   {
     name: 'causal-rgb',
-    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: true },
+    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'rls' },
     description: 'Causal (RGB): YCoCg-R, then an autoregressive integer coupling per sample in raster order — per-image class-switched least-squares predictors (fitted by the encoder, carried in the stream), an online RLS stack over a bank of fixed predictors, bias cancellation and error-energy scales — coding a discretised logistic by rANS.',
   },
   {
     name: 'causal-gray',
-    spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: true },
+    spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'rls' },
     description: 'Causal (gray, alpha): the causal-rgb coupling on one plane.',
   },
   {
     name: 'causal-rgb-fast',
-    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: false },
+    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'off' },
     description: 'Causal (RGB), fast: causal-rgb without the online stack (fitted predictors, bias cancellation and scales only).',
   },
   {
     name: 'causal-gray-fast',
-    spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: false },
+    spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'off' },
     description: 'Causal (gray, alpha), fast: causal-gray without the online stack.',
   },
 ];

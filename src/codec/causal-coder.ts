@@ -11,8 +11,9 @@
  */
 import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { featureCount } from '../flows/causal-context.js';
-import { runCausal, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams, type SampleCoder } from '../flows/causal-kernel.js';
-import { fitCausal, type FitTile } from '../flows/causal-fit.js';
+import { CausalKernel, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams } from '../flows/causal-kernel.js';
+import type { StackMode } from '../flows/causal-stack.js';
+import { accumulateTile, fitPlan, type FitPlan } from '../flows/causal-fit.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
@@ -59,10 +60,38 @@ export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
   return { planes };
 }
 
-/** Encoder side: fits the parameters of plane group (first, count) of an interleaved image to its tiles. */
-export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): CausalParams {
-  const tiles: FitTile[] = rects.map((r) => ({ planes: toPlanes(subImage(samples, width, channels, first, count, r), r.w * r.h, count), w: r.w, h: r.h }));
-  return fitCausal(tiles, planeRanges(count).mids, maxClasses);
+/** Encoder side, step 1 of the fit (flows/causal-fit.ts): the plan for plane group (first, count) of an interleaved image cut into `rects`. */
+export function planImageFit(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): FitPlan {
+  let total = 0;
+  for (const r of rects) total += r.w * r.h;
+  const tile = (j: number) => {
+    const r = rects[j];
+    return { values: toPlanes(subImage(samples, width, channels, first, count, r), r.w * r.h, count), nch: count, w: r.w, h: r.h };
+  };
+  return fitPlan(rects.length, total, tile, count, Int32Array.from(planeRanges(count).mids), maxClasses);
+}
+
+/** Encoder side, step 2: the normal equations of one tile (w×h interleaved samples of `count` channels). */
+export function accumulateImageTile(data: Uint8Array, w: number, h: number, count: 1 | 3, plan: FitPlan): Float64Array {
+  return accumulateTile({ values: toPlanes(data, w * h, count), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
+}
+
+/** A fit plan as bytes (for pool workers): varint rowStep, then per plane varint K and its thresholds. */
+export function writeFitPlan(plan: FitPlan): Uint8Array {
+  const w = new ByteWriter().varint(plan.rowStep);
+  for (const th of plan.thresholds) {
+    w.varint(th.length);
+    for (const t of th) w.varint(t);
+  }
+  return w.finish();
+}
+
+/** Inverse of writeFitPlan for `count` planes. */
+export function readFitPlan(bytes: Uint8Array, count: number): FitPlan {
+  const r = new ByteReader(bytes);
+  const rowStep = r.varint();
+  const thresholds = Array.from({ length: count }, () => Int32Array.from({ length: r.varint() }, () => r.varint()));
+  return { rowStep, thresholds };
 }
 
 /** Interleaved samples of plane group (first, count) inside rect r. */
@@ -90,59 +119,30 @@ class Prior {
   }
 }
 
-/** Records every sample's prior in decode order (the encoder pushes them in reverse afterwards). */
-class Recorder implements SampleCoder {
-  readonly means: Int32Array;
-  readonly scales: Int32Array;
-  readonly values: Int32Array;
-  n = 0;
-  constructor(total: number, private readonly planes: Int32Array[]) {
-    this.means = new Int32Array(total);
-    this.scales = new Int32Array(total);
-    this.values = new Int32Array(total);
-  }
-  code(c: number, i: number, mean16: number, logScale: number): number {
-    const v = this.planes[c][i];
-    this.means[this.n] = mean16;
-    this.scales[this.n] = logScale;
-    this.values[this.n++] = v;
-    return v;
-  }
-}
-
-/** Pops every sample from a rANS stream. */
-class Popper implements SampleCoder {
-  private readonly prior = new Prior();
-  constructor(private readonly dec: ByteRansDecoder, private readonly lo: number[], private readonly hi: number[]) {}
-  code(c: number, _i: number, mean16: number, logScale: number): number {
-    const p = this.prior, cdf = p.cdf, dec = this.dec;
-    p.set(mean16, logScale);
-    const z = cdf.symbolAt(dec.peek(PROB_BITS));
-    let v: number;
-    if (z === ESCAPE) {
-      dec.advance(ESCAPE_START, 1, PROB_BITS);
-      v = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
-    } else {
-      dec.advance(cdf.start, cdf.freq, PROB_BITS);
-      v = z;
-    }
-    if (v < this.lo[c] || v > this.hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-    return v;
-  }
-}
-
 /** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack. */
-export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: boolean): Uint8Array {
-  const n = w * h;
-  const planes = toPlanes(data, n, count);
+export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+  const n = w * h, total = n * count;
+  const values = toPlanes(data, n, count);
   const { lo, hi, mids } = planeRanges(count);
-  const rec = new Recorder(n * count, planes);
-  runCausal(planes.map((p) => p.slice()), w, h, lo, hi, mids, params, rec, stack);
-  const enc = new ByteRansEncoder(Math.max(64, n * count), 'one');
+  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+  // Run the coupling in decode order and record each sample's prior; rANS then takes them in reverse.
+  const means = new Int32Array(total), scales = new Int32Array(total);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      kernel.pixel(x, y);
+      for (let c = 0; c < count; c++) {
+        kernel.predict(c, i);
+        means[i * count + c] = kernel.mean16;
+        scales[i * count + c] = kernel.logScale;
+        kernel.commit(c, i, values[i * count + c]);
+      }
+    }
+  }
+  const enc = new ByteRansEncoder(Math.max(64, total), 'one');
   const prior = new Prior(), cdf = prior.cdf;
-  for (let j = rec.n - 1; j >= 0; j--) {
-    prior.set(rec.means[j], rec.scales[j]);
-    const z = rec.values[j];
+  for (let j = total - 1; j >= 0; j--) {
+    prior.set(means[j], scales[j]);
+    const z = values[j];
     if (cdf.inWindow(z)) {
       const s = cdf.cum(z);
       enc.push(s, cdf.cum(z + 1) - s, PROB_BITS);
@@ -155,19 +155,41 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
 }
 
 /** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. */
-export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: boolean): Uint8Array {
+export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
-  const planes = Array.from({ length: count }, () => new Int32Array(n));
+  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+  const prior = new Prior(), cdf = prior.cdf;
   try {
     const dec = new ByteRansDecoder(bytes, 'one');
-    runCausal(planes, w, h, lo, hi, mids, params, new Popper(dec, lo, hi), stack);
+    for (let y = 0, i = 0; y < h; y++) {
+      for (let x = 0; x < w; x++, i++) {
+        kernel.pixel(x, y);
+        for (let c = 0; c < count; c++) {
+          kernel.predict(c, i);
+          prior.set(kernel.mean16, kernel.logScale);
+          const z = cdf.symbolAt(dec.peek(PROB_BITS));
+          let v: number;
+          if (z === ESCAPE) {
+            dec.advance(ESCAPE_START, 1, PROB_BITS);
+            v = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
+            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+          } else {
+            dec.advance(cdf.start, cdf.freq, PROB_BITS);
+            v = z;
+            // A window value outside the plane's range can only come from a corrupt stream.
+            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+          }
+          kernel.commit(c, i, v);
+        }
+      }
+    }
     dec.finish();
   } catch (e) {
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
   }
   const out = new Uint8Array(n * count);
-  fromPlanes(planes, n, count, out);
+  fromPlanes(kernel.values, n, count, out);
   return out;
 }

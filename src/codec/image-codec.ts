@@ -14,7 +14,8 @@ import { flowLevels, type FlowSpec } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import type { CausalParams } from '../flows/causal-kernel.js';
 import { brotliDecodeExact } from './brotli.js';
-import { decodeCausalTile, encodeCausalTile, fitImageParams, readCausalParams, writeCausalParams } from './causal-coder.js';
+import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planImageFit, readCausalParams, readFitPlan, writeCausalParams, writeFitPlan } from './causal-coder.js';
+import { solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
@@ -203,10 +204,25 @@ function subImage(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: Til
  */
 export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes: CodingPlane[], w: ByteWriter, onPiece?: () => void, threads = 1): Promise<void> {
   const rects = tilesFor(shape, planes);
-  // Causal plane groups: fit the image's parameters and write them before the tiles.
+  // Causal plane groups: fit the image's parameters (the normal equations tile by tile on the pool,
+  // added in tile order) and write them before the tiles.
   for (const p of planes) {
     if (!p.model.causal) continue;
-    p.params = fitImageParams(samples, shape.width, shape.channels, p.first, p.count, rects, p.model.causal.maxClasses);
+    const plan = planImageFit(samples, shape.width, shape.channels, p.first, p.count, rects, p.model.causal.maxClasses);
+    const planBytes = writeFitPlan(plan);
+    const parts = new Array<Float64Array>(rects.length);
+    const fitTasks = rects.map((r): PieceTask<Float64Array> => ({
+      local: () => accumulateImageTile(subImage(samples, shape, p, r), r.w, r.h, p.count, plan),
+      job: () => {
+        const sub = subImage(samples, shape, p, r);
+        return { job: { kind: 'fit', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph }, data: sub, params: planBytes }, transfer: [sub.buffer] };
+      },
+      result: (reply) => new Float64Array(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength / 8),
+    }));
+    await runPieces(fitTasks, threads, (i, part) => { parts[i] = part; }, planeModels(planes));
+    const sums = parts[0].slice();
+    for (let j = 1; j < parts.length; j++) for (let i = 0; i < sums.length; i++) sums[i] += parts[j][i];
+    p.params = solveFit(sums, plan);
     writeCausalParams(p.params, w);
   }
   const wire = planes.map(paramsBytes);

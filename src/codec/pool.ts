@@ -39,7 +39,8 @@ export function defaultThreads(): number {
 
 /** A piece job as sent to a worker (the model travels separately, once per worker). */
 export interface PieceJob {
-  kind: 'encode' | 'decode';
+  /** encode / decode a piece, or `fit`: a causal model's normal equations of the tile (data = its samples, params = the fit plan). */
+  kind: 'encode' | 'decode' | 'fit';
   model: Model;
   backend: BackendName;
   /** Channels of the plane group (1 or 3). */

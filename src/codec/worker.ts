@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Model } from '../flows/model.js';
 import type { NetRunner } from '../quant/runner.js';
 import { ByteReader } from './bytes.js';
-import { readCausalParams } from './causal-coder.js';
+import { accumulateImageTile, readCausalParams, readFitPlan } from './causal-coder.js';
 import { FlowzipError } from './errors.js';
 import { decodePiece, encodePiece } from './image-codec.js';
 import { TILE_STREAM_VERSION } from './tile-coder.js';
@@ -37,6 +37,11 @@ async function handle(msg: WireJob): Promise<{ reply: PieceReply; transfer: Arra
   if (!model) throw new Error('flowzip worker: unknown model key');
   const runner = await runnerFor(model, msg.job.backend);
   const { rect, count, data } = msg.job;
+  if (msg.job.kind === 'fit') {
+    const sums = accumulateImageTile(data, rect.w, rect.h, count, readFitPlan(msg.job.params!, count));
+    const bytes = new Uint8Array(sums.buffer);
+    return { reply: { data: bytes }, transfer: [sums.buffer as ArrayBuffer] };
+  }
   const params = msg.job.params ? readCausalParams(new ByteReader(msg.job.params), count) : undefined;
   if (msg.job.kind === 'encode') {
     const piece = encodePiece(data, { width: rect.w, height: rect.h, channels: count }, { first: 0, count, model, runner, params }, rect);

@@ -59,24 +59,25 @@ export function neighbourIndices(x: number, y: number, w: number, deltas: Int32A
 }
 
 /**
- * Gathers the features of plane c at pixel i into f (length featureCount(c)),
- * given the neighbour indices of the pixel; planes[p] holds decoded values,
- * mids[p] the value used for MID. Returns the class activity of the sample:
- * |W−NW| + |N−NW| + |NE−N| + |W−WW| + |N−NN| in its own plane.
+ * Gathers the features of plane c at pixel i into f (featureCount(c) values)
+ * from the interleaved decoded values of an nch-plane tile, given the pixel's
+ * neighbour indices; mids[p] is plane p's value for MID. Returns the class
+ * activity of the sample: |W−NW| + |N−NW| + |NE−N| + |W−WW| + |N−NN| in its
+ * own plane.
  */
-export function gatherFeatures(planes: Int32Array[], mids: ArrayLike<number>, c: number, i: number, idx: Int32Array, f: Int32Array): number {
-  const v = planes[c], mid = mids[c];
+export function gatherFeatures(vals: Int32Array, nch: number, mids: Int32Array, c: number, i: number, idx: Int32Array, f: Int32Array): number {
+  const mid = mids[c];
   for (let k = 0; k < SAME_PLANE; k++) {
     const j = idx[k];
-    f[k] = j === MID ? mid : v[j];
+    f[k] = j === MID ? mid : vals[j * nch + c];
   }
   let n = SAME_PLANE;
   for (let p = 0; p < c; p++) {
-    const u = planes[p], m = mids[p];
-    f[n++] = u[i];
+    const m = mids[p];
+    f[n++] = vals[i * nch + p];
     for (let k = 0; k < 4; k++) {
       const j = idx[k];
-      f[n++] = j === MID ? m : u[j];
+      f[n++] = j === MID ? m : vals[j * nch + p];
     }
   }
   f[n] = 1;

@@ -5,38 +5,111 @@
  * (causal-context.ts), quantised to integer weights. Only the encoder runs
  * it; its output travels in the stream, so it may use any floating-point
  * arithmetic (nothing here decides a symbol on the decoder's side).
+ *
+ * Three steps, so that the heavy middle one runs tile by tile on the worker
+ * pool: `fitPlan` (class count and thresholds, from a subsample), then
+ * `accumulateTile` per tile (normal equations per plane and class), then
+ * `solveFit` on the per-tile sums added in tile order (so the result does not
+ * depend on how many threads ran).
  */
-import { featureCount, gatherFeatures, neighbourDeltas, neighbourIndices } from './causal-context.js';
+import { featureCount, gatherFeatures, neighbourDeltas, neighbourIndices, SAME_PLANE } from './causal-context.js';
 import { MAX_CLASSES, WEIGHT_FRAC, WEIGHT_LIMIT, type CausalParams } from './causal-kernel.js';
 
-/** A tile of planes as the coder sees it. */
+/** A tile as the coder sees it: w × h pixels of nch planes, interleaved (plane c of pixel i at i·nch + c). */
 export interface FitTile {
-  planes: Int32Array[];
+  values: Int32Array;
+  nch: number;
   w: number;
   h: number;
 }
 
-/** Samples per plane the fit looks at, at most (larger images are subsampled by rows). */
-const FIT_SAMPLES = 1 << 19;
+/** What the fit decides before accumulating: classes per plane and their thresholds, and the row subsampling. */
+export interface FitPlan {
+  /** Thresholds per plane (K − 1 each). */
+  thresholds: Int32Array[];
+  /** Every rowStep-th row of each tile is accumulated. */
+  rowStep: number;
+}
+
+/** Samples per plane the least squares look at, at most (larger images are subsampled by rows). */
+const FIT_SAMPLES = 1 << 17;
+/** Samples per plane the class thresholds are taken from, at most. */
+const THRESHOLD_SAMPLES = 1 << 16;
 /** Samples per class wanted: fewer classes on small images (their side information would not pay). */
 const SAMPLES_PER_CLASS = 6000;
 /** Ridge added to the normal equations, relative to their mean diagonal. */
 const RIDGE = 1e-6;
 
-/** Visits every fitted sample (rows subsampled by `rowStep`) with its features and activity. */
-function visit(tiles: FitTile[], mids: number[], c: number, rowStep: number, fn: (f: Int32Array, act: number, target: number) => void): void {
-  const idx = new Int32Array(12);
-  const f = new Int32Array(featureCount(c));
-  for (const t of tiles) {
-    const deltas = neighbourDeltas(t.w);
-    for (let y = 0; y < t.h; y += rowStep) {
-      for (let x = 0; x < t.w; x++) {
-        const i = y * t.w + x;
-        neighbourIndices(x, y, t.w, deltas, idx);
-        fn(f, gatherFeatures(t.planes, mids, c, i, idx, f), t.planes[c][i]);
-      }
+/** Calls fn(i, idx) for every pixel of every rowStep-th row of a tile, with its neighbour indices. */
+function eachPixel(t: FitTile, rowStep: number, fn: (i: number, idx: Int32Array) => void): void {
+  const idx = new Int32Array(SAME_PLANE);
+  const deltas = neighbourDeltas(t.w);
+  for (let y = 0; y < t.h; y += rowStep) {
+    for (let x = 0; x < t.w; x++) {
+      neighbourIndices(x, y, t.w, deltas, idx);
+      fn(y * t.w + x, idx);
     }
   }
+}
+
+/**
+ * Class count and thresholds (quantiles of the activity, from a row
+ * subsample) for a `maxClasses` model, over `count` tiles of `samples` pixels
+ * in all; tile(j) builds tile j when asked (one at a time, so memory follows a tile).
+ */
+export function fitPlan(count: number, samples: number, tile: (j: number) => FitTile, nch: number, mids: Int32Array, maxClasses = MAX_CLASSES): FitPlan {
+  const rowStep = Math.max(1, Math.ceil(samples / FIT_SAMPLES));
+  const K = Math.max(1, Math.min(maxClasses, MAX_CLASSES, Math.floor(samples / rowStep / SAMPLES_PER_CLASS)));
+  const thStep = Math.max(1, Math.ceil(samples / THRESHOLD_SAMPLES));
+  const acts: number[][] = Array.from({ length: nch }, () => []);
+  const fs = Array.from({ length: nch }, (_, c) => new Int32Array(featureCount(c)));
+  for (let j = 0; j < count; j++) {
+    const t = tile(j);
+    eachPixel(t, thStep, (i, idx) => {
+      for (let c = 0; c < nch; c++) acts[c].push(gatherFeatures(t.values, nch, mids, c, i, idx, fs[c]));
+    });
+  }
+  const thresholds: Int32Array[] = [];
+  for (let c = 0; c < nch; c++) {
+    const sorted = Int32Array.from(acts[c]).sort();
+    const th = new Int32Array(K - 1);
+    for (let k = 1; k < K; k++) th[k - 1] = sorted[Math.floor((k * sorted.length) / K)];
+    thresholds.push(th);
+  }
+  return { thresholds, rowStep };
+}
+
+/** Doubles per plane c in a tile's sums: per class, the lower triangle of XᵀX (nf·nf, row-major) and Xᵀy (nf). */
+function planeSumSize(c: number, K: number): number {
+  const nf = featureCount(c);
+  return K * (nf * nf + nf);
+}
+
+/** The normal equations of one tile, per plane and class (planes one after the other). */
+export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Float64Array {
+  let size = 0;
+  for (let c = 0; c < t.nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
+  const sums = new Float64Array(size);
+  let off = 0;
+  for (let c = 0; c < t.nch; c++) {
+    const nf = featureCount(c), th = plan.thresholds[c], stride = nf * nf + nf, base = off;
+    const f = new Int32Array(nf);
+    eachPixel(t, plan.rowStep, (i, idx) => {
+      const act = gatherFeatures(t.values, t.nch, mids, c, i, idx, f);
+      const target = t.values[i * t.nch + c];
+      let k = 0;
+      while (k < th.length && act >= th[k]) k++;
+      const o = base + k * stride, ob = o + nf * nf;
+      for (let a = 0; a < nf; a++) {
+        const fa = f[a];
+        sums[ob + a] += fa * target;
+        const row = o + a * nf;
+        for (let b = 0; b <= a; b++) sums[row + b] += fa * f[b];
+      }
+    });
+    off += planeSumSize(c, th.length + 1);
+  }
+  return sums;
 }
 
 /** Solves (A + ridge) w = b for a symmetric positive semi-definite A (n×n, row-major) by Cholesky; null when singular. */
@@ -72,53 +145,41 @@ function solve(A: Float64Array, b: Float64Array, n: number): Float64Array | null
   return w;
 }
 
-/**
- * Fits the predictors of every plane to the image given as tiles (the same
- * tiles, planes and border rules the coder uses). `mids` as in runCausal.
- */
-export function fitCausal(tiles: FitTile[], mids: number[], maxClasses = MAX_CLASSES): CausalParams {
-  const nch = tiles[0].planes.length;
-  let samples = 0;
-  for (const t of tiles) samples += t.w * t.h;
-  const rowStep = Math.max(1, Math.ceil(samples / FIT_SAMPLES));
-  const fitted = Math.ceil(samples / rowStep);
-  const K = Math.max(1, Math.min(maxClasses, MAX_CLASSES, Math.floor(fitted / SAMPLES_PER_CLASS)));
+/** The quantised predictors from the tiles' sums (added up in tile order by the caller). */
+export function solveFit(sums: Float64Array, plan: FitPlan): CausalParams {
   const planes = [];
-  for (let c = 0; c < nch; c++) {
-    // Class thresholds: quantiles of the activity.
-    const acts: number[] = [];
-    visit(tiles, mids, c, rowStep, (_f, act) => acts.push(act));
-    acts.sort((a, b) => a - b);
-    const thresholds = new Int32Array(K - 1);
-    for (let k = 1; k < K; k++) thresholds[k - 1] = acts[Math.floor((k * acts.length) / K)];
-    for (let k = 1; k < thresholds.length; k++) if (thresholds[k] < thresholds[k - 1]) thresholds[k] = thresholds[k - 1];
-    // Least squares per class.
-    const nf = featureCount(c);
-    const A = Array.from({ length: K }, () => new Float64Array(nf * nf));
-    const B = Array.from({ length: K }, () => new Float64Array(nf));
-    visit(tiles, mids, c, rowStep, (f, act, target) => {
-      let k = 0;
-      while (k < thresholds.length && act >= thresholds[k]) k++;
-      const a = A[k], b = B[k];
-      for (let i = 0; i < nf; i++) {
-        const fi = f[i];
-        b[i] += fi * target;
-        const row = i * nf;
-        for (let j = 0; j <= i; j++) a[row + j] += fi * f[j];
-      }
-    });
+  let off = 0;
+  for (let c = 0; c < plan.thresholds.length; c++) {
+    const nf = featureCount(c), K = plan.thresholds[c].length + 1, stride = nf * nf + nf;
     const weights = new Int32Array(K * nf);
     for (let k = 0; k < K; k++) {
-      const a = A[k];
+      const o = off + k * stride;
+      const a = sums.slice(o, o + nf * nf);
       for (let i = 0; i < nf; i++) for (let j = 0; j < i; j++) a[j * nf + i] = a[i * nf + j];
       // A class the fit cannot solve (too few samples) predicts W.
-      const wk = solve(a, B[k], nf) ?? Float64Array.from({ length: nf }, (_, i) => (i === 0 ? 1 : 0));
+      const wk = solve(a, sums.subarray(o + nf * nf, o + stride), nf) ?? Float64Array.from({ length: nf }, (_, i) => (i === 0 ? 1 : 0));
       for (let i = 0; i < nf; i++) {
         const q = Math.round(wk[i] * (1 << WEIGHT_FRAC));
         weights[k * nf + i] = Math.max(-WEIGHT_LIMIT, Math.min(WEIGHT_LIMIT, Number.isFinite(q) ? q : 0));
       }
     }
-    planes.push({ thresholds, weights });
+    planes.push({ thresholds: plan.thresholds[c], weights });
+    off += K * stride;
   }
   return { planes };
+}
+
+/** The whole fit in this thread: plan, accumulate every tile, solve. */
+export function fitCausal(tiles: FitTile[], midValues: ArrayLike<number>, maxClasses = MAX_CLASSES): CausalParams {
+  const mids = Int32Array.from(midValues);
+  let samples = 0;
+  for (const t of tiles) samples += t.w * t.h;
+  const plan = fitPlan(tiles.length, samples, (j) => tiles[j], tiles[0].nch, mids, maxClasses);
+  let sums: Float64Array | null = null;
+  for (const t of tiles) {
+    const s = accumulateTile(t, mids, plan);
+    if (!sums) sums = s;
+    else for (let i = 0; i < s.length; i++) sums[i] += s[i];
+  }
+  return solveFit(sums!, plan);
 }

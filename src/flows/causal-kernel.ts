@@ -11,26 +11,28 @@
  *     the plane's thresholds ≤ activity;
  *  2. μ = Σ w[k][i]·f[i] / 2^WEIGHT_FRAC in 1/16 units (weights fitted by the
  *     encoder to the image and carried in the stream);
- *  3. bias cancellation: + the running mean of the errors of step 2 in the
+ *  3. the online stack (causal-stack.ts) adds a learned correction from a
+ *     bank of fixed predictors and the earlier planes' errors at the pixel;
+ *  4. bias cancellation: + the running mean of the errors of step 3 in the
  *     context (energy level × 6 texture bits);
- *  4. scale: the running mean |error| of the sample's error-energy bucket,
+ *  5. scale: the running mean |error| of the sample's error-energy bucket,
  *     turned into a log-scale with integer logarithms (quant/log16.ts);
- *  5. the coder codes the sample; then every running statistic is updated.
+ *  6. the coder codes the sample; then every running statistic is updated.
  *
- * Exactness: every quantity is an integer held in a JS Number below 2^53 and
- * computed in a fixed order with +, −, ·, exact floor division and shifts —
- * no floating-point rounding decides anything, so every engine computes the
- * same means and scales (DESIGN.md invariant 1). The encoder and decoder run
- * this one function; only the coder callback differs.
+ * Exactness: apart from the stack (binary64, see causal-stack.ts), every
+ * quantity is an integer computed with +, −, ·, exact floor division and
+ * shifts, so every engine computes the same means and scales (DESIGN.md
+ * invariant 1). Encoder and decoder drive the same CausalKernel: `pixel`,
+ * then per plane `predict`, code with `mean16`/`logScale`, `commit`.
  */
 import { log16 } from '../quant/log16.js';
-import { featureCount, gatherFeatures, MID, neighbourDeltas, neighbourIndices } from './causal-context.js';
-import { bank, BANK, Stack, stackClass, stackInputs, STACK_CLASSES } from './causal-stack.js';
+import { featureCount, gatherFeatures, MID, neighbourDeltas, neighbourIndices, SAME_PLANE } from './causal-context.js';
+import { bank, BANK, nlmsUpdate, RLS_P0, rlsUpdate, stackClass, stackInputs, STACK_CLASSES, stackPredict, type StackMode } from './causal-stack.js';
 
 /** Fixed-point fraction bits of the predictor weights. */
 export const WEIGHT_FRAC = 12;
 /** Largest |weight| (the encoder clamps; the decoder refuses more). */
-export const WEIGHT_LIMIT = 1 << 17;
+export const WEIGHT_LIMIT = 1 << 20;
 /** Most predictor classes per plane. */
 export const MAX_CLASSES = 8;
 
@@ -47,11 +49,6 @@ export interface CausalParams {
   planes: CausalPlaneParams[];
 }
 
-/** Codes one sample: gets the prior (mean in 1/16 units, log-scale in 1/16 octaves) and returns the sample's value. */
-export interface SampleCoder {
-  code(c: number, i: number, mean16: number, logScale: number): number;
-}
-
 /** Error-energy buckets per plane (two per octave of the energy). */
 const BUCKETS = 28;
 /** Energy levels (bucket / 2) of the bias context. */
@@ -62,8 +59,14 @@ const SCALE_LIMIT = 128;
 const BIAS_LIMIT = 64;
 /** 16·log2(16 · 2 ln 2): turns a mean |error| in 1/16 units into a logistic log-scale (E|x − μ| = 2 ln 2 · s). */
 const ABS_TO_LOGSCALE = 72;
-/** Log-scale range given to the CDF (quant/constants.ts LOGSCALE_MIN..MAX, narrowed at the top to useful values). */
+/** Log-scale range given to the CDF (within quant/constants.ts LOGSCALE_MIN..MAX). */
 const LS_MIN = -64, LS_MAX = 160;
+/** |error| (1/16 units) assumed for a missing neighbour. */
+const DEFAULT_ERR = 64;
+/** Weight of the bank's spread (Σ|u|, pixel units) in the error energy (1/16 units). */
+const SPREAD_GAIN = 6;
+/** Largest stack input count (3 planes). */
+const MAX_INPUTS = stackInputs(2);
 
 /** Energy bucket of an error energy in 1/16 units: two buckets per octave. */
 function bucketOf(en: number): number {
@@ -74,105 +77,199 @@ function bucketOf(en: number): number {
 }
 
 /**
- * Runs the coupling over a tile of `planes` (w × h each, filled in decode
- * order by the coder's return values), calling coder.code for every sample.
- * lo/hi: each plane's value range; mids: the value of a missing neighbour.
+ * The coupling's state over one tile of `nch` planes (w × h samples each,
+ * interleaved: sample c of pixel i at i·nch + c). Construct one per tile.
  */
-export function runCausal(planes: Int32Array[], w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, coder: SampleCoder, useStack = true): void {
-  const nch = planes.length;
-  const n = w * h;
-  const deltas = neighbourDeltas(w);
-  const idx = new Int32Array(12);
-  const feats = planes.map((_, c) => new Int32Array(featureCount(c)));
-  const errs = planes.map(() => new Int32Array(n)); // final error x·16 − μ (1/16 units)
-  const sAbs = planes.map(() => new Float64Array(BUCKETS));
-  const sCnt = planes.map(() => new Float64Array(BUCKETS));
-  const bSum = planes.map(() => new Float64Array(BIAS_LEVELS * 64));
-  const bCnt = planes.map(() => new Float64Array(BIAS_LEVELS * 64).fill(1));
-  for (let c = 0; c < nch; c++) {
-    for (let b = 0; b < BUCKETS; b++) {
-      // Start each bucket at a mean |error| of about a third of its energy, as if seen twice.
-      const rep = b < 9 ? 16 : Math.max(16, Math.floor(2 ** ((b + 9) >> 1) / 3));
-      sCnt[c][b] = 2;
-      sAbs[c][b] = 2 * rep;
+export class CausalKernel {
+  /** Decoded values, interleaved. */
+  readonly values: Int32Array;
+  /** Final errors x·16 − μ (1/16 units), interleaved. */
+  private readonly errs: Int32Array;
+  /** After `predict`: the prior's mean (1/16 units, within the plane's range) and log-scale (1/16 octaves). */
+  mean16 = 0;
+  logScale = 0;
+
+  private readonly nch: number;
+  private readonly w: number;
+  private readonly lo16: Int32Array;
+  private readonly hi16: Int32Array;
+  private readonly mids: Int32Array;
+  private readonly deltas: Int32Array;
+  private readonly idx = new Int32Array(SAME_PLANE);
+  private readonly f = new Int32Array(featureCount(2));
+  private readonly u = new Float64Array(MAX_INPUTS);
+  private readonly pu = new Float64Array(MAX_INPUTS);
+  private readonly mode: number; // 0 off, 1 NLMS, 2 RLS
+  // Fitted predictor, flattened: weights of plane c, class k at wOff[c] + k·featureCount(c).
+  private readonly weights: Int32Array;
+  private readonly wOff: Int32Array;
+  private readonly thr: Int32Array;
+  private readonly thrOff: Int32Array;
+  private readonly thrN: Int32Array;
+  // Running statistics, flattened per plane.
+  private readonly sAbs: Int32Array;
+  private readonly sCnt: Int32Array;
+  private readonly bSum: Int32Array;
+  private readonly bCnt: Int32Array;
+  private readonly sw: Float64Array;
+  private readonly sP: Float64Array;
+  private readonly swOff: Int32Array;
+  private readonly sPOff: Int32Array;
+  // Between predict and commit.
+  private bucket = 0;
+  private bctx = 0;
+  private sOff = 0;
+  private pOff = 0;
+  private base = 0;
+  private corr = 0;
+  private m16pre = 0;
+
+  constructor(nch: number, w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, stack: StackMode) {
+    this.nch = nch;
+    this.w = w;
+    this.values = new Int32Array(w * h * nch);
+    this.errs = new Int32Array(w * h * nch);
+    this.lo16 = Int32Array.from({ length: nch }, (_, c) => lo[c] * 16);
+    this.hi16 = Int32Array.from({ length: nch }, (_, c) => hi[c] * 16);
+    this.mids = Int32Array.from({ length: nch }, (_, c) => mids[c]);
+    this.deltas = neighbourDeltas(w);
+    this.mode = stack === 'off' ? 0 : stack === 'nlms' ? 1 : 2;
+    this.wOff = new Int32Array(nch);
+    this.thrOff = new Int32Array(nch);
+    this.thrN = new Int32Array(nch);
+    let nw = 0, nt = 0;
+    for (let c = 0; c < nch; c++) {
+      this.wOff[c] = nw;
+      this.thrOff[c] = nt;
+      this.thrN[c] = params.planes[c].thresholds.length;
+      nw += params.planes[c].weights.length;
+      nt += params.planes[c].thresholds.length;
     }
-  }
-  const stacks = planes.map((_, c) => new Stack(stackInputs(c), STACK_CLASSES));
-  const us = planes.map((_, c) => new Float64Array(stackInputs(c)));
-  const DEFAULT_ERR = 16 * 4;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      neighbourIndices(x, y, w, deltas, idx);
-      for (let c = 0; c < nch; c++) {
-        const f = feats[c];
-        const act = gatherFeatures(planes, mids, c, i, idx, f);
-        const pp = params.planes[c];
-        const th = pp.thresholds;
-        let k = 0;
-        while (k < th.length && act >= th[k]) k++;
-        const nf = f.length;
-        const wts = pp.weights;
-        let s = 0;
-        for (let j = 0, o = k * nf; j < nf; j++) s += wts[o + j] * f[j];
-        const ls16 = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
-        // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
-        const e = errs[c];
-        const eW = idx[0] === MID ? DEFAULT_ERR : e[idx[0]];
-        const eN = idx[1] === MID ? DEFAULT_ERR : e[idx[1]];
-        const eNW = idx[2] === MID ? DEFAULT_ERR : e[idx[2]];
-        const eNE = idx[3] === MID ? DEFAULT_ERR : e[idx[3]];
-        const aWW = idx[4] === MID ? DEFAULT_ERR : Math.abs(e[idx[4]]);
-        const aNN = idx[5] === MID ? DEFAULT_ERR : Math.abs(e[idx[5]]);
-        let en = Math.abs(eW) + Math.abs(eN) + ((Math.abs(eNW) + Math.abs(eNE)) >> 1) + ((aWW + aNN) >> 2);
-        if (c > 0) {
-          const ap = Math.abs(errs[c - 1][i]);
-          en += ap + (ap >> 1);
-        }
-        const bucket = bucketOf(en);
-        // Online stack: corrections from the bank and the earlier planes' errors, learned by RLS.
-        const base = ls16 / 16;
-        const u = us[c];
-        const sk = stackClass(bucket);
-        const stack = stacks[c];
-        let corr = 0;
-        if (useStack) {
-          bank(f, eW, eN, eNW, eNE, base, u);
-          for (let p = 0; p < c; p++) u[BANK + p] = errs[p][i] / 16;
-          u[BANK + c] = 1;
-          corr = stack.predict(sk, u);
-        }
-        let mean = useStack ? Math.floor((base + corr) * 16 + 0.5) : ls16;
-        // Bias cancellation per (energy level, texture pattern).
-        const m16 = mean;
-        const tex = (f[0] * 16 > m16 ? 1 : 0) | (f[1] * 16 > m16 ? 2 : 0) | (f[2] * 16 > m16 ? 4 : 0) | (f[3] * 16 > m16 ? 8 : 0) | (f[4] * 16 > m16 ? 16 : 0) | (f[5] * 16 > m16 ? 32 : 0);
-        const bctx = (bucket >> 1) * 64 + tex;
-        const bs = bSum[c], bc = bCnt[c];
-        mean += Math.floor(bs[bctx] / bc[bctx]);
-        const lo16 = lo[c] * 16, hi16 = hi[c] * 16;
-        if (mean < lo16) mean = lo16;
-        else if (mean > hi16) mean = hi16;
-        let ls = log16(sAbs[c][bucket]) - log16(sCnt[c][bucket]) - ABS_TO_LOGSCALE;
-        if (ls < LS_MIN) ls = LS_MIN;
-        else if (ls > LS_MAX) ls = LS_MAX;
-        const v = coder.code(c, i, mean, ls);
-        planes[c][i] = v;
-        const err = v * 16 - mean;
-        e[i] = err;
-        if (useStack) stack.update(sk, u, v - base - corr);
-        // Update: bias statistics on the error before bias, scale statistics on the final error.
-        bs[bctx] += v * 16 - m16;
-        if (++bc[bctx] >= BIAS_LIMIT) {
-          bs[bctx] = Math.trunc(bs[bctx] / 2);
-          bc[bctx] = BIAS_LIMIT >> 1;
-        }
-        const sa = sAbs[c], sc = sCnt[c];
-        sa[bucket] += err < 0 ? -err : err;
-        if (++sc[bucket] >= SCALE_LIMIT) {
-          sa[bucket] = Math.floor(sa[bucket] / 2);
-          sc[bucket] = SCALE_LIMIT >> 1;
-        }
+    this.weights = new Int32Array(nw);
+    this.thr = new Int32Array(nt);
+    for (let c = 0; c < nch; c++) {
+      this.weights.set(params.planes[c].weights, this.wOff[c]);
+      this.thr.set(params.planes[c].thresholds, this.thrOff[c]);
+    }
+    this.sAbs = new Int32Array(nch * BUCKETS);
+    this.sCnt = new Int32Array(nch * BUCKETS);
+    for (let c = 0; c < nch; c++) {
+      for (let b = 0; b < BUCKETS; b++) {
+        // Start each bucket at a mean |error| of about a third of its energy, as if seen twice.
+        const rep = b < 9 ? 16 : Math.max(16, Math.floor(2 ** ((b + 9) >> 1) / 3));
+        this.sCnt[c * BUCKETS + b] = 2;
+        this.sAbs[c * BUCKETS + b] = 2 * rep;
       }
     }
+    this.bSum = new Int32Array(nch * BIAS_LEVELS * 64);
+    this.bCnt = new Int32Array(nch * BIAS_LEVELS * 64).fill(1);
+    this.swOff = new Int32Array(nch);
+    this.sPOff = new Int32Array(nch);
+    let sw = 0, sp = 0;
+    for (let c = 0; c < nch; c++) {
+      const k = stackInputs(c);
+      this.swOff[c] = sw;
+      this.sPOff[c] = sp;
+      sw += k * STACK_CLASSES;
+      sp += k * k * STACK_CLASSES;
+    }
+    this.sw = new Float64Array(sw);
+    this.sP = new Float64Array(this.mode === 2 ? sp : 0);
+    if (this.mode === 2) {
+      for (let c = 0; c < nch; c++) {
+        const k = stackInputs(c);
+        for (let s = 0; s < STACK_CLASSES; s++) for (let i = 0; i < k; i++) this.sP[this.sPOff[c] + s * k * k + i * k + i] = RLS_P0;
+      }
+    }
+  }
+
+  /** Starts pixel (x, y): finds its neighbours (call before the planes' predict/commit). */
+  pixel(x: number, y: number): void {
+    neighbourIndices(x, y, this.w, this.deltas, this.idx);
+  }
+
+  /** The prior of plane c at pixel i (of the last `pixel` call): sets mean16 and logScale. */
+  predict(c: number, i: number): void {
+    const nch = this.nch, vals = this.values, errs = this.errs, idx = this.idx, f = this.f;
+    const act = gatherFeatures(vals, nch, this.mids, c, i, idx, f);
+    const n = featureCount(c);
+    const W = f[0], N = f[1], NW = f[2], NE = f[3], WW = f[4], NN = f[5];
+    // Class and fitted prediction.
+    const to = this.thrOff[c], tn = this.thrN[c], thr = this.thr;
+    let k = 0;
+    while (k < tn && act >= thr[to + k]) k++;
+    const wts = this.weights, o = this.wOff[c] + k * n;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += wts[o + j] * f[j];
+    const lsMean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
+    // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
+    const iW = idx[0], iN = idx[1], iNW = idx[2], iNE = idx[3], iWW = idx[4], iNN = idx[5];
+    const eW = iW === MID ? DEFAULT_ERR : errs[iW * nch + c];
+    const eN = iN === MID ? DEFAULT_ERR : errs[iN * nch + c];
+    const eNW = iNW === MID ? DEFAULT_ERR : errs[iNW * nch + c];
+    const eNE = iNE === MID ? DEFAULT_ERR : errs[iNE * nch + c];
+    const aWW = iWW === MID ? DEFAULT_ERR : Math.abs(errs[iWW * nch + c]);
+    const aNN = iNN === MID ? DEFAULT_ERR : Math.abs(errs[iNN * nch + c]);
+    let en = Math.abs(eW) + Math.abs(eN) + ((Math.abs(eNW) + Math.abs(eNE)) >> 1) + ((aWW + aNN) >> 2);
+    if (c > 0) {
+      const ap = Math.abs(errs[i * nch + c - 1]);
+      en += ap + (ap >> 1);
+    }
+    // The bank's spread around the fitted prediction is part of the energy.
+    const u = this.u;
+    const base = lsMean / 16;
+    bank(W, N, NW, NE, WW, NN, f[7], eW, eN, eNW, eNE, base, u);
+    let spread = 0;
+    for (let j = 0; j < BANK; j++) spread += u[j] < 0 ? -u[j] : u[j];
+    en += Math.floor(spread * SPREAD_GAIN);
+    const bucket = bucketOf(en);
+    // Online stack.
+    let mean = lsMean;
+    if (this.mode !== 0) {
+      const ku = stackInputs(c);
+      for (let p = 0; p < c; p++) u[BANK + p] = errs[i * nch + p] / 16;
+      u[BANK + c] = 1;
+      const sc = stackClass(bucket);
+      this.sOff = this.swOff[c] + sc * ku;
+      this.pOff = this.sPOff[c] + sc * ku * ku;
+      const corr = stackPredict(this.sw, this.sOff, u, ku);
+      this.base = base;
+      this.corr = corr;
+      mean = Math.floor((base + corr) * 16 + 0.5);
+    }
+    // Bias cancellation per (energy level, texture pattern).
+    const tex = (W * 16 > mean ? 1 : 0) | (N * 16 > mean ? 2 : 0) | (NW * 16 > mean ? 4 : 0) | (NE * 16 > mean ? 8 : 0) | (WW * 16 > mean ? 16 : 0) | (NN * 16 > mean ? 32 : 0);
+    const bctx = (c * BIAS_LEVELS + (bucket >> 1)) * 64 + tex;
+    this.m16pre = mean;
+    mean += Math.floor(this.bSum[bctx] / this.bCnt[bctx]);
+    const lo16 = this.lo16[c], hi16 = this.hi16[c];
+    this.mean16 = mean < lo16 ? lo16 : mean > hi16 ? hi16 : mean;
+    const sb = c * BUCKETS + bucket;
+    const ls = log16(this.sAbs[sb]) - log16(this.sCnt[sb]) - ABS_TO_LOGSCALE;
+    this.logScale = ls < LS_MIN ? LS_MIN : ls > LS_MAX ? LS_MAX : ls;
+    this.bucket = sb;
+    this.bctx = bctx;
+  }
+
+  /** Records plane c's value v at pixel i (after its `predict`) and updates every running statistic. */
+  commit(c: number, i: number, v: number): void {
+    const at = i * this.nch + c;
+    this.values[at] = v;
+    const err = v * 16 - this.mean16;
+    this.errs[at] = err;
+    const bctx = this.bctx;
+    this.bSum[bctx] += v * 16 - this.m16pre;
+    if (++this.bCnt[bctx] >= BIAS_LIMIT) {
+      this.bSum[bctx] = Math.trunc(this.bSum[bctx] / 2);
+      this.bCnt[bctx] = BIAS_LIMIT >> 1;
+    }
+    const sb = this.bucket;
+    this.sAbs[sb] += err < 0 ? -err : err;
+    if (++this.sCnt[sb] >= SCALE_LIMIT) {
+      this.sAbs[sb] = this.sAbs[sb] >> 1;
+      this.sCnt[sb] = SCALE_LIMIT >> 1;
+    }
+    if (this.mode === 1) nlmsUpdate(this.sw, this.sOff, this.u, stackInputs(c), v - this.base - this.corr);
+    else if (this.mode === 2) rlsUpdate(this.sw, this.sOff, this.sP, this.pOff, this.u, stackInputs(c), v - this.base - this.corr, this.pu);
   }
 }

@@ -4,6 +4,7 @@
  * file holds instead of a flow of nets, and what its id hashes.
  */
 import { MAX_CLASSES } from './causal-kernel.js';
+import type { StackMode } from './causal-stack.js';
 
 /** Name of the kernel these models run; a changed kernel is a new name (and so new model ids). */
 export const CAUSAL_KERNEL = 'ar-ls-stack-1';
@@ -16,8 +17,8 @@ export interface CausalSpec {
   kernel: string;
   /** Most predictor classes the encoder may fit per plane (1..MAX_CLASSES). */
   maxClasses: number;
-  /** Whether the online RLS stack (causal-stack.ts) corrects the fitted prediction. */
-  stack: boolean;
+  /** How the online stack (causal-stack.ts) learns its correction of the fitted prediction: `off`, `nlms` or `rls`. */
+  stack: StackMode;
 }
 
 /** The spec as canonical JSON-able data (key order fixed: what the model id hashes). */
@@ -32,6 +33,6 @@ export function causalFromJson(j: any): CausalSpec {
   if (j.channels !== 1 && j.channels !== 3) throw new Error(`causal: channels must be 1 or 3, got ${j.channels}`);
   if (j.kernel !== CAUSAL_KERNEL) throw new Error(`causal: kernel "${j.kernel}" is not supported by this build (it has ${CAUSAL_KERNEL})`);
   if (!Number.isInteger(j.maxClasses) || j.maxClasses < 1 || j.maxClasses > MAX_CLASSES) throw new Error(`causal: maxClasses must be 1..${MAX_CLASSES}`);
-  if (typeof j.stack !== 'boolean') throw new Error('causal: stack must be true or false');
+  if (!['off', 'nlms', 'rls'].includes(j.stack)) throw new Error('causal: stack must be "off", "nlms" or "rls"');
   return { channels: j.channels, kernel: j.kernel, maxClasses: j.maxClasses, stack: j.stack };
 }

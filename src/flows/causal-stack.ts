@@ -1,32 +1,29 @@
 /**
- * The online stage of the causal prior: a bank of fixed predictors and a
- * small recursive-least-squares "stack" that learns, as coding proceeds, how
- * much of each one's difference from the fitted prediction to add.
+ * The online stage of the causal prior: a bank of fixed predictors, and a
+ * small learner (the "stack") that learns, as coding proceeds, how much of
+ * each one's difference from the fitted prediction to add. Two learners:
+ * normalised LMS (O(k) per sample) and recursive least squares (O(k²)).
  *
- * Determinism: the stack runs in IEEE-754 binary64 with only +, −, ·, ÷ in
- * the fixed order written here. ECMAScript defines each of these operations
- * as correctly rounded (roundTiesToEven) and allows no contraction into fused
+ * Determinism: both run in IEEE-754 binary64 with only +, −, ·, ÷ in the
+ * fixed order written here. ECMAScript defines each of these operations as
+ * correctly rounded (roundTiesToEven) and allows no contraction into fused
  * multiply-adds, so every conforming engine computes bit-identical results;
- * no Math.exp/log/pow/sqrt is used. The result reaches the coder only after
+ * no Math.exp/log/pow/sqrt is used. The result reaches the coder only through
  * Math.floor to an integer (1/16 units). The causal models' canary
  * (codec/causal-canary.ts) re-checks this on every engine before coding.
  */
 
+/** How the stack learns: not at all (off), normalised LMS, or RLS. */
+export type StackMode = 'off' | 'nlms' | 'rls';
+
+/** Fixed predictors in the bank. */
+export const BANK = 8;
 /** Inputs of the stack of plane c: bank differences, earlier planes' errors at the pixel, and a constant. */
 export function stackInputs(c: number): number {
   return BANK + c + 1;
 }
-/** Fixed predictors in the bank. */
-export const BANK = 8;
 /** Stack classes per plane (by error-energy bucket). */
 export const STACK_CLASSES = 4;
-/** Forgetting factor of the stack. */
-const LAMBDA = 0.9995;
-const INV_LAMBDA = 1 / LAMBDA;
-/** Initial P = P0·I (prior strength 1/P0 on weights that start at 0). */
-const P0 = 0.002;
-/** P is halved when its trace exceeds this (keeps it bounded where inputs carry no information). */
-const TRACE_CAP = 0.2;
 
 /** Stack class of an error-energy bucket. */
 export function stackClass(bucket: number): number {
@@ -34,60 +31,69 @@ export function stackClass(bucket: number): number {
   return s < 0 ? 0 : s >= STACK_CLASSES ? STACK_CLASSES - 1 : s;
 }
 
-/** RLS state of every (plane, class): weights and P, allocated for k inputs each. */
-export class Stack {
-  readonly w: Float64Array;
-  readonly P: Float64Array;
-  private readonly pu: Float64Array;
-  constructor(readonly k: number, classes: number) {
-    this.w = new Float64Array(k * classes);
-    this.P = new Float64Array(k * k * classes);
-    this.pu = new Float64Array(k);
-    for (let s = 0; s < classes; s++) for (let i = 0; i < k; i++) this.P[s * k * k + i * k + i] = P0;
-  }
+/** NLMS step size. */
+const NLMS_RATE = 0.01;
+/** RLS forgetting factor. */
+const LAMBDA = 0.9995;
+const INV_LAMBDA = 1 / LAMBDA;
+/** RLS initial P = P0·I (prior strength 1/P0 on weights that start at 0). */
+export const RLS_P0 = 0.002;
+/** RLS: P is halved when its trace exceeds this (keeps it bounded where inputs carry no information). */
+const TRACE_CAP = 0.2;
 
-  /** wᵀu for class s. */
-  predict(s: number, u: Float64Array): number {
-    const k = this.k, w = this.w, o = s * k;
-    let y = 0;
-    for (let i = 0; i < k; i++) y += w[o + i] * u[i];
-    return y;
-  }
+/** wᵀu over k weights at w[o..]. */
+export function stackPredict(w: Float64Array, o: number, u: Float64Array, k: number): number {
+  let y = 0;
+  for (let i = 0; i < k; i++) y += w[o + i] * u[i];
+  return y;
+}
 
-  /** One RLS step of class s towards target t (err = t − wᵀu as predicted). */
-  update(s: number, u: Float64Array, err: number): void {
-    const k = this.k, P = this.P, w = this.w, pu = this.pu, o = s * k * k, ow = s * k;
-    let den = LAMBDA;
-    for (let i = 0; i < k; i++) {
-      let a = 0;
-      for (let j = 0; j < k; j++) a += P[o + i * k + j] * u[j];
-      pu[i] = a;
-      den += u[i] * a;
-    }
-    const g = err / den;
-    for (let i = 0; i < k; i++) w[ow + i] += pu[i] * g;
-    // P = (P − pu·puᵀ/den) / λ (P stays symmetric: pu = P u).
-    let tr = 0;
-    for (let i = 0; i < k; i++) {
-      const pi = pu[i] / den;
-      for (let j = 0; j < k; j++) {
-        const at = o + i * k + j;
-        P[at] = (P[at] - pi * pu[j]) * INV_LAMBDA;
-      }
-      tr += P[o + i * k + i];
-    }
-    if (tr > TRACE_CAP) for (let i = 0; i < k * k; i++) P[o + i] *= 0.5;
+/** One NLMS step of the k weights at w[o..] with input u and error err = target − wᵀu. */
+export function nlmsUpdate(w: Float64Array, o: number, u: Float64Array, k: number, err: number): void {
+  let nn = 1;
+  for (let i = 0; i < k; i++) nn += u[i] * u[i];
+  const g = (NLMS_RATE * err) / nn;
+  for (let i = 0; i < k; i++) w[o + i] += g * u[i];
+}
+
+/**
+ * One RLS step of the k weights at w[ow..] and the k×k matrix at P[op..]
+ * (symmetric; both triangles kept) with input u and error err = target − wᵀu;
+ * pu is k scratch values.
+ */
+export function rlsUpdate(w: Float64Array, ow: number, P: Float64Array, op: number, u: Float64Array, k: number, err: number, pu: Float64Array): void {
+  let den = LAMBDA;
+  for (let i = 0; i < k; i++) {
+    let a = 0;
+    const r = op + i * k;
+    for (let j = 0; j < k; j++) a += P[r + j] * u[j];
+    pu[i] = a;
+    den += u[i] * a;
   }
+  const g = err / den;
+  for (let i = 0; i < k; i++) w[ow + i] += pu[i] * g;
+  // P = (P − pu·puᵀ/den) / λ, computed on the upper triangle and mirrored (pu = P u keeps it symmetric).
+  let tr = 0;
+  for (let i = 0; i < k; i++) {
+    const pi = pu[i] / den;
+    const r = op + i * k;
+    for (let j = i; j < k; j++) {
+      const v = (P[r + j] - pi * pu[j]) * INV_LAMBDA;
+      P[r + j] = v;
+      P[op + j * k + i] = v;
+    }
+    tr += P[r + i];
+  }
+  if (tr > TRACE_CAP) for (let i = 0; i < k * k; i++) P[op + i] *= 0.5;
 }
 
 /**
  * Fills u[0..BANK−1] with the bank's predictions minus `base` (pixel units):
  * MED, CALIC's GAP, (W+N)/2 + (NE−NW)/4, W + NE − N, N, W, and two of JPEG
  * XL's self-correcting sub-predictors (from the neighbours' final errors eW,
- * eN, eNW, eNE in 1/16 units). f holds W, N, NW, NE, WW, NN, NNW, NNE first.
+ * eN, eNW, eNE in 1/16 units).
  */
-export function bank(f: Int32Array, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): void {
-  const W = f[0], N = f[1], NW = f[2], NE = f[3], WW = f[4], NN = f[5], NNE = f[7];
+export function bank(W: number, N: number, NW: number, NE: number, WW: number, NN: number, NNE: number, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): void {
   const mx = W > N ? W : N, mn = W > N ? N : W;
   const med = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
   const avg = (2 * W + 2 * N + NE - NW) * 0.25;

@@ -11,31 +11,34 @@ export function planeRanges(count: 1 | 3): { lo: number[]; hi: number[]; mids: n
   return count === 3 ? { lo: [0, -255, -255], hi: [255, 255, 255], mids: [128, 0, 0] } : { lo: [0], hi: [255], mids: [128] };
 }
 
-/** Planes of a w×h tile of interleaved 8-bit samples with `count` channels: Y, Co, Cg for 3, the samples for 1. */
-export function toPlanes(data: ArrayLike<number>, n: number, count: 1 | 3): Int32Array[] {
-  if (count === 1) return [Int32Array.from({ length: n }, (_, i) => data[i])];
-  const Y = new Int32Array(n), Co = new Int32Array(n), Cg = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    const co = r - b, t = b + (co >> 1), cg = g - t;
-    Y[i] = t + (cg >> 1);
-    Co[i] = co;
-    Cg[i] = cg;
+/** n interleaved 8-bit pixels of `count` channels as interleaved planes: Y, Co, Cg for 3, the samples for 1. */
+export function toPlanes(data: ArrayLike<number>, n: number, count: 1 | 3): Int32Array {
+  const out = new Int32Array(n * count);
+  if (count === 1) {
+    for (let i = 0; i < n; i++) out[i] = data[i];
+    return out;
   }
-  return [Y, Co, Cg];
+  for (let i = 0; i < 3 * n; i += 3) {
+    const r = data[i], g = data[i + 1], b = data[i + 2];
+    const co = r - b, t = b + (co >> 1), cg = g - t;
+    out[i] = t + (cg >> 1);
+    out[i + 1] = co;
+    out[i + 2] = cg;
+  }
+  return out;
 }
 
-/** Inverse of toPlanes into interleaved 8-bit samples. */
-export function fromPlanes(planes: Int32Array[], n: number, count: 1 | 3, out: Uint8Array): void {
+/** Inverse of toPlanes into n interleaved 8-bit pixels. */
+export function fromPlanes(planes: Int32Array, n: number, count: 1 | 3, out: Uint8Array): void {
   if (count === 1) {
-    out.set(planes[0].subarray(0, n));
+    for (let i = 0; i < n; i++) out[i] = planes[i];
     return;
   }
-  const [Y, Co, Cg] = planes;
-  for (let i = 0; i < n; i++) {
-    const t = Y[i] - (Cg[i] >> 1), g = Cg[i] + t, b = t - (Co[i] >> 1), r = b + Co[i];
-    out[3 * i] = r;
-    out[3 * i + 1] = g;
-    out[3 * i + 2] = b;
+  for (let i = 0; i < 3 * n; i += 3) {
+    const y = planes[i], co = planes[i + 1], cg = planes[i + 2];
+    const t = y - (cg >> 1), g = cg + t, b = t - (co >> 1);
+    out[i] = b + co;
+    out[i + 1] = g;
+    out[i + 2] = b;
   }
 }
