@@ -177,9 +177,16 @@ describe('harness end to end', () => {
   };
   let rep: BenchReport;
 
-  it('runs flowzip and cwebp, verifies every file, and skips a missing codec', async () => {
-    const webp = CLASSIC_CODECS.find((c) => c.id === 'webp')!;
-    expect(availability(webp).available).toBe(true); // scripts/install-codecs.sh installs it
+  // This test runs a real classic codec (cwebp, and ImageMagick to check its output). A fresh machine may not
+  // have them: then it is skipped, and says so. scripts/install-codecs.sh installs them; .ci/run always does.
+  const webp = CLASSIC_CODECS.find((c) => c.id === 'webp')!;
+  const webpHere = availability(webp);
+  const mustRun = process.env.FLOWZIP_CI === '1'; // .ci/run: a missing codec is a failure, not a skip
+  if (!webpHere.available && !mustRun) {
+    console.warn(`SKIPPED bench.test.ts 'runs flowzip and cwebp…': ${webpHere.missing.join(', ')} not installed (${webpHere.install}, or scripts/install-codecs.sh; .ci/run installs it)`);
+  }
+  it.skipIf(!webpHere.available && !mustRun)('runs flowzip and cwebp, verifies every file, and skips a missing codec', async () => {
+    expect(webpHere.available, 'FLOWZIP_CI=1 and cwebp is missing: run scripts/install-codecs.sh').toBe(true);
     rep = await runBench({ sets: [set], codecs: [webp, missingCodec], jobs: 2, workDir: work });
     const byId = Object.fromEntries(rep.results.map((r) => [r.id, r]));
     expect(Object.keys(byId).sort()).toEqual(['flowzip', 'webp']);
