@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { shippedModels } from '../src/codec/index.js';
 import { FORMAT_VERSION } from '../src/codec/container.js';
-import { rewriteDecompressFlag } from '../src/cli/argv.js';
+import { rewriteGzipStyle } from '../src/cli/argv.js';
 import { sameContent } from '../src/codec/verify.js';
 import { BUILT_CLI, ROOT, copyInto, corpusFiles, listDir, makeTempDir, runCli, type CliResult } from './helpers/cli.js';
 
@@ -288,19 +288,36 @@ describe('bad streams', () => {
   });
 });
 
-describe('-d rewrite', () => {
-  const commands = new Set(['compress', 'c', 'decompress', 'd', 'info', 'help']);
+describe('gzip-style rewrite', () => {
+  const commands = new Set(['compress', 'c', 'decompress', 'd', 'test', 'info', 'list', 'help']);
   it.each([
     [['-d', 'a.fz'], ['decompress', 'a.fz']],
     [['a.fz', '-d', '-f'], ['decompress', 'a.fz', '-f']],
     [['-df', 'a.fz'], ['decompress', '-f', 'a.fz']],
     [['-o', 'x', '--decompress', 'a.fz'], ['decompress', '-o', 'x', 'a.fz']],
-    [['-o', '-d', 'a.fz'], ['-o', '-d', 'a.fz']], // -d is the value of -o here
+    [['-o', '-d', 'a.fz'], ['compress', '-o', '-d', 'a.fz']], // -d is the value of -o here
     [['compress', '-d', 'a'], ['compress', '-d', 'a']],
     [['info', 'a.fz'], ['info', 'a.fz']],
-    [['a.fz', '--', '-d'], ['a.fz', '--', '-d']],
+    [['a.fz', '--', '-d'], ['compress', 'a.fz', '--', '-d']],
+    [['-t', 'a.fz'], ['test', 'a.fz']],
+    [['-tv', 'a.fz'], ['test', '-v', 'a.fz']],
+    [['--test', 'a.fz'], ['test', 'a.fz']],
+    [['-l', 'a.fz'], ['info', 'a.fz']],
+    [['--list', '--json', 'a.fz'], ['info', '--json', 'a.fz']],
+    [['-rk', 'dir'], ['compress', '-rk', 'dir']],
+    [['-c', 'a.png'], ['compress', '-c', 'a.png']],
+    [['a.png'], ['compress', 'a.png']],
+    [['-v'], ['compress', '-v']],
+    [[], []],
+    [['--help'], ['--help']],
+    [['-V'], ['-V']],
+    [['-d', '--help'], ['decompress', '--help']],
   ])('%j → %j', (args, expected) => {
-    expect(rewriteDecompressFlag(args, commands)).toEqual(expected);
+    expect(rewriteGzipStyle(args, commands)).toEqual(expected);
+  });
+  it('two modes at once are a usage error', () => {
+    expect(() => rewriteGzipStyle(['-dt', 'a.fz'], commands)).toThrow(/-d and -t cannot be used together/);
+    expect(() => rewriteGzipStyle(['-l', '-d', 'a.fz'], commands)).toThrow(/-d and -l/);
   });
 });
 
@@ -310,7 +327,7 @@ describe('usage', () => {
     const [a, b] = copyInto(dir, [byName('text-gpl3-head.txt'), byName('rgb-1x1.png')]);
     const cases: string[][] = [
       [],
-      ['frobnicate', a],
+      ['-d', '-t', `${a}.fz`],
       ['compress', '--bogus', a],
       ['compress', '-o', 'out.fz', a, b],
       ['compress', a, '-o'],

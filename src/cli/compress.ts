@@ -4,14 +4,16 @@
  * read back, and decoded to the same content.
  */
 import { readFile } from 'node:fs/promises';
-import { compress, decompress, inspectStream, type Model } from '../codec/index.js';
+import { compress, decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
 import { sameContent } from '../codec/verify.js';
+import { codingDetails } from './details.js';
+import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
 import { STDIO, modeOf, readInput } from './io.js';
 import { Log } from './log.js';
-import { loadModelOption, modelOptions, type CompressFlags } from './options.js';
+import { checkBackend, checkKeep, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Suffix of compressed files. */
@@ -19,7 +21,15 @@ export const FZ_SUFFIX = '.fz';
 
 /** Runs `flowzip compress`; returns the exit status (usage problems throw UsageError). */
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
-  const inputs = files.length > 0 ? files : [STDIO];
+  checkKeep(flags);
+  checkBackend(flags.backend);
+  // -r: every file below a folder, except streams already compressed.
+  const inputs = await commandInputs(files, flags.recursive, (f) => !f.endsWith(FZ_SUFFIX));
+  const log = new Log(flags);
+  if (inputs.length === 0) {
+    log.warn('no files to compress in the folders given');
+    return 0;
+  }
   checkCommandLine(inputs, flags, 'compress');
   const targetOf = (input: string) => targetFor(input, flags, (f) => f + FZ_SUFFIX);
   const toStdout = inputs.filter((input) => targetOf(input).kind === 'stdout').length;
@@ -29,7 +39,6 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
   }
   if (flags.fast && flags.model !== undefined) throw new UsageError('--fast picks the models itself; give --fast or --model, not both');
   const model = flags.model !== undefined ? loadModelOption(flags.model) : undefined;
-  const log = new Log(flags);
   const progress = ProgressDisplay.forStderr(flags.quiet === true);
   if (flags.rm && toStdout > 0) log.warn('--rm does not remove inputs written to stdout');
 
@@ -68,7 +77,11 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
       await removeInputAfter(input, target.path);
     }
 
-    if (flags.verbose) log.detail(describe(label, targetLabel(target), original.length, packed, start, removing));
+    if (flags.verbose) {
+      const info = inspectStream(packed);
+      const how = await codingDetails(info, model ? [model] : [], flags.backend, flags.workers);
+      log.detail(describe(label, targetLabel(target), original.length, packed, info, how, start, removing));
+    }
   });
 }
 
@@ -84,9 +97,8 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
   if (!sameContent(original, decoded)) throw new FileError('verification failed: the compressed stream does not decode to the same content; nothing written, input kept');
 }
 
-/** The --verbose line of one file: sizes, ratio, method (and bpsp for images), time. */
-function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, start: number, removed: boolean): string {
-  const info = inspectStream(packed);
+/** The --verbose line of one file: sizes, ratio, method (and bpsp for images), model, backend, workers, time. */
+function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, info: StreamInfo, how: string, start: number, removed: boolean): string {
   const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
-  return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
+  return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${how}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
 }

@@ -22,23 +22,33 @@ depth, palette and metadata chunks as the original, though its bytes may differ.
 
 /** Examples for the top-level help. */
 export const MAIN_EXAMPLES = `Examples:
-  flowzip compress photo.png            write photo.png.fz, keep photo.png
-  flowzip decompress photo.png.fz       write photo.png back (also: flowzip -d, flowzip d)
-  flowzip compress *.png *.ppm          compress many files, one .fz each
-  flowzip compress --rm scans/*.pgm     remove each input once its .fz is written and checked
-  flowzip compress -o out.fz in.png     choose the output name (one input only)
-  cat a.png | flowzip compress > a.fz   stdin to stdout (also: flowzip compress -c a.png > a.fz)
+  flowzip photo.png                     write photo.png.fz, keep photo.png (= flowzip compress)
+  flowzip -d photo.png.fz               write photo.png back (= flowzip decompress, flowzip d)
+  flowzip -t photo.png.fz               decode and verify, write nothing (= flowzip test)
+  flowzip -l photo.png.fz               method, image size, models, bpsp (= flowzip info)
+  flowzip *.png *.ppm                   compress many files, one .fz each
+  flowzip -r scans/                     every file in scans/ and its subfolders (-d -r: every .fz)
+  flowzip --rm scans/*.pgm              remove each input once its .fz is written and checked
+  flowzip -k a.png                      keep the input (the default; accepted for gzip habits)
+  flowzip -o out.fz in.png              choose the output name (one input only)
+  flowzip -c a.png > a.fz               to stdout (also: cat a.png | flowzip > a.fz)
   flowzip -d -c a.png.fz | wc -c        decompress to stdout
-  flowzip info photo.png.fz             method, image size, models, bits per subpixel
-  flowzip info --json *.fz              the same as JSON
+  flowzip -v a.png                      sizes, bpsp, model, backend and workers per file
+  flowzip info --json *.fz              stream descriptions as JSON
+
+A stream made from stdin has no name: 'flowzip -d a.fz' writes a.png (or .pgm,
+.ppm) for an image, since a.fz alone does not say what it was.
 
 Run 'flowzip COMMAND --help' for a command's options.`;
 
 /** Per-command examples. */
-export const COMMAND_EXAMPLES: Record<'compress' | 'decompress' | 'info', string> = {
+export const COMMAND_EXAMPLES: Record<'compress' | 'decompress' | 'test' | 'info', string> = {
   compress: `Examples:
   flowzip compress photo.png                 → photo.png.fz (photo.png is kept)
-  flowzip compress -v a.png b.ppm notes.txt  → one .fz per file, with sizes and bpsp
+  flowzip a.png                              the same: no command means compress
+  flowzip compress -v a.png b.ppm notes.txt  → one .fz per file, with sizes, bpsp, model, backend, workers
+  flowzip compress -r photos/                every file below photos/ (.fz files are skipped)
+  flowzip compress -k a.png                  keep a.png (the default; -k with --rm is an error)
   flowzip compress -f --rm a.png             overwrite a.png.fz, then remove a.png
   flowzip compress -o small.fz a.png         one input, chosen output name
   flowzip compress -c a.png > a.fz           to stdout
@@ -55,11 +65,20 @@ same content. Large images show a progress bar when stderr is a terminal.`,
   flowzip -d -o copy.png a.png.fz            chosen output name
   flowzip -d -c a.png.fz > a.png             to stdout
   flowzip -d < a.png.fz > a.png              stdin to stdout
+  flowzip -d -r photos/                      every .fz file below photos/
   flowzip -d --model my-model.json a.fz      a stream made with a model this build does not ship
 
-A name that does not end in .fz needs -o or -c.`,
+A name that does not end in .fz needs -o or -c. The stream does not record the
+original name: a.fz (e.g. made with 'flowzip < a.png > a.fz') decompresses to
+a.png, a.pgm or a.ppm when it holds an image and its name has no extension.`,
+  test: `Examples:
+  flowzip test photo.png.fz                  photo.png.fz: OK (nothing is written)
+  flowzip -t *.fz                            the same, many streams; exit status 1 if any is bad
+  flowzip -t -r backups/                     every .fz file below backups/
+  flowzip -tv a.png.fz                       with sizes, method, model, backend, workers`,
   info: `Examples:
-  flowzip info photo.png.fz
+  flowzip info photo.png.fz                  (also: flowzip -l photo.png.fz, flowzip list)
+  flowzip -l -r backups/
   flowzip info --json *.fz | jq '.[].method'`,
 };
 

@@ -5,13 +5,17 @@
  */
 import { inspectStream, type StreamInfo } from '../codec/index.js';
 import { checkCommandLine, forEachInput } from './batch.js';
+import { isFzName } from './decompress.js';
+import { commandInputs } from './inputs.js';
 import * as fmt from './format.js';
-import { STDIO, readInput, writeStdout } from './io.js';
+import { readInput, writeStdout } from './io.js';
 import { Log, type Verbosity } from './log.js';
 
 /** Flags of `flowzip info`. */
 export interface InfoFlags extends Verbosity {
   json?: boolean;
+  /** `-r`: the .fz files below folders. */
+  recursive?: boolean;
 }
 
 /** One entry of `info --json` output: the file's name plus the stream's description. */
@@ -19,7 +23,7 @@ export type InfoRecord = { file: string } & StreamInfo;
 
 /** Runs `flowzip info`; returns the exit status. JSON output is one array over all files that could be read. */
 export async function infoCommand(files: string[], flags: InfoFlags): Promise<number> {
-  const inputs = files.length > 0 ? files : [STDIO];
+  const inputs = await commandInputs(files, flags.recursive, isFzName);
   checkCommandLine(inputs, {}, 'describe');
   const log = new Log(flags);
   const records: InfoRecord[] = [];

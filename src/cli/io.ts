@@ -31,7 +31,7 @@ export interface InputData {
 export async function readInput(path: string): Promise<InputData> {
   if (path === STDIO) return { bytes: await readStdin(), stats: null };
   const stats = await stat(path);
-  if (stats.isDirectory()) throw new FileError('is a directory');
+  if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
   return { bytes: await readFile(path), stats };
 }
 

@@ -5,7 +5,8 @@
  * stderr; stack traces only with FLOWZIP_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { rewriteDecompressFlag } from './argv.js';
+import { rewriteGzipStyle } from './argv.js';
+import { testCommand } from './check.js';
 import { compressCommand } from './compress.js';
 import { decompressCommand } from './decompress.js';
 import { UsageError } from './errors.js';
@@ -16,10 +17,10 @@ import { PRESETS } from '../../train/presets.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
-import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, parseWorkers, type CompressFlags, type DecompressFlags } from './options.js';
+import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, parseWorkers, type CompressFlags, type DecompressFlags, type TestFlags } from './options.js';
 
-/** Names (and aliases) of the commands, for the `-d` rewrite. */
-const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'info', 'inspect', 'train', 'help']);
+/** Names (and aliases) of the commands, for the gzip-style rewrite (argv.ts). */
+const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'test', 't', 'info', 'list', 'inspect', 'train', 'help']);
 
 /** What running the program produced: an exit status, and the command that ran (for usage hints). */
 interface RunState {
@@ -34,7 +35,7 @@ function printUsageError(message: string, state: RunState): void {
 }
 
 function verbosityOptions(cmd: Command): Command {
-  return cmd.option('-q, --quiet', 'no warnings and no progress bar (errors are still shown)').option('-v, --verbose', 'one line per file: sizes, ratio, method, bpsp, time');
+  return cmd.option('-q, --quiet', 'no warnings and no progress bar (errors are still shown)').option('-v, --verbose', 'one line per file: sizes, ratio, method, bpsp, model, backend, workers, time');
 }
 
 function outputOptions(cmd: Command, what: string): Command {
@@ -42,7 +43,22 @@ function outputOptions(cmd: Command, what: string): Command {
     .option('-o, --output <file>', `write the ${what} to FILE (a single input only; - for stdout)`)
     .option('-c, --stdout', `write the ${what} to stdout; no file is created`)
     .option('-f, --force', 'overwrite existing output files')
+    .option('-k, --keep', 'keep the inputs (the default; for gzip habits)')
     .option('--rm', 'remove each input once its output is written (and, for compress, verified)');
+}
+
+function recursiveOption(cmd: Command, which: string): Command {
+  return cmd.option('-r, --recursive', `FILE may be a folder: take ${which} in it and its subfolders`);
+}
+
+/** Options of the commands that decode streams (decompress, test). */
+function decodingOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <file.json>', 'a model file a stream needs that this build does not ship (repeatable)', collect, [])
+    .addOption(backendOption())
+    .addOption(workersOption())
+    .addOption(maxPixelsOption())
+    .addOption(new Option('--max-output <bytes>', 'refuse streams that declare more than N bytes of output, e.g. 500M or 2GiB (default 4GiB)').argParser(parseByteSize));
 }
 
 function backendOption(): Option {
@@ -64,12 +80,11 @@ export function buildProgram(state: RunState): Command {
     .description(DESCRIPTION)
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (also: flowzip COMMAND --help)')
-    .usage('COMMAND [options] [FILE…]')
+    .usage('[COMMAND] [options] [FILE…]   (no COMMAND: compress; -d decompress, -t test, -l list)')
     .exitOverride()
     .configureOutput({
       outputError: (text) => {
         let message = text.replace(/^error: /, '').trim();
-        if (/^unknown command /.test(message)) message += "; to compress a file, use 'flowzip compress FILE'";
         printUsageError(message, state);
       },
     })
@@ -82,10 +97,10 @@ export function buildProgram(state: RunState): Command {
     .command('compress')
     .alias('c')
     .summary('compress files to FILE.fz (images with the flow, anything else with brotli or stored)')
-    .description('Compress each FILE to FILE.fz next to it, keeping FILE (unless --rm). With no FILE, or FILE -, read stdin and write stdout.')
+    .description('Compress each FILE to FILE.fz next to it, keeping FILE (unless --rm). With no FILE, or FILE -, read stdin and write stdout. The command name may be left out: flowzip FILE… compresses.')
     .usage('[options] [FILE…]')
     .argument('[FILE...]', 'files to compress (- or none: stdin)');
-  outputOptions(compress, 'compressed stream')
+  recursiveOption(outputOptions(compress, 'compressed stream'), 'every file (except .fz files)')
     .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
     .option('--fast', 'use the training-free model zero (zero-rgb, zero-gray): several times faster than the learned defaults, a few % larger (see README, speed)')
     .addOption(backendOption())
@@ -105,25 +120,35 @@ export function buildProgram(state: RunState): Command {
     .description('Decompress each FILE.fz to FILE next to it, keeping FILE.fz (unless --rm). With no FILE, or FILE -, read stdin and write stdout.')
     .usage('[options] [FILE.fz…]')
     .argument('[FILE.fz...]', 'streams to decompress (- or none: stdin)');
-  outputOptions(decompress, 'decompressed file')
-    .option('--model <file.json>', 'a model file a stream needs that this build does not ship (repeatable)', collect, [])
-    .addOption(backendOption())
-    .addOption(workersOption())
-    .addOption(maxPixelsOption())
-    .addOption(new Option('--max-output <bytes>', 'refuse streams that declare more than N bytes of output, e.g. 500M or 2GiB (default 4GiB)').argParser(parseByteSize));
+  decodingOptions(recursiveOption(outputOptions(decompress, 'decompressed file'), 'every .fz file'));
   verbosityOptions(decompress)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.decompress}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: DecompressFlags) => {
       state.status = await decompressCommand(files, flags);
     });
 
+  const test = program
+    .command('test')
+    .alias('t')
+    .summary('decode and verify FILE.fz without writing anything (also: flowzip -t)')
+    .description('Decode each FILE.fz and verify it (format, model, checksum of the original) without writing anything. Prints FILE.fz: OK for each good stream; a bad one is an error (exit status 1).')
+    .usage('[options] [FILE.fz…]')
+    .argument('[FILE.fz...]', 'streams to test (- or none: stdin)');
+  verbosityOptions(decodingOptions(recursiveOption(test, 'every .fz file')))
+    .addHelpText('after', () => `\n${COMMAND_EXAMPLES.test}\n\n${EXIT_CODES}`)
+    .action(async (files: string[], flags: TestFlags) => {
+      state.status = await testCommand(files, flags);
+    });
+
   const info = program
     .command('info')
-    .summary('describe .fz streams: method, image size, models, bits per subpixel')
+    .alias('list')
+    .summary('describe .fz streams: method, image size, models, bits per subpixel (also: flowzip -l)')
     .description('Describe each FILE.fz from its header (nothing is decoded): format version, method, image size and channels, models, compressed size, bits per subpixel.')
     .usage('[options] [FILE.fz…]')
     .argument('[FILE.fz...]', 'streams to describe (- or none: stdin)')
     .option('--json', 'print a JSON array with one object per file');
+  recursiveOption(info, 'every .fz file');
   verbosityOptions(info)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.info}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: InfoFlags) => {
@@ -176,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
   guardStdout();
   try {
     const program = buildProgram(state);
-    await program.parseAsync(rewriteDecompressFlag(argv.slice(2), COMMAND_NAMES), { from: 'user' });
+    await program.parseAsync(rewriteGzipStyle(argv.slice(2), COMMAND_NAMES), { from: 'user' });
     return state.status;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -3,6 +3,7 @@
  * errors) and how they map onto the library's compress/decompress options.
  */
 import { InvalidArgumentError } from 'commander';
+import { createRequire } from 'node:module';
 import { loadModelFile, shippedModels, type BackendChoice, type CompressOptions, type Model } from '../codec/index.js';
 import { UsageError } from './errors.js';
 import type { Verbosity } from './log.js';
@@ -19,14 +20,22 @@ export interface OutputFlags {
   stdout?: boolean;
 }
 
-/** Flags shared by compress and decompress. */
-export interface CodingFlags extends OutputFlags, Verbosity {
-  force?: boolean;
-  rm?: boolean;
+/** Flags of every command that decodes or encodes streams. */
+export interface EngineFlags extends Verbosity {
   backend?: BackendChoice;
   maxPixels?: number;
   /** `--workers`: threads coding tiles (the library default when absent). */
   workers?: number;
+  /** `-r`: folders among the inputs stand for the files in them. */
+  recursive?: boolean;
+}
+
+/** Flags shared by compress and decompress. */
+export interface CodingFlags extends OutputFlags, EngineFlags {
+  force?: boolean;
+  rm?: boolean;
+  /** `-k`: keep the input (the default; accepted for gzip habits, refused with --rm). */
+  keep?: boolean;
 }
 
 /** Flags of `flowzip compress`. */
@@ -37,11 +46,36 @@ export interface CompressFlags extends CodingFlags {
   method?: (typeof METHODS)[number];
 }
 
-/** Flags of `flowzip decompress`. */
-export interface DecompressFlags extends CodingFlags {
+/** What decoding needs: models a stream may name besides the shipped ones, and the output limit. */
+export interface DecodingFlags {
   model: string[];
   /** `--max-output`: largest output in bytes a stream may declare. */
   maxOutput?: number;
+}
+
+/** Flags of `flowzip decompress`. */
+export interface DecompressFlags extends CodingFlags, DecodingFlags {}
+
+/** Flags of `flowzip test`. */
+export interface TestFlags extends EngineFlags, DecodingFlags {}
+
+/** UsageError for `-k` together with `--rm`. */
+export function checkKeep(flags: CodingFlags): void {
+  if (flags.keep && flags.rm) throw new UsageError('-k/--keep and --rm contradict each other (inputs are kept unless --rm is given)');
+}
+
+/**
+ * UsageError for `--backend tensorflow` when @tensorflow/tfjs-node is not
+ * installed (an optional dependency whose installer needs the network), so
+ * the user hears the cause rather than that no backend passed the canary.
+ */
+export function checkBackend(backend: BackendChoice | undefined, resolve: (id: string) => string = createRequire(import.meta.url).resolve): void {
+  if (backend !== 'tensorflow') return;
+  try {
+    resolve('@tensorflow/tfjs-node');
+  } catch {
+    throw new UsageError("--backend tensorflow needs @tensorflow/tfjs-node, which is not installed (an optional dependency: 'npm install @tensorflow/tfjs-node' where it can download libtensorflow); --backend auto gives the same bytes");
+  }
 }
 
 /** Commander parser for `--max-pixels`: a positive integer (also `4e6`, `16M`, `1G`). */

@@ -5,6 +5,7 @@
  * least {@link MIN_PIECES} pieces, so small files and scripts see nothing.
  */
 import cliProgress from 'cli-progress';
+import { duration } from './format.js';
 
 /** Fewest pieces (256×256 tiles × plane groups, ~0.5 s each today) worth a bar. */
 export const MIN_PIECES = 4;
@@ -45,6 +46,8 @@ export class ProgressDisplay {
             hideCursor: false,
             gracefulExit: false, // our own handlers (cleanup.ts) deal with signals
             etaBuffer: 8,
+            // cli-progress's own formatter rounds the seconds after splitting off the minutes ("6m60s").
+            formatTime: (t: number, _options: unknown, step: number) => duration(t, step),
           });
           bar.start(total, 0);
         }

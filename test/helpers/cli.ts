@@ -3,10 +3,11 @@
  * and sets up scratch folders with copies of the corpus.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -58,6 +59,19 @@ export function runCli(args: string[], options: RunOptions = {}): CliResult {
 /** A fresh empty scratch folder. */
 export function makeTempDir(prefix = 'flowzip-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** For one test file: a maker of fresh scratch folders, all removed after its tests. */
+export function scratchFolders(prefix?: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = makeTempDir(prefix);
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** Every corpus file (absolute paths), sorted, README files excluded. */
