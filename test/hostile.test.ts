@@ -17,7 +17,7 @@ import { parsePng, writePng } from '../src/codec/formats/png.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 import { TILE_SIZE } from '../src/codec/image-codec.js';
 import { compress, decompress, FlowzipError } from '../src/codec/index.js';
-import { defaultModel, MODEL_ID_BYTES, modelIdBytes, runnerFor } from '../src/codec/models.js';
+import { defaultModel, MODEL_ID_BYTES, modelIdBytes, resolveModel, runnerFor } from '../src/codec/models.js';
 import { encodeTile } from '../src/codec/tile-coder.js';
 import { extractTile, tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
@@ -156,7 +156,7 @@ describe('alterations the output would not show', () => {
   it('tile padding that is not the edge repeated is refused (E_CORRUPT), though the visible pixels are right', async () => {
     const png = parsePng(corpus('edge/rgb-13x7.png'))!;
     const samples = png.raster.samples as Uint8Array;
-    const model = defaultModel(3);
+    const model = resolveModel('photo'); // a flow model: its tiles are padded
     const runner = await runnerFor(model, 'reference');
     const [rect] = tileGrid(13, 7, TILE_SIZE, flowLevels(model.flow));
     expect(rect.pw * rect.ph).toBeGreaterThan(13 * 7);

@@ -98,7 +98,7 @@ describe('auto backend choice', () => {
   });
 
   it('a dense net (like a learned prior) is estimated cheaper on wasm than on the reference', () => {
-    const base = defaultModel(1);
+    const base = resolveModel('gray');
     const l = (kh: number, cin: number, cout: number) => ({ kh, kw: kh, cin, cout, weights: new Int32Array(kh * kh * cin * cout).fill(1), bias: new Int32Array(cout), shift: 8, lo: 0, hi: 255 });
     const net = { inLo: -255, inHi: 255, layers: [l(3, 1, 32), l(3, 32, 32), l(1, 32, 2)] };
     const dense = { ...base, id: 'dense-test', flow: { ...base.flow, steps: [{ op: 'squeeze' as const }, { op: 'coupling' as const, target: [1], cond: [0], net: { ...net, layers: [l(3, 1, 32), l(3, 32, 32), l(1, 32, 1)] } }] } };

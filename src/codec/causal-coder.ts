@@ -13,7 +13,7 @@ import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { featureCount } from '../flows/causal-context.js';
 import { CausalKernel, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
-import { accumulateTile, fitPlan, type FitPlan } from '../flows/causal-fit.js';
+import { accumulateTile, fitPlan, solveFit, type FitPlan } from '../flows/causal-fit.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
@@ -76,6 +76,22 @@ export function accumulateImageTile(data: Uint8Array, w: number, h: number, coun
   return accumulateTile({ values: toPlanes(data, w * h, count), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
 }
 
+/** Adds the tiles' normal equations in tile order (the order fixes the floating-point result). */
+export function sumParts(parts: Float64Array[]): Float64Array {
+  const sums = parts[0].slice();
+  for (let j = 1; j < parts.length; j++) {
+    const p = parts[j];
+    for (let i = 0; i < sums.length; i++) sums[i] += p[i];
+  }
+  return sums;
+}
+
+/** The whole encoder-side fit in this thread (what encodeImagePieces computes on the pool, identically). */
+export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): CausalParams {
+  const plan = planImageFit(samples, width, channels, first, count, rects, maxClasses);
+  return solveFit(sumParts(rects.map((r) => accumulateImageTile(subImage(samples, width, channels, first, count, r), r.w, r.h, count, plan))), plan);
+}
+
 /** A fit plan as bytes (for pool workers): varint rowStep, then per plane varint K and its thresholds. */
 export function writeFitPlan(plan: FitPlan): Uint8Array {
   const w = new ByteWriter().varint(plan.rowStep);
@@ -95,7 +111,7 @@ export function readFitPlan(bytes: Uint8Array, count: number): FitPlan {
 }
 
 /** Interleaved samples of plane group (first, count) inside rect r. */
-export function subImage(samples: Uint8Array, width: number, channels: number, first: number, count: number, r: { x: number; y: number; w: number; h: number }): Uint8Array {
+export function subImage(samples: Uint8Array, width: number, channels: number, first: number, count: number, r: { x: number; y: number; w: number; h: number }): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(r.w * r.h * count);
   let k = 0;
   for (let y = 0; y < r.h; y++) {
@@ -119,8 +135,8 @@ class Prior {
   }
 }
 
-/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack. */
-export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack; `onKernel` (tests) sees the kernel's final state. */
+export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
   const n = w * h, total = n * count;
   const values = toPlanes(data, n, count);
   const { lo, hi, mids } = planeRanges(count);
@@ -138,6 +154,7 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
       }
     }
   }
+  onKernel?.(kernel);
   const enc = new ByteRansEncoder(Math.max(64, total), 'one');
   const prior = new Prior(), cdf = prior.cdf;
   for (let j = total - 1; j >= 0; j--) {
@@ -154,8 +171,35 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
   return enc.finish();
 }
 
-/** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. */
-export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/**
+ * Exact code length in bits of every sample of a tile (interleaved, as
+ * encodeCausalTile codes it): −log2(freq / 2^16), or 16 + 16 for an escape.
+ * For inspection only (Math.log2 here decides nothing).
+ */
+export function causalCodeLengths(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Float64Array {
+  const n = w * h;
+  const values = toPlanes(data, n, count);
+  const { lo, hi, mids } = planeRanges(count);
+  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+  const prior = new Prior(), cdf = prior.cdf;
+  const bits = new Float64Array(n * count);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      kernel.pixel(x, y);
+      for (let c = 0; c < count; c++) {
+        kernel.predict(c, i);
+        prior.set(kernel.mean16, kernel.logScale);
+        const z = values[i * count + c];
+        bits[i * count + c] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS;
+        kernel.commit(c, i, z);
+      }
+    }
+  }
+  return bits;
+}
+
+/** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. `onKernel` (tests) sees the kernel's final state. */
+export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
@@ -189,6 +233,7 @@ export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count:
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
   }
+  onKernel?.(kernel);
   const out = new Uint8Array(n * count);
   fromPlanes(kernel.values, n, count, out);
   return out;

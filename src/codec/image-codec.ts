@@ -14,7 +14,7 @@ import { flowLevels, type FlowSpec } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import type { CausalParams } from '../flows/causal-kernel.js';
 import { brotliDecodeExact } from './brotli.js';
-import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planImageFit, readCausalParams, readFitPlan, writeCausalParams, writeFitPlan } from './causal-coder.js';
+import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planImageFit, readCausalParams, subImage as tileSamples, sumParts, writeCausalParams, writeFitPlan } from './causal-coder.js';
 import { solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
@@ -185,16 +185,8 @@ function planeModels(planes: CodingPlane[]): Array<{ model: Model; backend: NetR
 }
 
 /** The samples of tile `r`, plane group `p` as a small interleaved image of p.count channels (what a worker codes). */
-function subImage(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(r.w * r.h * p.count);
-  let k = 0;
-  for (let y = 0; y < r.h; y++) {
-    for (let x = 0; x < r.w; x++) {
-      const at = ((r.y + y) * shape.width + r.x + x) * shape.channels + p.first;
-      for (let c = 0; c < p.count; c++) out[k++] = samples[at + c];
-    }
-  }
-  return out;
+function subImage(samples: Uint8Array, shape: ImageShape, p: Pick<CodingPlane, 'first' | 'count'>, r: TileRect): Uint8Array<ArrayBuffer> {
+  return tileSamples(samples, shape.width, shape.channels, p.first, p.count, r);
 }
 
 /**
@@ -220,9 +212,7 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
       result: (reply) => new Float64Array(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength / 8),
     }));
     await runPieces(fitTasks, threads, (i, part) => { parts[i] = part; }, planeModels(planes));
-    const sums = parts[0].slice();
-    for (let j = 1; j < parts.length; j++) for (let i = 0; i < sums.length; i++) sums[i] += parts[j][i];
-    p.params = solveFit(sums, plan);
+    p.params = solveFit(sumParts(parts), plan);
     writeCausalParams(p.params, w);
   }
   const wire = planes.map(paramsBytes);
@@ -256,6 +246,10 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
  */
 export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], version: number, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
   const rects = tilesFor(shape, planes);
+  const total = rects.length * planes.length;
+  // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
+  // can hold is refused before the samples are allocated.
+  if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
   for (const p of planes) {
     if (!p.model.causal) continue;
     if (version < CAUSAL_FROM_VERSION) throw new FlowzipError('E_CORRUPT', `stream names causal model ${p.model.name}, which format version ${version} cannot hold`);
@@ -263,10 +257,6 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
   }
   const wire = planes.map(paramsBytes);
   const flowVersion = flowStreamVersion(version);
-  const total = rects.length * planes.length;
-  // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
-  // can hold is refused before the samples are allocated.
-  if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
   const samples = new Uint8Array(shape.width * shape.height * shape.channels);
   // Read the piece records first; a malformed record ends the list, and its error is
   // thrown after the pieces before it are decoded (as a sequential decoder would meet them).

@@ -21,6 +21,8 @@ import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
+import { ByteWriter } from './bytes.js';
+import { causalCodeLengths, encodeCausalTile, fitImageParams, subImage as causalSubImage, writeCausalParams } from './causal-coder.js';
 import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
 import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
@@ -193,9 +195,47 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
   const pixelBits = new Float64Array(width * height);
   const planeBits = new Float64Array(channels);
   let fallbackPieces = 0;
+  const npix = width * height;
+  // Causal plane groups: the encoder's fitted parameters, charged evenly to the group's planes and pixels.
+  const params = planes.map((p) => {
+    if (!p.model.causal) return null;
+    const fitted = fitImageParams(samples, width, channels, p.first, p.count, rects, p.model.causal.maxClasses);
+    const w = new ByteWriter();
+    writeCausalParams(fitted, w);
+    const bits = 8 * w.finish().length;
+    for (let c = 0; c < p.count; c++) planeBits[p.first + c] += bits / p.count;
+    for (let i = 0; i < npix; i++) pixelBits[i] += bits / npix;
+    return fitted;
+  });
 
   for (const r of rects) {
-    for (const p of planes) {
+    for (const [pi, p] of planes.entries()) {
+      const causal = p.model.causal, fitted = params[pi];
+      if (causal && fitted) {
+        const data = causalSubImage(samples, width, channels, p.first, p.count, r);
+        const rawBytes = r.w * r.h * p.count;
+        const exact = encodeCausalTile(data, r.w, r.h, p.count, fitted, causal.stack).length;
+        if (fallbackWorthTrying(exact, rawBytes)) {
+          const b = brotliTile(rawTile(samples, { width, height, channels }, p, r)).length;
+          if (b < exact) {
+            fallbackPieces++;
+            for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) pixelBits[(r.y + y) * width + r.x + x] += (8 * b) / (r.w * r.h);
+            for (let c = 0; c < p.count; c++) planeBits[p.first + c] += (8 * b) / p.count;
+            continue;
+          }
+        }
+        const bits = causalCodeLengths(data, r.w, r.h, p.count, fitted, causal.stack);
+        for (let y = 0, i = 0; y < r.h; y++) {
+          for (let x = 0; x < r.w; x++, i++) {
+            for (let c = 0; c < p.count; c++) {
+              const b = bits[i * p.count + c];
+              pixelBits[(r.y + y) * width + r.x + x] += b;
+              planeBits[p.first + c] += b;
+            }
+          }
+        }
+        continue;
+      }
       const tile = flowTile(samples, width, channels, p.first, p.count, r, p.model.flow);
       let lengths: ReturnType<typeof tileCodeLengths> | null = null;
       let flowBits = Infinity;
@@ -245,7 +285,6 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
 
   let totalBits = 0;
   for (const b of planeBits) totalBits += b;
-  const npix = width * height;
   const max = opts.heatmapMax ?? Math.max(percentile(pixelBits, 0.99), 1e-9);
   return {
     width,

@@ -56,7 +56,7 @@ const BIAS_LEVELS = BUCKETS >> 1;
 /** Scale statistics are halved when their count reaches this (forgetting). */
 const SCALE_LIMIT = 128;
 /** Bias statistics are halved when their count reaches this. */
-const BIAS_LIMIT = 64;
+const BIAS_LIMIT = 128;
 /** 16·log2(16 · 2 ln 2): turns a mean |error| in 1/16 units into a logistic log-scale (E|x − μ| = 2 ln 2 · s). */
 const ABS_TO_LOGSCALE = 72;
 /** Log-scale range given to the CDF (within quant/constants.ts LOGSCALE_MIN..MAX). */
@@ -181,6 +181,18 @@ export class CausalKernel {
         for (let s = 0; s < STACK_CLASSES; s++) for (let i = 0; i < k; i++) this.sP[this.sPOff[c] + s * k * k + i * k + i] = RLS_P0;
       }
     }
+  }
+
+  /** Every piece of adaptive state, concatenated (for tests: encoder and decoder must end in the same state). */
+  snapshot(): Float64Array {
+    const parts = [this.values, this.errs, this.sAbs, this.sCnt, this.bSum, this.bCnt, this.sw, this.sP];
+    const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
   }
 
   /** Starts pixel (x, y): finds its neighbours (call before the planes' predict/commit). */

@@ -1,0 +1,193 @@
+/**
+ * The causal coder (format v5): exact inverse of the autoregressive coupling
+ * on random and edge-shaped images, encoder and decoder ending in the same
+ * adaptive state, the model's canary, tampered parameters refused, and
+ * identical streams whatever the number of workers.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compress, decompress, FlowzipError } from '../src/codec/index.js';
+import { decodeCausalTile, encodeCausalTile, readCausalParams, writeCausalParams } from '../src/codec/causal-coder.js';
+import { causalCanary } from '../src/codec/causal-canary.js';
+import { ByteReader, ByteWriter } from '../src/codec/bytes.js';
+import { resolveModel, shippedModels } from '../src/codec/models.js';
+import { fitCausal } from '../src/flows/causal-fit.js';
+import type { CausalKernel } from '../src/flows/causal-kernel.js';
+import type { StackMode } from '../src/flows/causal-stack.js';
+import { fromPlanes, planeRanges, toPlanes } from '../src/flows/ycocg.js';
+import { writePnm } from '../src/codec/formats/pnm.js';
+
+/** Seeded xorshift32 in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed | 0 || 1;
+  return () => {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/** A w×h image of `count` channels: smooth ramps, an edge, noise of amplitude `noise`, some saturated pixels. */
+function image(w: number, h: number, count: 1 | 3, seed: number, noise = 12): Uint8Array {
+  const r = rng(seed);
+  const out = new Uint8Array(w * h * count);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < count; c++) {
+        let v = (x * 3 + y * (c + 2)) % 256 + (x > w / 2 ? 60 : 0) + Math.floor((r() - 0.5) * noise);
+        if (r() < 0.01) v = r() < 0.5 ? 0 : 255;
+        out[(y * w + x) * count + c] = Math.max(0, Math.min(255, v));
+      }
+    }
+  }
+  return out;
+}
+
+function fit(data: Uint8Array, w: number, h: number, count: 1 | 3) {
+  return fitCausal([{ values: toPlanes(data, w * h, count), nch: count, w, h }], planeRanges(count).mids);
+}
+
+const MODES: StackMode[] = ['off', 'nlms', 'rls'];
+
+describe('YCoCg-R', () => {
+  it('is exactly invertible on every RGB triple of a random sample, and keeps planes in range', () => {
+    const r = rng(7);
+    const n = 20000;
+    const rgb = Uint8Array.from({ length: 3 * n }, () => Math.floor(r() * 256));
+    rgb.set([0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255], 0);
+    const planes = toPlanes(rgb, n, 3);
+    const { lo, hi } = planeRanges(3);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) expect(planes[3 * i + c] >= lo[c] && planes[3 * i + c] <= hi[c]).toBe(true);
+    const back = new Uint8Array(3 * n);
+    fromPlanes(planes, n, 3, back);
+    expect(Buffer.from(back).equals(Buffer.from(rgb))).toBe(true);
+  });
+});
+
+describe('causal tile coder', () => {
+  const shapes: Array<[number, number]> = [[1, 1], [1, 37], [37, 1], [2, 2], [3, 5], [17, 9], [64, 48]];
+  for (const count of [1, 3] as const) {
+    for (const [w, h] of shapes) {
+      it(`round-trips ${w}×${h}, ${count} channel(s), every stack mode`, () => {
+        const data = image(w, h, count, w * 131 + h * 7 + count);
+        const params = fit(data, w, h, count);
+        for (const mode of MODES) {
+          const stream = encodeCausalTile(data, w, h, count, params, mode);
+          const back = decodeCausalTile(stream, w, h, count, params, mode);
+          expect(Buffer.from(back).equals(Buffer.from(data))).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('encoder and decoder end in the same adaptive state (40 seeded random images)', () => {
+    const r = rng(99);
+    for (let t = 0; t < 40; t++) {
+      const w = 1 + Math.floor(r() * 40), h = 1 + Math.floor(r() * 30), count = r() < 0.5 ? 1 : 3;
+      const data = image(w, h, count as 1 | 3, 1000 + t, Math.floor(r() * 80));
+      const params = fit(data, w, h, count as 1 | 3);
+      const mode = MODES[t % 3];
+      let enc: Float64Array | null = null, dec: Float64Array | null = null;
+      const stream = encodeCausalTile(data, w, h, count as 1 | 3, params, mode, (k: CausalKernel) => (enc = k.snapshot()));
+      decodeCausalTile(stream, w, h, count as 1 | 3, params, mode, (k: CausalKernel) => (dec = k.snapshot()));
+      expect(enc).not.toBeNull();
+      expect(Buffer.from(dec!.buffer).equals(Buffer.from(enc!.buffer))).toBe(true);
+    }
+  });
+
+  it('codes a smooth image in far fewer bits than a noisy one (the prior adapts)', () => {
+    const w = 64, h = 64, r = rng(5);
+    const smooth = Uint8Array.from({ length: w * h * 3 }, (_, k) => (Math.floor(k / 3) % w) + Math.floor(k / 3 / w) + (k % 3) * 20);
+    const noisy = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(r() * 256));
+    const a = encodeCausalTile(smooth, w, h, 3, fit(smooth, w, h, 3), 'nlms').length;
+    const b = encodeCausalTile(noisy, w, h, 3, fit(noisy, w, h, 3), 'nlms').length;
+    expect(a * 3).toBeLessThan(b);
+  });
+
+  it('parameters serialise and parse back identically; out-of-range ones are refused', () => {
+    const data = image(80, 60, 3, 3);
+    const params = fit(data, 80, 60, 3);
+    const w = new ByteWriter();
+    writeCausalParams(params, w);
+    const bytes = w.finish();
+    const back = readCausalParams(new ByteReader(bytes), 3);
+    expect(back.planes.map((p) => [Array.from(p.thresholds), Array.from(p.weights)])).toEqual(params.planes.map((p) => [Array.from(p.thresholds), Array.from(p.weights)]));
+    const bad = Uint8Array.from([99, ...bytes.subarray(1)]); // class count 99
+    expect(() => readCausalParams(new ByteReader(bad), 3)).toThrow(FlowzipError);
+  });
+});
+
+describe('causal models', () => {
+  const causal = () => shippedModels().filter((m) => m.causal);
+
+  it('ship for RGB and gray, and each stored canary is what this engine computes', () => {
+    const names = causal().map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['causal-rgb', 'causal-gray']));
+    for (const m of causal()) expect(causalCanary(m.causal!)).toBe(m.canary);
+  });
+
+  it('the kernel and the coder that decide symbols use no Math.exp/log/pow/sqrt/random and no fround', () => {
+    for (const f of ['causal-kernel.ts', 'causal-stack.ts', 'causal-context.ts', 'ycocg.ts']) {
+      const src = readFileSync(join(__dirname, '..', 'src', 'flows', f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // code only
+      expect(src).not.toMatch(/Math\.(exp|expm1|log|log2|log10|log1p|pow|sqrt|cbrt|hypot|random|fround|sin|cos|tan|atan|atan2|tanh)\b/);
+    }
+    expect(readFileSync(join(__dirname, '..', 'src', 'quant', 'log16.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')).not.toMatch(/Math\.(exp|log|log2|pow|sqrt)\b/);
+  });
+
+  it('a model whose canary this engine does not reproduce is refused (E_BACKEND)', async () => {
+    const m = resolveModel('causal-rgb');
+    const forged = { ...m, id: 'f'.repeat(64), canary: '0'.repeat(64) };
+    const pnm = writePnm(new TextEncoder().encode('P6\n8 8\n255\n'), { width: 8, height: 8, channels: 3, bitDepth: 8, samples: image(8, 8, 3, 1) });
+    await expect(compress(pnm, { model: forged })).rejects.toMatchObject({ code: 'E_BACKEND' });
+  });
+});
+
+describe('causal streams through the API', () => {
+  const ppm = (w: number, h: number, seed: number) => writePnm(new TextEncoder().encode(`P6\n${w} ${h}\n255\n`), { width: w, height: h, channels: 3, bitDepth: 8, samples: image(w, h, 3, seed) });
+
+  it('default RGB streams are format 5, name causal-rgb, round-trip across tile edges, and are identical with 0, 1 and 2 workers', async () => {
+    const input = ppm(300, 260, 11); // tiles 256 + 44 in both directions
+    const streams = [];
+    for (const workers of [0, 1, 2]) streams.push(await compress(input, { workers }));
+    expect(streams[0][2] >> 4).toBe(5);
+    expect(Buffer.from(streams[1]).equals(Buffer.from(streams[0]))).toBe(true);
+    expect(Buffer.from(streams[2]).equals(Buffer.from(streams[0]))).toBe(true);
+    expect(Buffer.from(await decompress(streams[0], { workers: 2 })).equals(Buffer.from(input))).toBe(true);
+    expect(Buffer.from(await decompress(streams[0], { workers: 0 })).equals(Buffer.from(input))).toBe(true);
+  }, 120_000);
+
+  it('a stream whose fitted predictor was tampered with is refused, never decoded to other bytes', async () => {
+    const input = ppm(96, 64, 12);
+    const z = await compress(input, { model: 'causal-rgb' });
+    // The parameters follow the compact PNM header (kind, width, height) and the model id: flip bytes in them.
+    let refused = 0;
+    for (let at = 3 + 1 + 1 + 1 + 4; at < 3 + 1 + 1 + 1 + 4 + 40; at++) {
+      for (const bit of [1, 4, 64]) {
+        const bad = z.slice();
+        bad[at] ^= bit;
+        try {
+          const out = await decompress(bad, { workers: 0 });
+          expect(Buffer.from(out).equals(Buffer.from(input))).toBe(true); // only acceptable outcome without an error
+        } catch (e) {
+          expect(e).toBeInstanceOf(FlowzipError);
+          expect(['E_CHECKSUM', 'E_CORRUPT', 'E_TRUNCATED']).toContain((e as FlowzipError).code);
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('codes the corpus photos smaller than model zero does', async () => {
+    const dir = join(__dirname, '..', 'corpus', 'photos');
+    let causalBytes = 0, zeroBytes = 0;
+    for (const f of readdirSync(dir).filter((n) => /^(rgb|gray)-.*\.(png|ppm|pgm)$/.test(n) && !n.includes('fmnist'))) {
+      const input = readFileSync(join(dir, f));
+      const c = await compress(input, { workers: 0 });
+      expect(Buffer.from(await decompress(c, { workers: 0 })).length).toBeGreaterThan(0);
+      causalBytes += c.length;
+      zeroBytes += (await compress(input, { model: f.startsWith('rgb') ? 'zero-rgb' : 'zero-gray', workers: 0 })).length;
+    }
+    expect(causalBytes).toBeLessThan(zeroBytes);
+  }, 120_000);
+});
