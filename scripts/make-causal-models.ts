@@ -15,13 +15,23 @@ import { causalModelToJson } from '../src/flows/model.js';
 const MODELS: Array<{ name: string; spec: CausalSpec; description: string }> = [
   {
     name: 'causal-rgb',
-    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'rls' },
-    description: 'Causal (RGB): YCoCg-R, then an autoregressive integer coupling per sample in raster order — per-image class-switched least-squares predictors (fitted by the encoder, carried in the stream), an online RLS stack over a bank of fixed predictors, bias cancellation and error-energy scales — coding a discretised logistic by rANS.',
+    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'nlms' },
+    description: 'Causal (RGB), the default: YCoCg-R, then an autoregressive integer coupling per sample in raster order — per-image class-switched least-squares predictors (fitted by the encoder, carried in the stream), an online NLMS stack over a bank of fixed predictors and the earlier planes\' errors, bias cancellation and error-energy scales — coding a discretised logistic by rANS.',
   },
   {
     name: 'causal-gray',
+    spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'nlms' },
+    description: 'Causal (gray, alpha), the default: the causal-rgb coupling on one plane.',
+  },
+  {
+    name: 'causal-rgb-strong',
+    spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'rls' },
+    description: 'Causal (RGB), strong: causal-rgb with a recursive-least-squares stack (smaller, slower).',
+  },
+  {
+    name: 'causal-gray-strong',
     spec: { channels: 1, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'rls' },
-    description: 'Causal (gray, alpha): the causal-rgb coupling on one plane.',
+    description: 'Causal (gray, alpha), strong: causal-gray with a recursive-least-squares stack.',
   },
   {
     name: 'causal-rgb-fast',

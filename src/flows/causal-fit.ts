@@ -90,24 +90,54 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
   let size = 0;
   for (let c = 0; c < t.nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
   const sums = new Float64Array(size);
+  const rows = Math.ceil(t.h / plan.rowStep) * t.w;
+  const cls = new Uint8Array(rows);
   let off = 0;
   for (let c = 0; c < t.nch; c++) {
-    const nf = featureCount(c), th = plan.thresholds[c], stride = nf * nf + nf, base = off;
+    const nf = featureCount(c), th = plan.thresholds[c], K = th.length + 1, stride = nf * nf + nf;
+    // Features of every fitted sample (row-major, then the target), and its class.
     const f = new Int32Array(nf);
+    const feats = new Float64Array(rows * (nf + 1));
+    const perClass = new Int32Array(K);
+    let n = 0;
     eachPixel(t, plan.rowStep, (i, idx) => {
       const act = gatherFeatures(t.values, t.nch, mids, c, i, idx, f);
-      const target = t.values[i * t.nch + c];
       let k = 0;
       while (k < th.length && act >= th[k]) k++;
-      const o = base + k * stride, ob = o + nf * nf;
-      for (let a = 0; a < nf; a++) {
-        const fa = f[a];
-        sums[ob + a] += fa * target;
-        const row = o + a * nf;
-        for (let b = 0; b <= a; b++) sums[row + b] += fa * f[b];
-      }
+      cls[n] = k;
+      perClass[k]++;
+      const o = n++ * (nf + 1);
+      for (let a = 0; a < nf; a++) feats[o + a] = f[a];
+      feats[o + nf] = t.values[i * t.nch + c];
     });
-    off += planeSumSize(c, th.length + 1);
+    // Per class, the samples column by column (column nf is the target), so that every entry of
+    // XᵀX and Xᵀy is one dot product accumulated in a local.
+    for (let k = 0; k < K; k++) {
+      const m = perClass[k];
+      if (m === 0) continue;
+      const col = new Float64Array((nf + 1) * m);
+      for (let s = 0, j = 0; s < n; s++) {
+        if (cls[s] !== k) continue;
+        const o = s * (nf + 1);
+        for (let a = 0; a <= nf; a++) col[a * m + j] = feats[o + a];
+        j++;
+      }
+      const o = off + k * stride;
+      for (let a = 0; a < nf; a++) {
+        const ca = a * m;
+        for (let b = 0; b <= a; b++) {
+          const cb = b * m;
+          let acc = 0;
+          for (let s = 0; s < m; s++) acc += col[ca + s] * col[cb + s];
+          sums[o + a * nf + b] = acc;
+        }
+        const ct = nf * m;
+        let acc = 0;
+        for (let s = 0; s < m; s++) acc += col[ca + s] * col[ct + s];
+        sums[o + nf * nf + a] = acc;
+      }
+    }
+    off += K * stride;
   }
   return sums;
 }
