@@ -13,7 +13,7 @@ import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
 import { STDIO, modeOf, readInput } from './io.js';
 import { Log } from './log.js';
-import { checkBackend, checkKeep, loadModelOption, modelOptions, type CompressFlags } from './options.js';
+import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Suffix of compressed files. */
@@ -37,7 +37,8 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
   if (toStdout > 0 && process.stdout.isTTY && !flags.force) {
     throw new UsageError('refusing to write compressed data to a terminal; redirect stdout, use -o FILE, or -f to insist');
   }
-  if (flags.fast && flags.model !== undefined) throw new UsageError('--fast picks the models itself; give --fast or --model, not both');
+  const effort = effortOf(flags);
+  if (effort !== undefined && flags.model !== undefined) throw new UsageError('an effort level (--fast, --best, --effort, -1…-9) picks the models itself; give it or --model, not both');
   const model = flags.model !== undefined ? loadModelOption(flags.model) : undefined;
   const progress = ProgressDisplay.forStderr(flags.quiet === true);
   if (flags.rm && toStdout > 0) log.warn('--rm does not remove inputs written to stdout');
@@ -52,7 +53,8 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     let packed: Uint8Array;
     try {
       packed = await compress(original, {
-        ...(flags.fast ? { model: 'zero-rgb', grayModel: 'zero-gray' } : modelOptions(model)),
+        ...modelOptions(model),
+        effort,
         backend: flags.backend,
         workers: flags.workers,
         method: flags.method,

@@ -17,7 +17,7 @@ import { PRESETS } from '../../train/presets.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
-import { BACKENDS, METHODS, collect, parseByteSize, parseMaxPixels, parseWorkers, type CompressFlags, type DecompressFlags, type TestFlags } from './options.js';
+import { BACKENDS, METHODS, collect, parseByteSize, parseEffort, parseMaxPixels, parseWorkers, type CompressFlags, type DecompressFlags, type TestFlags } from './options.js';
 
 /** Names (and aliases) of the commands, for the gzip-style rewrite (argv.ts). */
 const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'test', 't', 'info', 'list', 'inspect', 'train', 'help']);
@@ -102,11 +102,14 @@ export function buildProgram(state: RunState): Command {
     .argument('[FILE...]', 'files to compress (- or none: stdin)');
   recursiveOption(outputOptions(compress, 'compressed stream'), 'every file (except .fz files)')
     .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
-    .option('--fast', 'use the training-free model zero (zero-rgb, zero-gray): several times faster than the learned defaults, a few % larger (see README, speed)')
+    .addOption(new Option('--effort <n>', 'effort 1 (fastest) to 9 (smallest), default 5; also -1 … -9').argParser(parseEffort))
+    .option('--fast', 'effort 1: the causal models without their online stack (faster, about 1 % larger)')
+    .option('--best', 'effort 9: the strong causal models (RLS stack: a few tenths of a percent smaller, about half the speed)')
     .addOption(backendOption())
     .addOption(new Option('--method <method>', 'auto keeps the smallest; flow, brotli or stored force one where possible').choices(METHODS).default('auto'))
     .addOption(workersOption())
     .addOption(maxPixelsOption());
+  for (let d = 1; d <= 9; d++) compress.addOption(new Option(`-${d}`, `effort ${d}`).hideHelp());
   verbosityOptions(compress)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.compress}\n\n${modelsHelp()}\n\n${EXIT_CODES}`)
     .action(async (files: string[], flags: CompressFlags) => {

@@ -41,8 +41,14 @@ export interface CodingFlags extends OutputFlags, EngineFlags {
 /** Flags of `flowzip compress`. */
 export interface CompressFlags extends CodingFlags {
   model?: string;
-  /** `--fast`: model zero (zero-rgb, zero-gray) instead of the learned defaults. */
+  /** `--fast`: effort 1 (the causal models without their online stack). */
   fast?: boolean;
+  /** `--best`: effort 9 (the strong causal models). */
+  best?: boolean;
+  /** `--effort N` or `-N`: 1..9 (default 5). */
+  effort?: number;
+  /** `-1` … `-9` (commander names them '1' … '9'). */
+  [digit: `${number}`]: boolean | undefined;
   method?: (typeof METHODS)[number];
 }
 
@@ -85,6 +91,24 @@ export function parseMaxPixels(value: string): number {
   const n = m ? Number(m[1]) * scale : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of pixels (e.g. 50000000 or 50M)');
   return n;
+}
+
+/** Commander parser for `--effort`: a whole number from 1 to 9. */
+export function parseEffort(value: string): number {
+  const n = /^[1-9]$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number from 1 (fastest) to 9 (smallest)');
+  return n;
+}
+
+/** The effort the flags ask for (--effort, -1…-9, --fast = 1, --best = 9), or undefined; UsageError when they disagree. */
+export function effortOf(flags: CompressFlags): number | undefined {
+  const asked = new Set<number>();
+  if (flags.effort !== undefined) asked.add(flags.effort);
+  for (let d = 1; d <= 9; d++) if (flags[`${d}`]) asked.add(d);
+  if (flags.fast) asked.add(1);
+  if (flags.best) asked.add(9);
+  if (asked.size > 1) throw new UsageError(`conflicting effort levels (${[...asked].join(', ')}): give one of --effort N, -N, --fast, --best`);
+  return asked.size ? [...asked][0] : undefined;
 }
 
 /** Commander parser for `--workers`: a whole number of threads, 0 to 256 (0 and 1: no worker threads). */
