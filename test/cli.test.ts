@@ -350,20 +350,40 @@ describe('usage', () => {
     expect(listDir(dir)).toEqual([a, b].sort());
   });
 
-  it('--fast codes with model zero (the stream names zero-rgb / zero-gray) and round-trips', () => {
+  for (const [flags, rgbModel, grayModel] of [
+    [['--fast'], 'causal-rgb-fast', 'causal-gray-fast'],
+    [['-1'], 'causal-rgb-fast', 'causal-gray-fast'],
+    [[], 'causal-rgb', 'causal-gray'],
+    [['--effort', '5'], 'causal-rgb', 'causal-gray'],
+    [['-9'], 'causal-rgb-strong', 'causal-gray-strong'],
+    [['--best'], 'causal-rgb-strong', 'causal-gray-strong'],
+  ] as Array<[string[], string, string]>) {
+    it(`${flags.join(' ') || 'no effort flag'} codes with ${rgbModel} / ${grayModel} (named in the stream) and round-trips`, () => {
+      const dir = tempDir();
+      const [rgb, gray] = copyInto(dir, [byName('rgb-pixel2xl-64x64.png'), byName('gray-camera-160x120.png')]);
+      expect(runCli(['compress', ...flags, '--method', 'flow', rgb, gray], { cwd: dir }).status).toBe(0);
+      const info = runCli(['info', '--json', `${rgb}.fz`, `${gray}.fz`], { cwd: dir });
+      expect(info.status).toBe(0);
+      const recs = JSON.parse(info.stdout) as Array<{ image: { models: Array<{ name: string }> } }>;
+      expect(recs.map((r) => r.image.models.map((m) => m.name))).toEqual([[rgbModel], [grayModel]]);
+      for (const f of [rgb, gray]) {
+        const original = file(dir, f);
+        rmSync(join(dir, f));
+        expect(runCli(['decompress', `${f}.fz`], { cwd: dir }).status).toBe(0);
+        expect(sameContent(original, file(dir, f))).toBe(true);
+      }
+    });
+  }
+
+  it('conflicting effort flags and an effort out of range are usage errors (exit 2, nothing written)', () => {
     const dir = tempDir();
-    const [rgb, gray] = copyInto(dir, [byName('rgb-pixel2xl-64x64.png'), byName('gray-camera-160x120.png')]);
-    expect(runCli(['compress', '--fast', '--method', 'flow', rgb, gray], { cwd: dir }).status).toBe(0);
-    const info = runCli(['info', '--json', `${rgb}.fz`, `${gray}.fz`], { cwd: dir });
-    expect(info.status).toBe(0);
-    const recs = JSON.parse(info.stdout) as Array<{ image: { models: Array<{ name: string }> } }>;
-    expect(recs.map((r) => r.image.models.map((m) => m.name))).toEqual([['zero-rgb'], ['zero-gray']]);
-    for (const f of [rgb, gray]) {
-      const original = file(dir, f);
-      rmSync(join(dir, f));
-      expect(runCli(['decompress', `${f}.fz`], { cwd: dir }).status).toBe(0);
-      expect(sameContent(original, file(dir, f))).toBe(true);
+    const [rgb] = copyInto(dir, [byName('rgb-pixel2xl-64x64.png')]);
+    for (const args of [['--fast', '-9'], ['--effort', '0'], ['--effort', '10'], ['--best', '--effort', '3'], ['-3', '--model', 'zero-rgb']]) {
+      const r = runCli(['compress', ...args, rgb], { cwd: dir });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(errLines(r), args.join(' ')).toHaveLength(1);
     }
+    expect(listDir(dir)).toEqual([rgb]);
   });
 
   it('--help teaches (examples, models, exit codes) and --version prints the version', () => {
