@@ -1,23 +1,26 @@
 /**
- * The causal coder's levers, measured per image: coded bits per subpixel of
- * the tile streams plus the fitted parameters (what the stream carries beyond
- * its fixed header), and coding speed, for every PNG/PNM in a folder.
+ * The causal coder's levers on one yardstick: per image and in total, the
+ * ideal code length (Σ −log2 p of every coded symbol, plus the fitted
+ * parameters) and the coded size (tile streams plus parameters) in bits per
+ * subpixel, and the time per subpixel of the fit, the encoder's coding pass
+ * and the decoder — one thread, no container, for every PNG/PNM in a folder.
+ * With --with-photo, the learned `photo` model's whole-file size on the same
+ * images (library, default options) for comparison.
  *
- *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--classes K] [--stack off|nlms|rls] [--verify]
+ *   node dist/bench/causal-levers.js [--dir DIR] [--tile 256] [--modes off,nlms,rls] [--with-photo] [--verify]
  *
- * Decide on training-pool crops; report on eval-A.
+ * Decide on training-pool crops; report on eval-A (the default folder).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { compress } from '../src/codec/api.js';
 import { ByteWriter } from '../src/codec/bytes.js';
-import { decodeCausalTile, encodeCausalTile, subImage, writeCausalParams } from '../src/codec/causal-coder.js';
+import { causalCodeLengths, decodeCausalTile, encodeCausalTile, fitImageParams, subImage, writeCausalParams } from '../src/codec/causal-coder.js';
 import { parsePng } from '../src/codec/formats/png.js';
 import { parsePnm } from '../src/codec/formats/pnm.js';
 import { tileGrid } from '../src/codec/tiling.js';
-import { fitCausal } from '../src/flows/causal-fit.js';
 import type { StackMode } from '../src/flows/causal-stack.js';
-import { planeRanges, toPlanes } from '../src/flows/ycocg.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(name);
@@ -26,39 +29,68 @@ function arg(name: string, def: string): string {
 
 const dir = arg('--dir', '../shared/data/eval-A');
 const tile = Number(arg('--tile', '256'));
-const classes = Number(arg('--classes', '8'));
+const modes = arg('--modes', 'off,nlms,rls').split(',') as StackMode[];
 const verify = process.argv.includes('--verify');
-const stack = arg('--stack', 'nlms') as StackMode;
+const withPhoto = process.argv.includes('--with-photo');
 
-let totBits = 0, totSub = 0, totEnc = 0, totDec = 0, totPx = 0;
-for (const name of readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort()) {
+interface Row { ideal: number; coded: number; fitMs: number; encMs: number; decMs: number }
+const totals = new Map<string, Row & { sub: number }>();
+const add = (key: string, r: Row, sub: number) => {
+  const t = totals.get(key) ?? { ideal: 0, coded: 0, fitMs: 0, encMs: 0, decMs: 0, sub: 0 };
+  t.ideal += r.ideal; t.coded += r.coded; t.fitMs += r.fitMs; t.encMs += r.encMs; t.decMs += r.decMs; t.sub += sub;
+  totals.set(key, t);
+};
+
+const files = readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort();
+console.log(`| image | ${modes.map((m) => `${m} ideal | ${m} coded`).join(' | ')}${withPhoto ? ' | photo (file)' : ''} |`);
+console.log(`|---|${modes.map(() => '---:|---:').join('|')}${withPhoto ? '---:|' : ''}`);
+for (const name of files) {
   const bytes = new Uint8Array(readFileSync(join(dir, name)));
   const img = parsePng(bytes)?.raster ?? parsePnm(bytes)?.raster;
   if (!img || img.bitDepth !== 8 || (img.channels !== 1 && img.channels !== 3)) continue;
   const count = img.channels as 1 | 3;
   const samples = img.samples as Uint8Array;
-  const rects = tileGrid(img.width, img.height, tile, 0);
-  const t0 = performance.now();
-  const subs = rects.map((r) => subImage(samples, img.width, count, 0, count, r));
-  const params = fitCausal(rects.map((r, i) => ({ values: toPlanes(subs[i], r.w * r.h, count), nch: count, w: r.w, h: r.h })), planeRanges(count).mids, classes);
-  const w = new ByteWriter();
-  writeCausalParams(params, w);
-  const paramBytes = w.finish().length;
-  const t1 = performance.now();
-  const streams = rects.map((r, i) => encodeCausalTile(subs[i], r.w, r.h, count, params, stack));
-  const t2 = performance.now();
-  let dt = 0;
-  if (verify) {
-    const d0 = performance.now();
-    rects.forEach((r, i) => {
-      const back = decodeCausalTile(streams[i], r.w, r.h, count, params, stack);
-      if (!Buffer.from(back).equals(Buffer.from(subs[i]))) throw new Error(`${name}: tile ${i} does not round-trip`);
-    });
-    dt = performance.now() - d0;
-  }
-  const bits = 8 * (paramBytes + streams.reduce((a, s) => a + s.length, 0));
   const sub = img.width * img.height * count;
-  totBits += bits; totSub += sub; totEnc += t2 - t0; totDec += dt; totPx += img.width * img.height;
-  console.log(`${name.padEnd(24)} ${(bits / sub).toFixed(4)} bpsp  params ${paramBytes} B  fit ${(t1 - t0).toFixed(0)} ms  code ${(t2 - t1).toFixed(0)} ms${verify ? `  decode ${dt.toFixed(0)} ms ✓` : ''}`);
+  const rects = tileGrid(img.width, img.height, tile, 0);
+  const tiles = rects.map((r) => subImage(samples, img.width, count, 0, count, r));
+  const cells: string[] = [];
+  for (const mode of modes) {
+    const t0 = performance.now();
+    const params = fitImageParams(samples, img.width, count, 0, count, rects, 8);
+    const t1 = performance.now();
+    const w = new ByteWriter();
+    writeCausalParams(params, w);
+    const paramBits = 8 * w.finish().length;
+    const streams = rects.map((r, i) => encodeCausalTile(tiles[i], r.w, r.h, count, params, mode));
+    const t2 = performance.now();
+    let decMs = 0;
+    if (verify) {
+      const d0 = performance.now();
+      rects.forEach((r, i) => {
+        const back = decodeCausalTile(streams[i], r.w, r.h, count, params, mode);
+        if (!Buffer.from(back).equals(Buffer.from(tiles[i]))) throw new Error(`${name}: tile ${i} does not round-trip`);
+      });
+      decMs = performance.now() - d0;
+    }
+    let ideal = paramBits;
+    rects.forEach((r, i) => {
+      for (const b of causalCodeLengths(tiles[i], r.w, r.h, count, params, mode)) ideal += b;
+    });
+    const coded = paramBits + 8 * streams.reduce((a, s) => a + s.length, 0);
+    add(mode, { ideal, coded, fitMs: t1 - t0, encMs: t2 - t1, decMs }, sub);
+    cells.push((ideal / sub).toFixed(4), (coded / sub).toFixed(4));
+  }
+  if (withPhoto) {
+    const z = await compress(bytes, { model: count === 3 ? 'photo' : 'gray', workers: 1 });
+    add('photo', { ideal: 0, coded: 8 * z.length, fitMs: 0, encMs: 0, decMs: 0 }, sub);
+    cells.push((8 * z.length / sub).toFixed(4));
+  }
+  console.log(`| ${name} | ${cells.join(' | ')} |`);
 }
-console.log(`total ${(totBits / totSub).toFixed(4)} bpsp  encode ${(totPx / totEnc / 1e3).toFixed(2)} MP/s${verify ? `  decode ${(totPx / totDec / 1e3).toFixed(2)} MP/s` : ''} (one thread)`);
+console.log('\n| lever | ideal bpsp | coded bpsp | fit ns/subpixel | encode ns/subpixel | decode ns/subpixel |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [key, t] of totals) {
+  const ns = (ms: number) => (ms > 0 ? ((ms * 1e6) / t.sub).toFixed(0) : '–');
+  console.log(`| ${key} | ${key === 'photo' ? '–' : (t.ideal / t.sub).toFixed(4)} | ${(t.coded / t.sub).toFixed(4)} | ${ns(t.fitMs)} | ${ns(t.encMs)} | ${ns(t.decMs)} |`);
+}
+console.log(`\n(tiles ${tile}×${tile}, one thread; photo row: whole .fz files from the library, headers included)`);
