@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { modelsDir, shippedModels } from '../src/codec/models.js';
 import { compress, decompress } from '../src/codec/index.js';
 import { FORMAT_VERSION } from '../src/codec/container.js';
 import { goldenCompressOptions, goldenDecompressOptions, type Golden } from './golden-manifest.js';
@@ -36,6 +37,21 @@ const SOURCES: Array<[string, 'auto' | 'flow']> = [
 const PIXEL_MODEL = 'golden/models/fmnist-29186824.json';
 const PIXEL_SOURCES: string[] = ['photos/gray-fmnist0-28x28.pgm', 'edge/gray-hgrad-256x16.png', 'edge/gray-1x37.png'];
 
+/** Sources coded with the causal models (format ≥ 5): [source, colour model, gray model]. */
+const CAUSAL_SOURCES: Array<[string, string, string]> = [
+  ['photos/rgb-pixel2xl-64x64.png', 'causal-rgb', 'causal-gray'],
+  ['photos/gray-camera-160x120.png', 'causal-rgb', 'causal-gray'],
+  ['photos/rgb-ladybird-256x192.ppm', 'causal-rgb', 'causal-gray'],
+  ['photos/rgb-dandelion-208x160.png', 'causal-rgb-strong', 'causal-gray-strong'],
+  ['photos/gray-gravel-128x128.png', 'causal-rgb-fast', 'causal-gray-fast'],
+  ['edge/rgba-ladybird-96x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/graya-gravel-64x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/rgb-13x7.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-1x37.png', 'causal-rgb', 'causal-gray'],
+  ['edge/rgb-1x1.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-hgrad-256x16.png', 'causal-rgb-strong', 'causal-gray-strong'],
+];
+
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
 mkdirSync(out, { recursive: true });
@@ -47,6 +63,18 @@ const jobs: Array<{ name: string; src: string; entry: Pick<Golden, 'options' | '
 }));
 if (FORMAT_VERSION >= 4) {
   for (const src of PIXEL_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-fmnist-29186824-${basename(src)}.fz`, src, entry: { options: { model: 'fmnist', grayModel: 'fmnist', method: 'flow' }, modelFile: PIXEL_MODEL } });
+}
+if (FORMAT_VERSION >= 5) {
+  for (const [src, model, grayModel] of CAUSAL_SOURCES) {
+    const tag = model === 'causal-rgb' ? 'causal' : model.replace('-rgb', '');
+    jobs.push({ name: `v${FORMAT_VERSION}-${tag}-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
+  }
+  // Keep the causal models beside the streams, so that they decode after the shipped ones are replaced.
+  mkdirSync(`${out}models`, { recursive: true });
+  for (const m of shippedModels().filter((x) => x.causal)) {
+    const kept = `${out}models/${m.name}-${m.id.slice(0, 8)}.json`;
+    if (!existsSync(kept)) writeFileSync(kept, readFileSync(join(modelsDir(), `${m.name}.json`)));
+  }
 }
 for (const { name, src, entry } of jobs) {
   if (manifest.some((m) => m.stream === name)) continue; // never rewrite an existing golden
