@@ -15,7 +15,7 @@
  */
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
-import { flowLevels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
+import { factorOf, flowLevels, walkSteps, type FlowSpec, type FlowStep, type PriorGroup } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
@@ -94,32 +94,25 @@ export function groupPlanes(flow: FlowSpec): Map<PriorGroup, number[]> {
   let labels = Array.from({ length: flow.channels }, (_, i) => i);
   let squeezed = false;
   const out = new Map<PriorGroup, number[]>();
-  for (const step of flow.steps) {
-    switch (step.op) {
-      case 'squeeze':
-        if (!squeezed) labels = labels.map((_, i) => i);
-        squeezed = true;
-        labels = labels.flatMap((l) => [l, l, l, l]);
-        break;
-      case 'permute':
-        labels = step.perm.map((i) => labels[i]);
-        break;
-      case 'coupling':
-        break;
-      case 'split':
-      case 'top': {
-        const factor = step.op === 'split' ? step.factor : labels.map((_, i) => i);
-        for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
-        if (step.op === 'split') {
-          const f = new Set(factor);
-          labels = labels.filter((_, i) => !f.has(i));
-        } else {
-          labels = [];
-        }
-        break;
-      }
-    }
-  }
+  const coded = (step: Extract<FlowStep, { op: 'split' | 'top' }>) => {
+    const factor = factorOf(step, labels.length);
+    for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
+    const f = new Set(factor);
+    labels = labels.filter((_, i) => !f.has(i));
+  };
+  walkSteps(flow, {
+    squeeze: () => {
+      if (!squeezed) labels = labels.map((_, i) => i);
+      squeezed = true;
+      labels = labels.flatMap((l) => [l, l, l, l]);
+    },
+    permute: (step) => {
+      labels = step.perm.map((i) => labels[i]);
+    },
+    coupling: () => {},
+    split: coded,
+    top: coded,
+  });
   return out;
 }
 

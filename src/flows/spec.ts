@@ -77,6 +77,74 @@ export interface FlowSpec {
   steps: FlowStep[];
 }
 
+/** Where a step sits in its flow, as the walker reports it. */
+export interface StepPlace {
+  /** Index of the step in `spec.steps`. */
+  index: number;
+  /** Squeezes before the step: its tensor is 2^-level of the tile's height and width. */
+  level: number;
+  /** Channels of the tensor the step receives (in `forward` order). */
+  channels: number;
+}
+
+/**
+ * One handler per step type. The mapped type makes every op required, so a
+ * new step type is a compile error in every visitor until it is handled.
+ */
+export type StepVisitor<R = void> = { [K in FlowStep['op']]: (step: Extract<FlowStep, { op: K }>, at: StepPlace) => R };
+
+/** Throws for a step whose op is none of FlowStep's (a model from a newer flowzip, or a bug): no code passes it silently. */
+export function unknownStep(step: unknown): never {
+  throw new Error(`unknown flow step type '${String((step as { op?: unknown } | null)?.op)}'`);
+}
+
+/** The one dispatch on a step's type: calls the visitor's handler for `step.op`; an unknown op throws (unknownStep). */
+export function visitStep<R>(step: FlowStep, at: StepPlace, visitor: StepVisitor<R>): R {
+  switch (step.op) {
+    case 'squeeze': return visitor.squeeze(step, at);
+    case 'coupling': return visitor.coupling(step, at);
+    case 'permute': return visitor.permute(step, at);
+    case 'split': return visitor.split(step, at);
+    case 'top': return visitor.top(step, at);
+    default: return unknownStep(step);
+  }
+}
+
+/** The place of every step (index, level, channels before it); throws on an unknown step type. */
+export function stepPlaces(spec: FlowSpec): StepPlace[] {
+  const places: StepPlace[] = [];
+  let level = 0, channels = spec.channels;
+  for (const [index, step] of spec.steps.entries()) {
+    const at = { index, level, channels };
+    places.push(at);
+    visitStep(step, at, {
+      squeeze: () => { level++; channels *= 4; },
+      coupling: () => {},
+      permute: () => {},
+      split: (s) => { channels -= s.factor.length; },
+      top: () => { channels = 0; },
+    });
+  }
+  return places;
+}
+
+/**
+ * Walks the steps with `visitor`, in `forward` order or in `reverse` (as
+ * `inverse` does), and returns the handlers' results in the order called.
+ * Every step is checked first: an unknown step type throws before any
+ * handler runs.
+ */
+export function walkSteps<R>(spec: FlowSpec, visitor: StepVisitor<R>, order: 'forward' | 'reverse' = 'forward'): R[] {
+  const places = stepPlaces(spec);
+  if (order === 'reverse') places.reverse();
+  return places.map((at) => visitStep(spec.steps[at.index], at, visitor));
+}
+
+/** The channels a split or top step codes, as indices into the tensor it receives (`top`: all `channels` of it). */
+export function factorOf(step: Extract<FlowStep, { op: 'split' | 'top' }>, channels: number): number[] {
+  return step.op === 'split' ? step.factor : Array.from({ length: channels }, (_, i) => i);
+}
+
 /** Number of prior parameter planes per channel for a K-component mixture. */
 export function paramsPerChannel(k: number): number {
   return k > 1 ? 3 * k : 2;
@@ -84,15 +152,33 @@ export function paramsPerChannel(k: number): number {
 
 /** Number of squeezes: tiles are padded to a multiple of 2^levels. */
 export function flowLevels(spec: FlowSpec): number {
-  return spec.steps.filter((s) => s.op === 'squeeze').length;
+  const places = stepPlaces(spec);
+  const last = places[places.length - 1];
+  return last ? last.level + (spec.steps[last.index].op === 'squeeze' ? 1 : 0) : 0;
 }
 
 /** Every net in the flow, in step order (for canaries, bound checks, MAC counts). */
 export function flowNets(spec: FlowSpec): QNet[] {
-  const nets: QNet[] = [];
-  for (const s of spec.steps) {
-    if (s.op === 'coupling') nets.push(s.net);
-    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) for (const n of [g.base, g.net]) if (n) nets.push(n);
-  }
-  return nets;
+  return scaledFlowNets(spec).map((n) => n.net);
+}
+
+/** Nets of the priors of groups: each group's base net (if any), then its own net (if any). */
+function groupNets(groups: PriorGroup[]): QNet[] {
+  return groups.flatMap((g) => [g.base, g.net].filter((n): n is QNet => n !== undefined && n !== null));
+}
+
+/**
+ * Every net in the flow, in step order (coupling nets; per prior group its
+ * base net, then its own net), with the resolution it runs at relative to
+ * the tile: 4^-level (¼ per squeeze before it).
+ */
+export function scaledFlowNets(spec: FlowSpec): Array<{ net: QNet; scale: number }> {
+  const at = (nets: QNet[], p: StepPlace) => nets.map((net) => ({ net, scale: 4 ** -p.level }));
+  return walkSteps(spec, {
+    squeeze: () => [],
+    coupling: (s, p) => at([s.net], p),
+    permute: () => [],
+    split: (s, p) => at(groupNets(s.groups), p),
+    top: (s, p) => at(groupNets(s.groups), p),
+  }).flat();
 }
