@@ -29,7 +29,7 @@ import type { Model } from '../flows/model.js';
 import type { BackendName } from '../quant/runner.js';
 import { FlowzipError, type FlowzipErrorCode } from './errors.js';
 import { modelsDir } from './models.js';
-import type { TileStreamVersion } from './tile-coder.js';
+import type { StreamFeatures } from './stream-features.js';
 import type { TileRect } from './tiling.js';
 
 /** Default number of coding threads: min(2, available cores). */
@@ -50,8 +50,8 @@ export interface PieceJob {
   data: Uint8Array;
   /** decode: whether the piece is a brotli fallback. */
   fallback?: number;
-  /** decode: the stream's format version (which rANS coder). */
-  version?: TileStreamVersion;
+  /** decode: the features of the stream's format version (stream-features.ts). */
+  features?: StreamFeatures;
 }
 
 /** A worker's answer: encode → data = coded bytes + fallback flag; decode → data = raw planar samples. */

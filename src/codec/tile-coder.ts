@@ -5,16 +5,13 @@
  * channel by channel, pixels in raster order. The encoder pushes in exactly
  * the reverse order (rANS is LIFO).
  *
- * Stream format versions: 1 = the 16-bit-renormalising coder of ans/rans.ts
- * (decode only, for old streams); 2 = the byte-renormalising coder of
- * ans/rans-byte.ts; 3 = version 2 with a log-scale offset symbol before every
- * coded plane (quant/scale-offset.ts) and, for pixel-exact flows, no latents
- * for the zero padding of a tile (flows/padding.ts); 4 = version 3 where a
- * flow whose latents are its input samples (flows/support.ts) codes every
- * latent with a CDF over exactly the sample range, and every stream starts
- * its rANS state at 1 instead of 2^24 (3 bytes less) — what encodeTile writes.
+ * What differs between format versions (rANS coder and initial state, scale
+ * offsets, skipped padding, exact support) comes in as a StreamFeatures row
+ * (stream-features.ts) on every decode path; encodeTile writes the current
+ * version. The byte layout of each version: docs/FORMAT.md.
  */
-import { ByteRansDecoder, ByteRansEncoder, RansDecoder, type ByteRansStart } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
 import { latentSupport } from '../flows/support.js';
@@ -44,12 +41,12 @@ export function channelParams(g: PriorGroup, params: Int32Array[], j: number): {
   return { means: pack(0), logScales: pack(1), logits: pack(2) };
 }
 
-/** Window of every latent's CDF in stream `version`: the flow's latent support from version 4 on, else null (windows follow the parameters). */
+/** Window of every latent's CDF: the flow's latent support where the stream has `exactSupport`, else null (windows follow the parameters). */
 export type CodingSupport = readonly [number, number] | null;
 
-/** The CodingSupport of `flow` in stream `version`. */
-export function codingSupport(flow: FlowSpec, version: TileStreamVersion = TILE_STREAM_VERSION): CodingSupport {
-  return version >= 4 ? latentSupport(flow) : null;
+/** The CodingSupport of `flow` in a stream with `features` (default: the version written). */
+export function codingSupport(flow: FlowSpec, features: StreamFeatures = WRITTEN_FEATURES): CodingSupport {
+  return features.exactSupport ? latentSupport(flow) : null;
 }
 
 const cdfs = new Map<string, LeakyMixtureCdf>();
@@ -65,11 +62,6 @@ export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
 /** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
 export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
 
-/** Versions of the tile stream (the container's format version): which rANS coder wrote it, whether planes carry scale offsets and skip padding. */
-export type TileStreamVersion = 1 | 2 | 3 | 4;
-/** The version encodeTile writes. */
-export const TILE_STREAM_VERSION: TileStreamVersion = 4;
-
 /** The real (unpadded) part of a tile: its top-left h×w. */
 export interface RealSize {
   h: number;
@@ -78,14 +70,14 @@ export interface RealSize {
 
 /**
  * Positions to code per group, in decode order, when they are not all the
- * positions of the group's phase: from stream version 3 on, a pixel-exact
- * flow skips the latents of padded pixels (flows/padding.ts). Null: code all.
+ * positions of the group's phase: in a stream with `skipPadding`, a
+ * pixel-exact flow skips the latents of padded pixels (flows/padding.ts). Null: code all.
  */
 export type SkipPadding = Int32Array[] | null;
 
-/** The SkipPadding of an h×w tile with real part `real`, for stream `version`. */
-export function skipPadding(flow: FlowSpec, h: number, w: number, real: RealSize | undefined, version: TileStreamVersion = TILE_STREAM_VERSION): SkipPadding {
-  return version >= 3 && real ? realPositions(flow, h, w, real.h, real.w) : null;
+/** The SkipPadding of an h×w tile with real part `real`, in a stream with `features` (default: the version written). */
+export function skipPadding(flow: FlowSpec, h: number, w: number, real: RealSize | undefined, features: StreamFeatures = WRITTEN_FEATURES): SkipPadding {
+  return features.skipPadding && real ? realPositions(flow, h, w, real.h, real.w) : null;
 }
 
 function positionsOf(skip: SkipPadding, k: number, g: PriorGroup, h: number, w: number): Int32Array {
@@ -113,14 +105,14 @@ function offsetParams(g: PriorGroup, params: Int32Array[], j: number, s: number)
   return { ...p, logScales: shiftLogScales(p.logScales, offsetOfSymbol(s)) };
 }
 
-/** A decoder for a tile stream of `version`. Throws AnsError on a bad initial state. */
-export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): SymbolSource & { finish(): void } {
-  return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream, ransStart(version));
+/** A decoder for a tile stream with `features` (its rANS coder and initial state). Throws AnsError on a bad initial state. */
+export function tileDecoder(stream: Uint8Array, features: StreamFeatures): SymbolSource & { finish(): void } {
+  return features.rans === 'word16' ? new RansDecoder(stream) : new ByteRansDecoder(stream, features.ransStart ?? 'normalised');
 }
 
-/** The rANS initial state of a stream of `version` (2 or later): 1 from version 4 on, else 2^24. */
-export function ransStart(version: TileStreamVersion): ByteRansStart {
-  return version >= 4 ? 'one' : 'normalised';
+/** A byte-rANS encoder sized for `symbols` latents, starting from the state of the version written. */
+export function tileEncoder(symbols: number): ByteRansEncoder {
+  return new ByteRansEncoder(symbols, WRITTEN_FEATURES.ransStart ?? 'normalised');
 }
 
 /**
@@ -165,23 +157,23 @@ export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[]
   const groups = forward(flow, runner, tile, h, w);
   const skip = skipPadding(flow, h, w, real);
   const support = codingSupport(flow);
-  const enc = new ByteRansEncoder(h * w, ransStart(TILE_STREAM_VERSION));
+  const enc = tileEncoder(h * w);
   pushGroups(enc, groups, chooseOffsets(groups, skip, support), skip, support);
   return enc.finish();
 }
 
-/** Decodes a tile stream made by encodeTile (or, for version 1, by an older flowzip). Throws AnsError on a truncated or inconsistent stream. */
-export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
-  const dec = tileDecoder(stream, version);
-  const tile = decodeTileFrom(flow, runner, dec, h, w, version, real);
+/** Decodes a tile stream made by encodeTile (or by an older flowzip: pass its stream's `features`). Throws AnsError on a truncated or inconsistent stream. */
+export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, features: StreamFeatures = WRITTEN_FEATURES, real?: RealSize): Int32Array[] {
+  const dec = tileDecoder(stream, features);
+  const tile = decodeTileFrom(flow, runner, dec, h, w, features, real);
   dec.finish();
   return tile;
 }
 
 /** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
-export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
-  const skip = skipPadding(flow, h, w, real, version);
-  const support = codingSupport(flow, version);
+export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, features: StreamFeatures = WRITTEN_FEATURES, real?: RealSize): Int32Array[] {
+  const skip = skipPadding(flow, h, w, real, features);
+  const support = codingSupport(flow, features);
   let k = 0; // groups come in decode order
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
     const K = group.mixture;
@@ -189,7 +181,7 @@ export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSou
     const pos = positionsOf(skip, k++, group, gh, gw);
     return group.channels.map((_, j) => {
       let s = OFFSET_ZERO_SYMBOL;
-      if (version >= 3) {
+      if (features.scaleOffsets) {
         s = offsetSymbolAt(dec.peek(PROB_BITS));
         dec.advance(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
       }
