@@ -15,7 +15,7 @@ import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
-import type { TileStreamVersion } from './tile-coder.js';
+import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
@@ -215,12 +215,14 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { method, version, body, crc } = unframe(input);
-  let out: Uint8Array;
+  // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
+  let build: () => Uint8Array;
   if (method === Method.Stored) {
     checkOutputLimit(body.length, options);
-    out = body.slice();
+    const out = body.slice();
     check = crcOf(out);
+    build = () => out;
   } else if (method === Method.Brotli) {
     const r = new ByteReader(body);
     const n = r.varint();
@@ -228,8 +230,8 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     // Exactly n bytes from a brotli stream that ends where the body ends (a bomb stops at n).
     const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
-    out = decoded;
-    check = crcOf(out);
+    check = crcOf(decoded);
+    build = () => decoded;
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -241,11 +243,10 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, version as TileStreamVersion, () => options.onProgress?.(++done, total), threadsOf(options.workers));
+    const samples = await decodeImagePieces(r, shape, planes, streamFeatures(version), () => options.onProgress?.(++done, total), threadsOf(options.workers));
     check = crcOf(headerBytes, samples);
-    if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
-    out = imageFile(header, samples);
+    build = () => imageFile(header, samples);
   }
   if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
-  return out;
+  return build();
 }
