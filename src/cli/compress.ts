@@ -11,7 +11,7 @@ import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
 import { STDIO, modeOf, readInput } from './io.js';
 import { Log } from './log.js';
-import { loadModelOption, modelOptions, type CompressFlags } from './options.js';
+import { loadModelOption, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Suffix of compressed files. */
@@ -43,7 +43,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     let packed: Uint8Array;
     try {
       packed = await compress(original, {
-        ...(flags.fast ? { model: 'zero-rgb', grayModel: 'zero-gray' } : modelOptions(model)),
+        ...(flags.fast ? { model: 'zero-rgb', grayModel: 'zero-gray' } : { model }),
         backend: flags.backend,
         workers: flags.workers,
         method: flags.method,

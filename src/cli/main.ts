@@ -92,7 +92,7 @@ export function buildProgram(state: RunState, hooks: MainHooks = {}): Command {
     .usage('[options] [FILE…]')
     .argument('[FILE...]', 'files to compress (- or none: stdin)');
   outputOptions(compress, 'compressed stream')
-    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
+    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes, a colour model colour images; a file it cannot code fails with a usage error')
     .option('--fast', 'use the training-free model zero (zero-rgb, zero-gray): several times faster than the learned defaults, a few % larger (see README, speed)')
     .addOption(backendOption())
     .addOption(new Option('--method <method>', 'auto keeps the smallest; flow, brotli or stored force one where possible').choices(METHODS).default('auto'))

@@ -101,16 +101,3 @@ export function loadModelOption(ref: string): Model {
   if (!found) throw new UsageError(`unknown model "${ref}" (shipped: ${models.map((m) => m.name).join(', ')}; or give a model .json file)`);
   return found;
 }
-
-/**
- * Compress options for a `--model`. A gray model goes to `grayModel`: it
- * codes gray images and the alpha plane of RGBA images, while colour planes
- * keep their default. A colour model goes to `model`: it codes colour planes;
- * the library also applies it to gray images, which therefore fail with a
- * clear per-file error (the CLI cannot name the default gray model without
- * repeating codec logic).
- */
-export function modelOptions(model: Model | undefined): Pick<CompressOptions, 'model' | 'grayModel'> {
-  if (!model) return {};
-  return model.flow.channels === 1 ? { grayModel: model } : { model };
-}

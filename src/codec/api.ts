@@ -18,18 +18,20 @@ import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } fr
 import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
-import { defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
+import { modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, type BackendChoice } from './models.js';
+import { planeModels, type ModelChoice } from './model-choice.js';
 
 /** Options of {@link compress}. */
-export interface CompressOptions {
+export interface CompressOptions extends ModelChoice {
   /**
    * Model for the planes whose channel count it matches (RGB, or gray and
    * alpha): a shipped model name (`photo`, `gray`, `zero-rgb`, `zero-gray`,
    * …), a model id (≥ 8 hex digits), a `.json` path, or a loaded Model.
-   * Default: the best shipped model for each channel count.
+   * Default: the best shipped model for each channel count. A model that
+   * codes no plane of the image is E_USAGE (model-choice.ts).
    */
   model?: string | Model;
-  /** Model for gray and alpha planes when `model` is an RGB model (default: the shipped gray default). */
+  /** Model for gray and alpha planes, whatever `model` is (default: `model` if it is gray, else the shipped gray default). */
   grayModel?: string | Model;
   /** Compute backend (default `auto`); every backend gives identical bytes. */
   backend?: BackendChoice;
@@ -160,15 +162,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
-    // `model` codes the planes whose channel count it matches; `grayModel` (or a 1-channel `model`) the gray/alpha planes.
-    const given = options.model !== undefined ? resolveModel(options.model) : null;
-    const colour = given?.flow.channels === 3 ? given : defaultModel(3);
-    const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : given?.flow.channels === 1 ? given : defaultModel(1);
-    const groups = planeGroups(channels);
-    const models = groups.map((g) => (g.count === 3 ? colour : gray));
-    groups.forEach((g, i) => {
-      if (models[i].flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${models[i].name} codes ${models[i].flow.channels}-channel images, this plane has ${g.count}`);
-    });
+    const models = planeModels(channels, options);
     const planes = await codingPlanes(channels, models, options.backend);
     const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
     const w = new ByteWriter();

@@ -23,16 +23,13 @@ import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
 import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
-import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
+import { runnerFor, type BackendChoice } from './models.js';
+import { planeModels, type ModelChoice } from './model-choice.js';
 import { encodeTile, tileCodeLengths, totalBits as codeLengthSum } from './tile-coder.js';
 import { tileGrid, type TileRect } from './tiling.js';
 
 /** Options of {@link inspectImage}; `model`, `grayModel` and `backend` mean what they mean for `compress`. */
-export interface InspectOptions {
-  /** Model for colour planes (or gray planes of a gray image): shipped name, id, `.json` path or loaded Model. */
-  model?: string | Model;
-  /** Model for gray and alpha planes of colour / gray+alpha images (default: the shipped gray default). */
-  grayModel?: string | Model;
+export interface InspectOptions extends ModelChoice {
   backend?: BackendChoice;
   /** Largest image (width × height) to parse (default 2^28). */
   maxPixels?: number;
@@ -170,14 +167,11 @@ function spreadBlock(acc: Float64Array, width: number, r: TileRect, bx: number, 
  */
 export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {}): Promise<ImageInspection> {
   const { width, height, channels, samples } = flowSamples(bytes, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
-  const colour = opts.model !== undefined ? resolveModel(opts.model) : defaultModel(channels >= 3 ? 3 : 1);
-  const gray = opts.grayModel !== undefined ? resolveModel(opts.grayModel) : channels >= 3 ? defaultModel(1) : colour;
-  const groups = planeGroups(channels);
+  const models = planeModels(channels, opts);
   const planes: Plane[] = [];
   const names: string[] = [];
-  for (const g of groups) {
-    const model = g.count === 3 ? colour : gray;
-    if (model.flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${model.name} codes ${model.flow.channels}-channel images, this plane has ${g.count}`);
+  for (const [i, g] of planeGroups(channels).entries()) {
+    const model = models[i];
     planes.push({ ...g, model, runner: await runnerFor(model, opts.backend), planesOf: groupPlanes(model.flow) });
     names.push(...(g.first > 0 && g.count === 1 ? ['A'] : modelPlaneNames(model)));
   }
