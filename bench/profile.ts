@@ -27,6 +27,7 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
+import { planeModels } from '../src/codec/model-choice.js';
 import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, skipPadding, tileDecoder, tileEncoder, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
 import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { tileGrid } from '../src/codec/tiling.js';
@@ -106,7 +107,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
   const img = load(bytes);
   add(enc, 'format: parse', now() - t);
   const groups = planeGroups(img.channels);
-  const models = groups.map((g) => defaultModel(g.count));
+  const models = planeModels(img.channels, {});
   const runners = await Promise.all(models.map((m) => runnerFor(m, backend)));
   const rects = tileGrid(img.width, img.height, TILE_SIZE, Math.max(...models.map((m) => flowLevels(m.flow))));
   const decoded = new Uint8Array(img.samples.length);

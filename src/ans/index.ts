@@ -3,3 +3,4 @@ export { AnsError } from './errors.js';
 export type { AnsErrorCode } from './errors.js';
 export { RansEncoder, RansDecoder } from './rans.js';
 export { ByteRansEncoder, ByteRansDecoder, type ByteRansStart } from './rans-byte.js';
+export type { SymbolSink, SymbolSource } from './symbols.js';

@@ -10,15 +10,15 @@
  * (stream-features.ts) on every decode path; encodeTile writes the current
  * version. The byte layout of each version: docs/FORMAT.md.
  */
-import { ByteRansDecoder, ByteRansEncoder, RansDecoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder, RansDecoder, type SymbolSink, type SymbolSource } from '../ans/index.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
 import { latentSupport } from '../flows/support.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
-import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
-import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
-import { chooseOffsetSymbol, OFFSET_CUM, OFFSET_FREQ, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt, shiftLogScales } from '../quant/scale-offset.js';
+import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
+import { chooseOffsetSymbol, OFFSET_MODEL, OFFSET_ZERO_SYMBOL, offsetOfSymbol, shiftLogScales } from '../quant/scale-offset.js';
+import type { SymbolModel } from '../quant/symbol-model.js';
 import type { NetRunner } from '../quant/runner.js';
 
 /**
@@ -57,10 +57,31 @@ function cdfFor(k: number, support: CodingSupport): LeakyMixtureCdf {
   return c;
 }
 
-/** What the symbol loop pushes to: a ByteRansEncoder (or, in bench/profile, a recorder). */
-export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
-/** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
-export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
+/** What the symbol loop pushes to (ans/symbols.ts): a ByteRansEncoder, or in bench/profile a recorder. */
+export type { SymbolSink, SymbolSource };
+
+/**
+ * The prior of one coded plane (channel j of a group, with its offset
+ * symbol applied): `at(i)` is the symbol model (quant/symbol-model.ts) of the
+ * plane's latent at position i. Every loop that codes or measures latents
+ * goes through it. The returned model is shared: use it before the next `at`.
+ */
+export interface PlanePrior {
+  at(i: number): SymbolModel;
+}
+
+/** The PlanePrior of channel j of `group` with parameters `params`, offset symbol `offsetSymbol`, and CDF window `support`. */
+export function planePrior(group: PriorGroup, params: Int32Array[], j: number, offsetSymbol: number, support: CodingSupport): PlanePrior {
+  const K = group.mixture;
+  const cdf = cdfFor(K, support);
+  const { means, logScales, logits } = offsetParams(group, params, j, offsetSymbol);
+  return {
+    at(i: number): SymbolModel {
+      cdf.set(means, logScales, logits, i * K, 1);
+      return cdf;
+    },
+  };
+}
 
 /** The real (unpadded) part of a tile: its top-left h×w. */
 export interface RealSize {
@@ -123,26 +144,13 @@ export function tileEncoder(symbols: number): ByteRansEncoder {
 export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null, support: CodingSupport = null): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
-    const K = group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, group, h, w);
     for (let j = values.length - 1; j >= 0; j--) {
       const s = offsets ? offsets[gi][j] : OFFSET_ZERO_SYMBOL;
-      const { means, logScales, logits } = offsetParams(group, params, j, s);
+      const prior = planePrior(group, params, j, s, support);
       const v = values[j];
-      for (let p = pos.length - 1; p >= 0; p--) {
-        const i = pos[p];
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = v[i];
-        if (cdf.inWindow(z)) {
-          const s = cdf.cum(z);
-          enc.push(s, cdf.cum(z + 1) - s, PROB_BITS);
-        } else {
-          enc.pushBits(z + LATENT_LIMIT, LATENT_BITS);
-          enc.push(ESCAPE_START, 1, PROB_BITS);
-        }
-      }
-      if (offsets) enc.push(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
+      for (let p = pos.length - 1; p >= 0; p--) prior.at(pos[p]).encode(enc, v[pos[p]]);
+      if (offsets) OFFSET_MODEL.encode(enc, s);
     }
   }
 }
@@ -176,29 +184,12 @@ export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSou
   const support = codingSupport(flow, features);
   let k = 0; // groups come in decode order
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
-    const K = group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, k++, group, gh, gw);
     return group.channels.map((_, j) => {
-      let s = OFFSET_ZERO_SYMBOL;
-      if (features.scaleOffsets) {
-        s = offsetSymbolAt(dec.peek(PROB_BITS));
-        dec.advance(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
-      }
-      const { means, logScales, logits } = offsetParams(group, params, j, s);
+      const s = features.scaleOffsets ? OFFSET_MODEL.decode(dec) : OFFSET_ZERO_SYMBOL;
+      const prior = planePrior(group, params, j, s, support);
       const out = new Int32Array(gh * gw);
-      for (let p = 0; p < pos.length; p++) {
-        const i = pos[p];
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = cdf.symbolAt(dec.peek(PROB_BITS));
-        if (z === ESCAPE) {
-          dec.advance(ESCAPE_START, 1, PROB_BITS);
-          out[i] = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
-        } else {
-          dec.advance(cdf.start, cdf.freq, PROB_BITS); // symbolAt leaves z's interval in start/freq
-          out[i] = z;
-        }
-      }
+      for (let p = 0; p < pos.length; p++) out[pos[p]] = prior.at(pos[p]).decode(dec);
       return out;
     });
   });
@@ -224,20 +215,14 @@ export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Ar
   const support = codingSupport(flow);
   const offsets = chooseOffsets(groups, skip, support);
   return groups.map((g, gi) => {
-    const K = g.group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, g.group, g.h, g.w);
     const bits = g.values.map((v, j) => {
-      const { means, logScales, logits } = offsetParams(g.group, g.params, j, offsets[gi][j]);
+      const prior = planePrior(g.group, g.params, j, offsets[gi][j], support);
       const b = new Float64Array(v.length);
-      for (const i of pos) {
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = v[i];
-        b[i] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS;
-      }
+      for (const i of pos) b[i] = prior.at(i).bits(v[i]);
       return b;
     });
-    return { group: g, bits, offsetBits: offsets[gi].map((s) => PROB_BITS - Math.log2(OFFSET_FREQ[s])) };
+    return { group: g, bits, offsetBits: offsets[gi].map((s) => OFFSET_MODEL.bits(s)) };
   });
 }
 
