@@ -15,7 +15,7 @@ describe('stream features per format version', () => {
   });
 
   it('records what each of versions 1 to 4 changed', () => {
-    expect(streamFeatures(1)).toMatchObject({ rans: 'word16', ransStart: null, scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false });
+    expect(streamFeatures(1)).toMatchObject({ rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false });
     expect(streamFeatures(2)).toMatchObject({ rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false });
     expect(streamFeatures(3)).toMatchObject({ rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false });
     expect(streamFeatures(4)).toMatchObject({ rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true });

@@ -5,7 +5,7 @@
  * version numbers. Adding a format version is one more row here (and
  * FORMAT_VERSION in container.ts); docs/FORMAT.md specifies each feature.
  */
-import type { ByteRansStart } from '../ans/index.js';
+import type { RansStart, RansWord } from '../ans/index.js';
 import { FORMAT_VERSION } from './container.js';
 import { FlowzipError } from './errors.js';
 
@@ -13,10 +13,10 @@ import { FlowzipError } from './errors.js';
 export interface StreamFeatures {
   /** The container format version (1…FORMAT_VERSION). */
   readonly version: number;
-  /** Which rANS coder wrote the tile streams: 16-bit word renormalisation (ans/rans.ts, v1) or byte renormalisation (ans/rans-byte.ts). */
-  readonly rans: 'word16' | 'byte';
-  /** Initial rANS state of a byte-coder tile stream: 2^24 ('normalised') or 1 ('one'); null for the word16 coder. */
-  readonly ransStart: ByteRansStart | null;
+  /** The renormalisation word of the tile streams' rANS coder (ans/rans.ts): 16-bit words (v1) or bytes. */
+  readonly rans: RansWord;
+  /** Initial rANS state of a tile stream: the coder's lower bound L ('normalised': 2^16 for word16, 2^24 for bytes) or 1 ('one'). */
+  readonly ransStart: RansStart;
   /** Every coded plane of a tile starts with a scale-offset symbol (quant/scale-offset.ts). */
   readonly scaleOffsets: boolean;
   /** A pixel-exact flow pads tiles with zeros and does not code their latents (flows/padding.ts). */
@@ -29,7 +29,7 @@ export interface StreamFeatures {
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
-  { version: 1, rans: 'word16', ransStart: null, scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false },
+  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false },
   { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false },
   { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false },
   { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true },

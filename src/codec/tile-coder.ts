@@ -10,7 +10,7 @@
  * (stream-features.ts) on every decode path; encodeTile writes the current
  * version. The byte layout of each version: docs/FORMAT.md.
  */
-import { ByteRansDecoder, ByteRansEncoder, RansDecoder, type SymbolSink, type SymbolSource } from '../ans/index.js';
+import { RansDecoder, RansEncoder, type SymbolSink, type SymbolSource } from '../ans/index.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
@@ -57,7 +57,7 @@ function cdfFor(k: number, support: CodingSupport): LeakyMixtureCdf {
   return c;
 }
 
-/** What the symbol loop pushes to (ans/symbols.ts): a ByteRansEncoder, or in bench/profile a recorder. */
+/** What the symbol loop pushes to (ans/symbols.ts): a RansEncoder, or in bench/profile a recorder. */
 export type { SymbolSink, SymbolSource };
 
 /**
@@ -128,12 +128,12 @@ function offsetParams(g: PriorGroup, params: Int32Array[], j: number, s: number)
 
 /** A decoder for a tile stream with `features` (its rANS coder and initial state). Throws AnsError on a bad initial state. */
 export function tileDecoder(stream: Uint8Array, features: StreamFeatures): SymbolSource & { finish(): void } {
-  return features.rans === 'word16' ? new RansDecoder(stream) : new ByteRansDecoder(stream, features.ransStart ?? 'normalised');
+  return new RansDecoder(stream, features.ransStart, features.rans);
 }
 
 /** A byte-rANS encoder sized for `symbols` latents, starting from the state of the version written. */
-export function tileEncoder(symbols: number): ByteRansEncoder {
-  return new ByteRansEncoder(symbols, WRITTEN_FEATURES.ransStart ?? 'normalised');
+export function tileEncoder(symbols: number): RansEncoder {
+  return new RansEncoder(symbols, WRITTEN_FEATURES.ransStart, WRITTEN_FEATURES.rans);
 }
 
 /**
