@@ -39,6 +39,7 @@ import { unframe } from '../src/codec/container.js';
 import { writePng } from '../src/codec/formats/png.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 import { MODEL_ID_BYTES } from '../src/codec/models.js';
+import { mulberry32 } from '../src/quant/prng.js';
 import { goldenModels } from './golden-manifest.js';
 import type { FuzzReply, FuzzWorkerData } from './fuzz-worker.js';
 
@@ -145,21 +146,9 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** mulberry32: small, seedable, the same on every platform. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A small RGB or gray PNG of w×h: smooth gradients on the left, noise on the right (so some tiles fall back to brotli). */
 function syntheticPng(w: number, h: number, channels: 1 | 3, seed: number): Uint8Array {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const samples = new Uint8Array(w * h * channels);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -226,7 +215,7 @@ const EXTREMES = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe];
 
 /** The mutant of case `index` (deterministic in seed and index). */
 function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
-  const rnd = prng(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
+  const rnd = mulberry32(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
   const seed = seeds[Math.floor(rnd() * seeds.length)];
   const src = seed.bytes;
   const n = src.length;
