@@ -293,9 +293,9 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
   const size = () => pick([0, 1, 2, 255, 256, 257, 4096, 16384, 65536, 100000, 2 ** 31, 2 ** 40, Math.floor(rnd() * 1000)]);
   const field = pick(['width', 'height', 'both', 'kind', 'channels', 'chunks', 'verbatim']);
   let what: string;
-  if (field === 'width') h.width = size(), what = `width=${h.width}`;
-  else if (field === 'height') h.height = size(), what = `height=${h.height}`;
-  else if (field === 'both') h.width = h.height = pick([100000, 65536, 16384, 1 << 20]), what = `${h.width}x${h.height}`;
+  if (field === 'width') { h.width = size(); what = `width=${h.width}`; }
+  else if (field === 'height') { h.height = size(); what = `height=${h.height}`; }
+  else if (field === 'both') { h.width = h.height = pick([100000, 65536, 16384, 1 << 20]); what = `${h.width}x${h.height}`; }
   else if (field === 'kind') {
     const ch = h.kind === 'pnm' ? h.channels : ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType];
     const alt: ImageHeader = h.kind === 'pnm'
@@ -308,8 +308,8 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
     what = h.kind === 'pnm' ? `channels=${h.channels}` : `colourType=${h.colourType}`;
   } else if (field === 'chunks') {
     if (h.kind !== 'png') return null;
-    if (h.chunks.length > 0 && rnd() < 0.5) h.chunks.pop(), what = 'chunk dropped';
-    else h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) }), what = 'chunk added';
+    if (h.chunks.length > 0 && rnd() < 0.5) { h.chunks.pop(); what = 'chunk dropped'; }
+    else { h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) }); what = 'chunk added'; }
   } else {
     if (h.kind !== 'pnm') return null;
     h.verbatim = h.verbatim ? null : new TextEncoder().encode(`P${h.channels === 1 ? 5 : 6}\n${h.width} ${h.height}\n255\n`);

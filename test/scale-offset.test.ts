@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
 import { PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import { chooseOffsetSymbol, log2Fixed, OFFSET_CUM, OFFSET_FREQ, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt } from '../src/quant/scale-offset.js';
@@ -76,7 +75,7 @@ describe('scale offsets (tile stream v3)', () => {
     const bits = totalBits(tileCodeLengths(model.flow, reference, tile, 32, 32));
     expect(Math.abs(stream.length * 8 - bits)).toBeLessThan(0.001 * bits + 64);
     // Read as a version 2 stream (no offset symbols), the same bytes do not give the tile back.
-    let same = true;
+    let same: boolean;
     try {
       const wrong = decodeTile(model.flow, reference, stream, 32, 32, streamFeatures(2));
       same = wrong.every((p, c) => p.every((v, i) => v === tile[c][i]));

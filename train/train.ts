@@ -14,7 +14,7 @@ import { archMacsPerPixel, buildLearnedFlow, zeroNets, type LearnedArch } from '
 import { codingSupport } from '../src/codec/tile-coder.js';
 import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { tilePadding } from '../src/codec/image-codec.js';
-import { flowId, modelToJson } from '../src/flows/model.js';
+import { modelToJson } from '../src/flows/model.js';
 import { flowNets } from '../src/flows/spec.js';
 import { computeCanary } from '../src/quant/canary.js';
 import { createRunner } from '../src/quant/runner.js';

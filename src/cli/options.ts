@@ -3,7 +3,7 @@
  * errors) and how they map onto the library's compress/decompress options.
  */
 import { InvalidArgumentError } from 'commander';
-import { loadModelFile, shippedModels, type BackendChoice, type CompressOptions, type Model } from '../codec/index.js';
+import { loadModelFile, shippedModels, type BackendChoice, type Model } from '../codec/index.js';
 import { UsageError } from './errors.js';
 import type { Verbosity } from './log.js';
 

@@ -85,7 +85,7 @@ export function flowToJson(f: FlowSpec): unknown {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped model JSON, checked by validateFlow once built */
 function flowFromJson(j: any): FlowSpec {
   const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase, ...(g.base ? { base: netFromJson(g.base) } : {}) });
   return {
@@ -104,6 +104,7 @@ function flowFromJson(j: any): FlowSpec {
     }),
   };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** SHA-256 hex of the canonical flow JSON: the model id. */
 export function flowId(f: FlowSpec): string {
@@ -190,6 +191,7 @@ export function modelToJson(name: string, flow: FlowSpec, canary: string, manife
  * (The canary is checked by the caller against the backend it will use.)
  */
 export function parseModel(text: string): Model {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, checked field by field below
   let j: any;
   try {
     j = JSON.parse(text);
@@ -202,7 +204,7 @@ export function parseModel(text: string): Model {
   try {
     flow = flowFromJson(j.flow);
   } catch (e) {
-    throw new Error(`malformed model: ${(e as Error).message}`);
+    throw new Error(`malformed model: ${(e as Error).message}`, { cause: e });
   }
   const bad = validateFlow(flow);
   if (bad) throw new Error(`model refused: ${bad}`);
