@@ -20,7 +20,7 @@ import { decodeTile, encodeTile } from './tile-coder.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { extractTile, isPadded, tileGrid, type TileRect, type TilePadding } from './tiling.js';
 
-/** Tile edge in pixels (format versions 1 and 2). */
+/** Tile edge in pixels (every format version: docs/FORMAT.md §3). */
 export const TILE_SIZE = 256;
 
 /** A plane group with the model and runner that code it. */

@@ -138,7 +138,7 @@ export function tileEncoder(symbols: number): RansEncoder {
 
 /**
  * Pushes the latents of the groups onto the encoder, in reverse decode order;
- * with `offsets` (stream version 3), each plane's offset symbol goes after its
+ * with `offsets` (streams with scaleOffsets), each plane's offset symbol goes after its
  * latents, so that the decoder reads it first.
  */
 export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null, support: CodingSupport = null): void {
@@ -200,7 +200,7 @@ export interface GroupCodeLengths {
   group: CodedGroup;
   /** Per channel: −log2(freq / 2^PROB_BITS) of each latent (PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent); 0 where not coded. */
   bits: Float64Array[];
-  /** Per channel: bits of its scale-offset symbol (stream version 3). */
+  /** Per channel: bits of its scale-offset symbol (streams with scaleOffsets). */
   offsetBits: number[];
 }
 
