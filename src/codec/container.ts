@@ -14,17 +14,20 @@
 import { crc32 } from 'node:zlib';
 import { FlowzipError } from './errors.js';
 
-export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
+/** The first two bytes of every stream: "FZ". */
+export const MAGIC = Uint8Array.of(0x46, 0x5a);
 /** The container format version this flowzip writes (4 bits); every version up to it is read (stream-features.ts has a row for each). */
 export const FORMAT_VERSION = 4;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 
+/** The 4-bit method of a stream (the low nibble of byte 2). */
 export const enum Method {
   Stored = 0,
   Brotli = 1,
   Image = 2,
 }
+/** Method names, indexed by Method. */
 export const METHOD_NAMES = ['stored', 'brotli', 'image'] as const;
 
 /** CRC-32 (IEEE) of the concatenation of parts. */

@@ -22,6 +22,7 @@ const POSITIONS: PngChunkPosition[] = ['beforePLTE', 'beforeIDAT', 'afterIDAT'];
 /** Kind bytes of the compact PNM header (canonical header, gray or RGB). */
 const KIND_PNM_GRAY = 2, KIND_PNM_RGB = 3;
 
+/** A parsed image header: what rebuilds the file around the samples, and the model id of each plane group. */
 export type ImageHeader =
   | { kind: 'pnm'; width: number; height: number; channels: 1 | 3; verbatim: Uint8Array | null; modelIds: Uint8Array[] }
   | { kind: 'png'; width: number; height: number; colourType: 0 | 2 | 4 | 6; chunks: PngAncillaryChunk[]; modelIds: Uint8Array[] };

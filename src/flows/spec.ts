@@ -61,6 +61,7 @@ export function groupPositions(phase: 0 | 1 | undefined, h: number, w: number): 
   return p;
 }
 
+/** One step of a flow (see the module comment); code that branches on `op` goes through `visitStep` / `walkSteps`. */
 export type FlowStep =
   | { op: 'squeeze' }
   | { op: 'coupling'; target: number[]; cond: number[]; net: QNet }
