@@ -53,6 +53,12 @@ export type RansStart = 'normalised' | 'one';
 export type RansWord = 'byte' | 'word16';
 
 const wordBitsOf = (word: RansWord): 8 | 16 => (word === 'byte' ? 8 : 16);
+/**
+ * L of the byte coder, 2^24: the larger of the two bounds. The decoder tests a state against it (a
+ * constant, which keeps the hot path fast) and `refill` then compares with the coder's own L, so a
+ * word16 state in [2^16, 2^24) reads nothing.
+ */
+const L_BYTE = 1 << 24;
 const lowerBound = (wordBits: number): number => 2 ** (32 - wordBits);
 const initialState = (start: RansStart, wordBits: number): number => (start === 'one' ? 1 : lowerBound(wordBits));
 
@@ -93,16 +99,24 @@ export class RansEncoder {
     if (!(x >= 1 && bits >= 1 && bits <= 16 && freq >= 1 && start >= 0 && start + freq <= 1 << bits && (bits | 0) === bits && (freq | 0) === freq && (start | 0) === start)) {
       throw x >= 1 ? badSymbol(start, freq, bits) : new Error('RansEncoder used after finish()');
     }
-    // x >= freq * 2^(32-bits)  <=>  floor(x / 2^W) >= freq * 2^(32-W-bits)
-    const w = this.wordBits;
-    const limit = freq << (32 - w - bits);
-    while (x >>> w >= limit) {
+    // x >= freq * 2^(32-bits)  <=>  floor(x / 2^W) >= freq * 2^(32-W-bits). The byte case is written
+    // out with constant shifts: it is the one every stream written today takes, and the hot path.
+    if (this.wordBits === 8) {
+      const limit = freq << (24 - bits);
+      while (x >>> 8 >= limit) {
+        let pos = this.pos;
+        if (pos === 0) pos = this.grow();
+        this.buf[--pos] = x & 0xff;
+        this.pos = pos;
+        x >>>= 8;
+      }
+    } else if (x >>> 16 >= freq << (16 - bits)) {
       let pos = this.pos;
       if (pos < 2) pos = this.grow();
-      if (w === 16) this.buf[--pos] = (x >>> 8) & 0xff;
+      this.buf[--pos] = (x >>> 8) & 0xff;
       this.buf[--pos] = x & 0xff;
       this.pos = pos;
-      x >>>= w;
+      x >>>= 16;
     }
     const q = (x / freq) >>> 0; // exact floor: x < 2^32, freq <= 2^16
     // The true value is < 2^32; q << bits may wrap, | 0 keeps it as int32 either way.
@@ -218,7 +232,7 @@ export class RansDecoder {
     }
     // x >= L = 2^(32-W) gives x >>> bits >= 2^(16-W), so y >= 1 and at most two bytes (one 16-bit word) restore y >= L.
     const y = freq * ((x >>> 0) >>> bits) + r;
-    this.x = (y < this.lower ? this.refill(y) : y) | 0;
+    this.x = (y < L_BYTE ? this.refill(y) : y) | 0;
   }
 
   /**
@@ -231,7 +245,7 @@ export class RansDecoder {
     const x = this.x;
     const v = x & ((1 << nbits) - 1);
     const y = (x >>> 0) >>> nbits;
-    this.x = (y < this.lower ? this.refill(y) : y) | 0;
+    this.x = (y < L_BYTE ? this.refill(y) : y) | 0;
     return v;
   }
 
@@ -245,8 +259,9 @@ export class RansDecoder {
     if (left !== 0) throw new AnsError('E_CORRUPT', `rANS stream has ${left} unread bytes`);
   }
 
-  /** Shift in words until y >= L; with start 'one', stop when none are left. */
+  /** Shift in words until y >= L (none if it already is: a word16 state in [2^16, 2^24)); with start 'one', stop when none are left. */
   private refill(y: number): number {
+    if (y >= this.lower) return y;
     let p = this.pos;
     const b = this.bytes;
     do {
