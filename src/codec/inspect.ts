@@ -15,7 +15,7 @@
  */
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
-import { factorOf, flowLevels, walkSteps, type FlowSpec, type FlowStep, type PriorGroup } from '../flows/spec.js';
+import { flowLevels, walkChannels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
@@ -88,27 +88,19 @@ function flowSamples(bytes: Uint8Array, maxPixels: number): { width: number; hei
  * and splits by descent.
  */
 export function groupPlanes(flow: FlowSpec): Map<PriorGroup, number[]> {
-  let labels = Array.from({ length: flow.channels }, (_, i) => i);
   let squeezed = false;
   const out = new Map<PriorGroup, number[]>();
-  const coded = (step: Extract<FlowStep, { op: 'split' | 'top' }>) => {
-    const factor = factorOf(step, labels.length);
-    for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
-    const f = new Set(factor);
-    labels = labels.filter((_, i) => !f.has(i));
-  };
-  walkSteps(flow, {
-    squeeze: () => {
-      if (!squeezed) labels = labels.map((_, i) => i);
+  const start = Array.from({ length: flow.channels }, (_, i) => i);
+  walkChannels<number, void>(flow, start, 1 << flowLevels(flow), 1 << flowLevels(flow), {
+    squeeze: (labels) => {
+      const base = squeezed ? labels : labels.map((_, i) => i);
       squeezed = true;
-      labels = labels.flatMap((l) => [l, l, l, l]);
+      return base.flatMap((l) => [l, l, l, l]);
     },
-    permute: (step) => {
-      labels = step.perm.map((i) => labels[i]);
+    coupling: (_, labels) => labels,
+    coded: (step, labels, factor) => {
+      for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
     },
-    coupling: () => {},
-    split: coded,
-    top: coded,
   });
   return out;
 }

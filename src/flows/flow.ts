@@ -7,7 +7,7 @@
  */
 import { LATENT_LIMIT } from '../quant/constants.js';
 import type { NetRunner } from '../quant/runner.js';
-import { factorOf, groupPositions, paramsPerChannel, walkSteps, type FlowSpec, type FlowStep, type PriorGroup, type StepPlace } from './spec.js';
+import { factorOf, groupPositions, paramsPerChannel, walkChannels, walkSteps, type CodedStep, type FlowSpec, type PriorGroup, type StepPlace } from './spec.js';
 
 /** Thrown by `forward` when a latent leaves [-LATENT_LIMIT, LATENT_LIMIT): the caller codes the tile another way. */
 export class LatentRangeError extends Error {}
@@ -127,46 +127,23 @@ function complement(c: number, factor: number[]): number[] {
  */
 export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, opts: ForwardOptions = {}): CodedGroup[] {
   const wantParams = opts.params ?? true;
-  let x = tile;
-  const coded = (step: Extract<FlowStep, { op: 'split' | 'top' }>): CodedGroup[] => {
-    const factor = factorOf(step, x.length);
-    const kept = step.op === 'split' ? complement(x.length, factor).map((i) => x[i]) : [];
-    const context = kept.slice();
-    const groups: CodedGroup[] = [];
-    for (const g of step.groups) {
-      const values = g.channels.map((j) => masked(x[factor[j]], g.phase, h, w));
-      groups.push({
-        group: g, h, w, values,
-        params: wantParams ? groupParams(runner, g, context, h, w) : [],
-        ...(opts.context ? { context: context.slice() } : {}),
+  const bySplit = walkChannels<Int32Array, CodedGroup[]>(spec, tile, h, w, {
+    squeeze: squeeze,
+    coupling: (step, x, sh, sw) => {
+      const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
+      const y = x.slice();
+      step.target.forEach((ti, k) => { y[ti] = addInRange(x[ti], t[k]); });
+      return y;
+    },
+    coded: (step, x, factor, sh, sw) => {
+      const context = step.op === 'split' ? complement(x.length, factor).map((i) => x[i]) : [];
+      return step.groups.map((g) => {
+        const values = g.channels.map((j) => masked(x[factor[j]], g.phase, sh, sw));
+        const coded = { group: g, h: sh, w: sw, values, params: wantParams ? groupParams(runner, g, context, sh, sw) : [], ...(opts.context ? { context: context.slice() } : {}) };
+        context.push(...values);
+        return coded;
       });
-      context.push(...values);
-    }
-    x = kept;
-    return groups;
-  };
-  const bySplit = walkSteps<CodedGroup[]>(spec, {
-    squeeze: () => {
-      x = squeeze(x, h, w);
-      h >>= 1;
-      w >>= 1;
-      return [];
     },
-    coupling: (step) => {
-      const t = runner.run(step.net, step.cond.map((i) => x[i]), h, w);
-      step.target.forEach((ti, k) => {
-        const p = addInRange(x[ti], t[k]);
-        x = x.slice();
-        x[ti] = p;
-      });
-      return [];
-    },
-    permute: (step) => {
-      x = step.perm.map((i) => x[i]);
-      return [];
-    },
-    split: coded,
-    top: coded,
   });
   return bySplit.reverse().flat();
 }
@@ -177,7 +154,7 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
  */
 export function inverse(spec: FlowSpec, runner: NetRunner, h: number, w: number, decode: GroupDecoder): Int32Array[] {
   let x: Int32Array[] = [];
-  const coded = (step: Extract<FlowStep, { op: 'split' | 'top' }>, at: StepPlace) => {
+  const coded = (step: CodedStep, at: StepPlace) => {
     const sh = h >> at.level, sw = w >> at.level, sc = at.channels;
     const factor = factorOf(step, sc);
     const keptIdx = step.op === 'split' ? complement(sc, factor) : [];

@@ -8,7 +8,7 @@
  * are padded by edge replication and every latent is coded.
  */
 import { squeeze } from './flow.js';
-import { factorOf, flowLevels, groupPositions, walkSteps, type FlowSpec, type FlowStep, type PriorGroup, type StepPlace } from './spec.js';
+import { flowLevels, groupPositions, walkChannels, walkSteps, type FlowSpec, type PriorGroup, type StepPlace } from './spec.js';
 
 interface Analysis {
   exact: boolean;
@@ -29,39 +29,19 @@ function sameIndex(a: Int32Array, b: Int32Array): boolean {
  */
 function latentPixels(spec: FlowSpec, h: number, w: number): Int32Array[] | null {
   const index = Int32Array.from({ length: h * w }, (_, i) => i);
-  let x: Int32Array[] = Array.from({ length: spec.channels }, () => index);
   let exact = true;
-  const coded = (step: Extract<FlowStep, { op: 'split' | 'top' }>): Int32Array[] => {
-    const factor = factorOf(step, x.length);
-    const groups: Int32Array[] = [];
-    for (const g of step.groups) {
+  const bySplit = walkChannels<Int32Array, Int32Array[]>(spec, Array.from({ length: spec.channels }, () => index), h, w, {
+    squeeze: squeeze,
+    coupling: (step, x) => {
+      const all = [...step.target, ...step.cond].map((i) => x[i]);
+      if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1) || !all.every((p) => sameIndex(p, all[0]))) exact = false;
+      return x;
+    },
+    coded: (step, x, factor) => step.groups.map((g) => {
       const planes = g.channels.map((j) => x[factor[j]]);
       if (!planes.every((p) => sameIndex(p, planes[0]))) exact = false;
-      groups.push(planes[0]);
-    }
-    const f = new Set(factor);
-    x = x.filter((_, i) => !f.has(i));
-    return groups;
-  };
-  const bySplit = walkSteps(spec, {
-    squeeze: () => {
-      x = squeeze(x, h, w);
-      h >>= 1;
-      w >>= 1;
-      return [];
-    },
-    coupling: (step) => {
-      if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1)) exact = false;
-      const all = [...step.target, ...step.cond].map((i) => x[i]);
-      if (!all.every((p) => sameIndex(p, all[0]))) exact = false;
-      return [];
-    },
-    permute: (step) => {
-      x = step.perm.map((i) => x[i]);
-      return [];
-    },
-    split: coded,
-    top: coded,
+      return planes[0];
+    }),
   });
   return exact ? bySplit.reverse().flat() : null;
 }

@@ -146,6 +146,46 @@ export function factorOf(step: Extract<FlowStep, { op: 'split' | 'top' }>, chann
   return step.op === 'split' ? step.factor : Array.from({ length: channels }, (_, i) => i);
 }
 
+/** A split or top step: the steps that code groups of channels. */
+export type CodedStep = Extract<FlowStep, { op: 'split' | 'top' }>;
+
+/**
+ * What a forward walk over the channels does at each step (walkChannels):
+ * the caller's per-channel values T are rearranged by permutations itself.
+ */
+export interface ChannelWalk<T, R> {
+  /** The values after a squeeze of an h×w tensor. */
+  squeeze(x: T[], h: number, w: number): T[];
+  /** The values after a coupling on an h×w tensor. */
+  coupling(step: Extract<FlowStep, { op: 'coupling' }>, x: T[], h: number, w: number): T[];
+  /** What a coded step yields, given the values it receives and the channels it codes (`factor`); the walk then keeps the others. */
+  coded(step: CodedStep, x: T[], factor: number[], h: number, w: number): R;
+}
+
+/**
+ * Walks the steps forward from per-channel values `x` on an h×w tile,
+ * tracking the values through squeezes, couplings, permutations and splits
+ * (which keep the channels they do not code); returns what `coded` yields
+ * for each split and top, in step order. An unknown step type throws.
+ */
+export function walkChannels<T, R>(spec: FlowSpec, x: T[], h: number, w: number, walk: ChannelWalk<T, R>): R[] {
+  const out: R[] = [];
+  const coded = (step: CodedStep, at: StepPlace) => {
+    const factor = factorOf(step, x.length);
+    out.push(walk.coded(step, x, factor, h >> at.level, w >> at.level));
+    const f = new Set(factor);
+    x = x.filter((_, i) => !f.has(i));
+  };
+  walkSteps(spec, {
+    squeeze: (_, at) => { x = walk.squeeze(x, h >> at.level, w >> at.level); },
+    coupling: (step, at) => { x = walk.coupling(step, x, h >> at.level, w >> at.level); },
+    permute: (step) => { x = step.perm.map((i) => x[i]); },
+    split: coded,
+    top: coded,
+  });
+  return out;
+}
+
 /** Number of prior parameter planes per channel for a K-component mixture. */
 export function paramsPerChannel(k: number): number {
   return k > 1 ? 3 * k : 2;
