@@ -5,6 +5,7 @@
  * command, never on the coding path.
  */
 import { isMissingModule, missingTrainerMessage, type TrainerLoader } from '../codec/trainer.js';
+import { UsageError } from './errors.js';
 import { Log } from './log.js';
 
 /** Flags of the train command. */
@@ -32,7 +33,8 @@ export async function trainCommand(dir: string, flags: TrainFlags, load?: Traine
     if (!load) throw Object.assign(new Error('no trainer in this build'), { code: 'ERR_MODULE_NOT_FOUND' });
     trainer = await load();
   } catch (e) {
-    log.error(isMissingModule(e) ? new Error(missingTrainerMessage((e as Error).message)) : e);
+    // A missing module is the setup's, not a bug: a plain one-line message (no 'internal error').
+    log.error(isMissingModule(e) ? new UsageError(missingTrainerMessage((e as Error).message)) : e);
     return 1;
   }
   try {
