@@ -5,24 +5,14 @@
  * streams are) and the narrow coder (format v1, kept to decode old streams).
  * Run: npx tsc -p tsconfig.json && node dist/bench/ans-speed.js [count] [bits] [byte|narrow]
  */
-import { RansDecoder, RansEncoder, ByteRansDecoder, ByteRansEncoder } from '../src/ans/index.js';
+import { RansDecoder, RansEncoder } from '../src/ans/index.js';
+import { mulberry32 } from '../src/quant/prng.js';
 
 const N = Number(process.argv[2] ?? 10_000_000);
 const BITS = Number(process.argv[3] ?? 12);
 const TOTAL = 1 << BITS;
 const CODER = process.argv[4] ?? 'byte';
 if (CODER !== 'byte' && CODER !== 'narrow') throw new Error('coder must be byte or narrow');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Geometric-ish distribution over 256 symbols, quantised to sum 2^BITS with every freq >= 1.
 const freq = new Uint32Array(256);
@@ -49,7 +39,7 @@ for (let i = 0; i < N; i++) {
 ideal /= 8;
 
 function encode(): Uint8Array {
-  const enc = CODER === 'byte' ? new ByteRansEncoder(N >> 2, 'one') : new RansEncoder(N >> 2);
+  const enc = CODER === 'byte' ? new RansEncoder(N >> 2, 'one') : new RansEncoder(N >> 2, 'normalised', 'word16');
   for (let i = N - 1; i >= 0; i--) {
     const s = syms[i];
     enc.push(start[s], freq[s], BITS);
@@ -58,7 +48,7 @@ function encode(): Uint8Array {
 }
 
 function decode(bytes: Uint8Array, out: Uint8Array): void {
-  const dec = CODER === 'byte' ? new ByteRansDecoder(bytes, 'one') : new RansDecoder(bytes);
+  const dec = CODER === 'byte' ? new RansDecoder(bytes, 'one') : new RansDecoder(bytes, 'normalised', 'word16');
   for (let i = 0; i < N; i++) {
     const s = slotToSym[dec.peek(BITS)];
     dec.advance(start[s], freq[s], BITS);

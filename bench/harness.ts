@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compress, decompress, inspectStream, type BackendChoice } from '../src/codec/index.js';
+import { compress, decompress, FlowzipError, inspectStream, type BackendChoice, type Model } from '../src/codec/index.js';
+import { planeModels } from '../src/codec/model-choice.js';
 import { defaultModel, resolveModel, runnerFor } from '../src/codec/models.js';
 import { availability, decodedExt, type ClassicCodec, type Cmd } from './codecs.js';
 import type { BenchImage, BenchSet } from './datasets.js';
@@ -216,11 +217,16 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
   r.name = `flowzip (${model ? String(model) : [...new Set(set.images.map((im) => defaultModel(im.channels >= 3 ? 3 : 1).name))].join(', ')})`;
   // Models given as files are not shipped: decompress needs them passed back.
   const extra = [model, opts.grayModel].filter((m): m is string => typeof m === 'string' && m.endsWith('.json')).map((f) => resolveModel(f));
-  // Load the models and pass their canaries before timing anything.
-  for (const ch of new Set(set.images.map((im) => (im.channels >= 3 ? 3 : 1)))) {
-    // As compress picks them: `model` for the planes of its channel count, else the default.
-    const m = model ? resolveModel(model) : null;
-    await runnerFor(m && m.flow.channels === ch ? m : defaultModel(ch as 1 | 3), opts.backend);
+  // Load the models compress will pick (codec/model-choice.ts) and pass their canaries before timing anything;
+  // a model that cannot code a kind of image fails those images below, as compress reports it.
+  for (const ch of new Set(set.images.map((im) => im.channels as 1 | 3))) {
+    let models: Model[] = [];
+    try {
+      models = planeModels(ch, copts);
+    } catch (e) {
+      if (!(e instanceof FlowzipError && e.code === 'E_USAGE')) throw e;
+    }
+    for (const m of models) await runnerFor(m, opts.backend);
   }
   for (const im of set.images) {
     const input = set.flowzipInput === 'png' ? im.png : im.pnm;

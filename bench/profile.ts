@@ -19,7 +19,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zc } from 'node:zlib';
-import { ByteRansDecoder, ByteRansEncoder } from '../src/ans/index.js';
 import { compress, decompress, type BackendChoice } from '../src/codec/index.js';
 import { brotliDecodeExact } from '../src/codec/brotli.js';
 import { crcOf } from '../src/codec/container.js';
@@ -28,7 +27,9 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 import { flowTile, TILE_SIZE } from '../src/codec/image-codec.js';
 import { planeGroups } from '../src/codec/image-header.js';
 import { defaultModel, runnerFor } from '../src/codec/models.js';
-import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, ransStart, skipPadding, TILE_STREAM_VERSION, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { planeModels } from '../src/codec/model-choice.js';
+import { chooseOffsets, codingSupport, decodeTileFrom, pushGroups, skipPadding, tileDecoder, tileEncoder, type SymbolSink, type SymbolSource } from '../src/codec/tile-coder.js';
+import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { forward, LatentRangeError } from '../src/flows/flow.js';
 import type { Model } from '../src/flows/model.js';
@@ -78,10 +79,10 @@ class Recorder implements SymbolSink {
   pushBits(value: number, nbits: number): void { if (nbits) this.push(value, 1, nbits); }
 }
 
-/** Forwards to a ByteRansDecoder and records what was popped (bits = −n for raw bits). */
+/** Forwards to a tile decoder and records what was popped (bits = −n for raw bits). */
 class RecordingSource implements SymbolSource {
   readonly rec = new Recorder();
-  constructor(private readonly dec: ByteRansDecoder) {}
+  constructor(private readonly dec: SymbolSource) {}
   peek(bits: number): number { return this.dec.peek(bits); }
   advance(start: number, freq: number, bits: number): void { this.rec.push(start, freq, bits); this.dec.advance(start, freq, bits); }
   popBits(nbits: number): number { this.rec.push(0, 0, -nbits); return this.dec.popBits(nbits); }
@@ -106,7 +107,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
   const img = load(bytes);
   add(enc, 'format: parse', now() - t);
   const groups = planeGroups(img.channels);
-  const models = groups.map((g) => defaultModel(g.count));
+  const models = planeModels(img.channels, {});
   const runners = await Promise.all(models.map((m) => runnerFor(m, backend)));
   const rects = tileGrid(img.width, img.height, TILE_SIZE, Math.max(...models.map((m) => flowLevels(m.flow))));
   const decoded = new Uint8Array(img.samples.length);
@@ -137,7 +138,7 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         pushGroups(rec, coded, chooseOffsets(coded, skip, support), skip, support);
         add(enc, 'prior → CDF', now() - t);
         t = now();
-        const e = new ByteRansEncoder(r.ph * r.pw, ransStart(TILE_STREAM_VERSION));
+        const e = tileEncoder(r.ph * r.pw);
         for (let k = 0; k < rec.n; k++) e.push(rec.s[k], rec.f[k], rec.b[k]);
         stream = e.finish();
         add(enc, 'entropy coding (rANS)', now() - t);
@@ -157,12 +158,12 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
         continue;
       }
       const decNet: Phases = {};
-      const src = new RecordingSource(new ByteRansDecoder(stream, ransStart(TILE_STREAM_VERSION)));
+      const src = new RecordingSource(tileDecoder(stream, WRITTEN_FEATURES));
       t = now();
-      const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw, TILE_STREAM_VERSION, r);
+      const planes = decodeTileFrom(model.flow, timedRunner(runners[gi], decNet), src, r.ph, r.pw, WRITTEN_FEATURES, r);
       const total = now() - t;
       t = now();
-      const d = new ByteRansDecoder(stream, ransStart(TILE_STREAM_VERSION));
+      const d = tileDecoder(stream, WRITTEN_FEATURES);
       const rec = src.rec;
       for (let k = 0; k < rec.n; k++) {
         if (rec.b[k] < 0) d.popBits(-rec.b[k]);

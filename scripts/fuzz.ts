@@ -39,6 +39,7 @@ import { unframe } from '../src/codec/container.js';
 import { writePng } from '../src/codec/formats/png.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 import { MODEL_ID_BYTES } from '../src/codec/models.js';
+import { mulberry32 } from '../src/quant/prng.js';
 import { goldenModels } from './golden-manifest.js';
 import type { FuzzReply, FuzzWorkerData } from './fuzz-worker.js';
 
@@ -145,21 +146,9 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** mulberry32: small, seedable, the same on every platform. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A small RGB or gray PNG of w×h: smooth gradients on the left, noise on the right (so some tiles fall back to brotli). */
 function syntheticPng(w: number, h: number, channels: 1 | 3, seed: number): Uint8Array {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const samples = new Uint8Array(w * h * channels);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -226,7 +215,7 @@ const EXTREMES = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe];
 
 /** The mutant of case `index` (deterministic in seed and index). */
 function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
-  const rnd = prng(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
+  const rnd = mulberry32(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
   const seed = seeds[Math.floor(rnd() * seeds.length)];
   const src = seed.bytes;
   const n = src.length;
@@ -304,9 +293,9 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
   const size = () => pick([0, 1, 2, 255, 256, 257, 4096, 16384, 65536, 100000, 2 ** 31, 2 ** 40, Math.floor(rnd() * 1000)]);
   const field = pick(['width', 'height', 'both', 'kind', 'channels', 'chunks', 'verbatim']);
   let what: string;
-  if (field === 'width') h.width = size(), what = `width=${h.width}`;
-  else if (field === 'height') h.height = size(), what = `height=${h.height}`;
-  else if (field === 'both') h.width = h.height = pick([100000, 65536, 16384, 1 << 20]), what = `${h.width}x${h.height}`;
+  if (field === 'width') { h.width = size(); what = `width=${h.width}`; }
+  else if (field === 'height') { h.height = size(); what = `height=${h.height}`; }
+  else if (field === 'both') { h.width = h.height = pick([100000, 65536, 16384, 1 << 20]); what = `${h.width}x${h.height}`; }
   else if (field === 'kind') {
     const ch = h.kind === 'pnm' ? h.channels : ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType];
     const alt: ImageHeader = h.kind === 'pnm'
@@ -319,8 +308,8 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
     what = h.kind === 'pnm' ? `channels=${h.channels}` : `colourType=${h.colourType}`;
   } else if (field === 'chunks') {
     if (h.kind !== 'png') return null;
-    if (h.chunks.length > 0 && rnd() < 0.5) h.chunks.pop(), what = 'chunk dropped';
-    else h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) }), what = 'chunk added';
+    if (h.chunks.length > 0 && rnd() < 0.5) { h.chunks.pop(); what = 'chunk dropped'; }
+    else { h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) }); what = 'chunk added'; }
   } else {
     if (h.kind !== 'pnm') return null;
     h.verbatim = h.verbatim ? null : new TextEncoder().encode(`P${h.channels === 1 ? 5 : 6}\n${h.width} ${h.height}\n255\n`);

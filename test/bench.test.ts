@@ -204,7 +204,7 @@ describe('harness end to end', () => {
     const md = formatMarkdown(rep);
     expect(md).toContain(`${rep.machine} (${rep.cores} cores) · Node ${process.version}`);
     expect(md).toMatch(/Versions: flowzip \S+ \(models .*\) · cwebp \d/);
-    expect(md).toMatch(/\| flowzip \((photo|gray)(, (photo|gray))?\) (\(whole-file fallback: [^)]*\) )?\| \d\.\d{3} \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 2\/2 ✓ \|/); // the row names the default models used
+    expect(md).toMatch(/\| flowzip \((causal-rgb|causal-gray)(, (causal-rgb|causal-gray))?\) (\(whole-file fallback: [^)]*\) )?\| \d\.\d{3} \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 2\/2 ✓ \|/); // the row names the default models used
     expect(md).toMatch(/\| WebP \(cwebp -lossless -z 9\) \| \d\.\d{3} \| \d+ \| [\d.]+ \| [\d.]+ \| ([\d.]+|n\/a) \| 2\/2 ✓ \|/);
     expect(md).toContain('`apt-get install -y nope-tools`');
     expect(md).toContain('process start-up is included');

@@ -3,6 +3,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { decode as fastPngDecode, encode as fastPngEncode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 
+import { mulberry32 } from './helpers/prng.js';
 import { FlowzipError, type FlowzipErrorCode } from '../src/codec/errors.js';
 import type { Raster } from '../src/codec/formats/image.js';
 import {
@@ -21,14 +22,8 @@ import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm
 
 /** Seeded PRNG (mulberry32): uniform integers in [0, n). */
 function makeRng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n;
-  };
+  const next = mulberry32(seed);
+  return (n: number) => next() * n;
 }
 
 function randomInt(rng: (n: number) => number, n: number): number {

@@ -185,7 +185,10 @@ describe('alterations the output would not show', () => {
     const v = r.varint();
     const padded = new ByteWriter();
     let x = v;
-    while (x >= 0x80) padded.byte((x % 0x80) | 0x80), (x = Math.floor(x / 0x80));
+    while (x >= 0x80) {
+      padded.byte((x % 0x80) | 0x80);
+      x = Math.floor(x / 0x80);
+    }
     padded.byte(x | 0x80).byte(0); // same value, one byte longer
     const bad = frame(Method.Image, Buffer.concat([body.subarray(0, at), padded.finish(), body.subarray(r.pos)]), crc);
     expect((await failure(decompress(bad))).code).toBe('E_CORRUPT');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, dirData, loadImages } from '../train/train.js';
 import { largestOpaqueRect } from '../train/opaque-crop.js';
 import { writePng } from '../src/codec/formats/png.js';
-import { PRESETS } from '../train/presets.js';
+import { PRESETS } from '../src/flows/presets.js';
 import { mulberry32 } from './helpers/prng.js';
 
 /** Largest all-true rectangle's area by trying every rectangle (small masks only). */

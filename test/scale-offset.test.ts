@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
 import { PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import { chooseOffsetSymbol, log2Fixed, OFFSET_CUM, OFFSET_FREQ, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt } from '../src/quant/scale-offset.js';
-import { chooseOffsets, decodeTile, encodeTile, TILE_STREAM_VERSION, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
+import { chooseOffsets, decodeTile, encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
+import { streamFeatures, WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { forward } from '../src/flows/flow.js';
 import { resolveModel } from '../src/codec/models.js';
 import { createRunner } from '../src/quant/runner.js';
@@ -70,14 +70,14 @@ describe('scale offsets (tile stream v3)', () => {
     const offsets = chooseOffsets(forward(model.flow, reference, tile, 32, 32));
     expect(offsets.flat().some((s) => s !== OFFSET_ZERO_SYMBOL)).toBe(true);
     const stream = encodeTile(model.flow, reference, tile, 32, 32);
-    const back = decodeTile(model.flow, reference, stream, 32, 32, TILE_STREAM_VERSION);
+    const back = decodeTile(model.flow, reference, stream, 32, 32, WRITTEN_FEATURES);
     back.forEach((p, c) => expect(Array.from(p)).toEqual(Array.from(tile[c])));
     const bits = totalBits(tileCodeLengths(model.flow, reference, tile, 32, 32));
     expect(Math.abs(stream.length * 8 - bits)).toBeLessThan(0.001 * bits + 64);
     // Read as a version 2 stream (no offset symbols), the same bytes do not give the tile back.
-    let same = true;
+    let same: boolean;
     try {
-      const wrong = decodeTile(model.flow, reference, stream, 32, 32, 2);
+      const wrong = decodeTile(model.flow, reference, stream, 32, 32, streamFeatures(2));
       same = wrong.every((p, c) => p.every((v, i) => v === tile[c][i]));
     } catch {
       same = false;

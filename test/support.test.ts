@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { buildLearnedFlow, zeroNets, type LearnedArch } from '../src/flows/arch.js';
 import { latentSupport } from '../src/flows/support.js';
 import { resolveModel } from '../src/codec/models.js';
-import { codingSupport, decodeTile, encodeTile, TILE_STREAM_VERSION, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
+import { codingSupport, decodeTile, encodeTile, tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
+import { streamFeatures, WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { extractTile } from '../src/codec/tiling.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
 import { createRunner } from '../src/quant/runner.js';
@@ -22,8 +23,8 @@ describe('latent support (format v4)', () => {
     expect(latentSupport(buildLearnedFlow({ ...gray, transform: 'lifting' }, zeroNets(gray)))).toBeNull();
     expect(latentSupport(resolveModel('zero-gray').flow)).toBeNull();
     const flow = buildLearnedFlow(gray, zeroNets(gray));
-    expect(codingSupport(flow, 3)).toBeNull();
-    expect(codingSupport(flow, 4)).toEqual([0, 255]);
+    expect(codingSupport(flow, streamFeatures(3))).toBeNull();
+    expect(codingSupport(flow, streamFeatures(4))).toEqual([0, 255]);
   });
 
   it('a tile of extreme values codes without escapes and decodes exactly', async () => {
@@ -49,7 +50,7 @@ describe('latent support (format v4)', () => {
     expect(coded).toBe(28 * 28);
     const stream = encodeTile(flow, reference, tile, 32, 32, r);
     expect(Math.abs(totalBits(lengths) - 8 * stream.length)).toBeLessThan(64);
-    expect(Array.from(decodeTile(flow, reference, stream, 32, 32, TILE_STREAM_VERSION, r)[0])).toEqual(Array.from(tile[0]));
+    expect(Array.from(decodeTile(flow, reference, stream, 32, 32, WRITTEN_FEATURES, r)[0])).toEqual(Array.from(tile[0]));
   });
 
   it('the truncated float loss is a distribution over the support, as the integer CDF is', async () => {

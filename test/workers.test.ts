@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { compress, decompress, FlowzipError } from '../src/codec/index.js';
 import { rankBackends } from '../src/codec/backend-choice.js';
 import { parsePnm, writePnm, canonicalPnmHeader } from '../src/codec/formats/pnm.js';
-import { defaultModel, runnerFor, resolveModel } from '../src/codec/models.js';
+import { runnerFor, resolveModel } from '../src/codec/models.js';
 import { poolStats } from '../src/codec/pool.js';
 import { corpusFiles } from './helpers/corpus.js';
 

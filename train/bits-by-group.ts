@@ -11,6 +11,7 @@ import { tileCodeLengths, totalBits } from '../src/codec/tile-coder.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { flowLevels } from '../src/flows/spec.js';
 import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
+import { ESCAPE_BITS } from '../src/quant/logistic-cdf.js';
 import { evalArgs } from './eval-args.js';
 
 const { model, val, runner } = await evalArgs(process.argv.slice(2));
@@ -21,7 +22,7 @@ const BANDS = ['HL', 'LH', 'HH'];
 const groups: Array<{ label: string; bits: number; latents: number }> = [];
 let subpixels = 0, escapes = 0;
 /** What an escaped latent costs (a non-escaped one costs at most PROB_BITS). */
-const ESCAPE_COST = PROB_BITS + LATENT_BITS;
+const ESCAPE_COST = ESCAPE_BITS;
 for (const im of val) {
   for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
     const tile = flowTile(im.samples, im.width, im.channels, 0, im.channels, r, model.flow);

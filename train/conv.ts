@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** conv2d(x [B,H,W,Ci], w [kh,kw,Ci,Co]) with 'same' zero padding; differentiable on every backend. */
 export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const f = tf.customGrad(((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
     const x4 = xi as tf.Tensor4D, w4 = wi as tf.Tensor4D;
     save([x4, w4]);
@@ -29,6 +28,7 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
         return [dx, dw];
       },
     };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- customGrad's typing does not take a three-argument function
   }) as any);
   return f(x, w) as tf.Tensor4D;
 }

@@ -11,7 +11,7 @@ import { resolveModel } from '../src/codec/models.js';
 import type { Model } from '../src/flows/model.js';
 import { wasmOrReference, type NetRunner } from '../src/quant/runner.js';
 import { loadIdxImages, type Img } from './data.js';
-import { PRESETS } from './presets.js';
+import { PRESETS } from '../src/flows/presets.js';
 import { defaultConfig, dirData, loadImages } from './train.js';
 
 /** Parses argv as described above; loads the model and its validation set. */

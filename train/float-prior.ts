@@ -10,17 +10,10 @@ import '@tensorflow/tfjs';
 import { HID_MAX, HID_SCALE, IN_CLAMP, IN_SCALE, priorSlots, slotLayers, type LearnedArch, type PriorSlot } from '../src/flows/arch.js';
 import { paramsPerChannel } from '../src/flows/spec.js';
 import { conv2dSame } from './conv.js';
+import { Mulberry32 } from '../src/quant/prng.js';
 
-/** Seeded PRNG (mulberry32) with a state that checkpoints can save. */
-export class Rng {
-  constructor(public state: number) {}
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** Seeded PRNG (src/quant/prng.ts mulberry32) with a state that checkpoints can save, and normal deviates. */
+export class Rng extends Mulberry32 {
   /** Standard normal (Box–Muller). */
   normal(): number {
     const u = Math.max(this.next(), 1e-12), v = this.next();

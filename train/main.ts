@@ -14,7 +14,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from './checkpoint.js';
-import { PRESETS } from './presets.js';
+import { PRESETS } from '../src/flows/presets.js';
 import { defaultConfig, dirData, train } from './train.js';
 
 function parseArgs(argv: string[]): Record<string, string> {

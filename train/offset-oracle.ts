@@ -16,7 +16,7 @@ import { channelParams } from '../src/codec/tile-coder.js';
 import { tileGrid } from '../src/codec/tiling.js';
 import { forward } from '../src/flows/flow.js';
 import { flowLevels, groupPositions } from '../src/flows/spec.js';
-import { LATENT_BITS, PROB_BITS } from '../src/quant/constants.js';
+import { PROB_BITS } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import { wasmOrReference } from '../src/quant/runner.js';
 import { OFFSET_FREQ, OFFSET_STEP, OFFSET_SYMBOLS, OFFSET_ZERO_SYMBOL, offsetOfSymbol } from '../src/quant/scale-offset.js';
@@ -51,7 +51,7 @@ for (const im of images) {
         const bits = Array.from({ length: OFFSET_SYMBOLS }, (_, s) => Float64Array.from(pos, (i) => {
           for (let c = 0; c < K; c++) { mu[c] = means[i * K + c]; ls[c] = logScales[i * K + c] + offsetOfSymbol(s); if (lg) lg[c] = logits![i * K + c]; }
           cdf.set(mu, ls, lg, 0, 1);
-          return cdf.inWindow(v[i]) ? PROB_BITS - Math.log2(cdf.cum(v[i] + 1) - cdf.cum(v[i])) : PROB_BITS + LATENT_BITS;
+          return cdf.bits(v[i]);
         }));
         const best = (inBlock: (i: number) => boolean) => {
           let b = Infinity;
@@ -70,7 +70,7 @@ for (const im of images) {
           for (const i of pos) {
             for (let c = 0; c < K; c++) { mu[c] = means[i * K + c]; ls[c] = logScales[i * K + c] + k * OFFSET_STEP; if (lg) lg[c] = logits![i * K + c]; }
             cdf.set(mu, ls, lg, 0, 1);
-            t += cdf.inWindow(v[i]) ? PROB_BITS - Math.log2(cdf.cum(v[i] + 1) - cdf.cum(v[i])) : PROB_BITS + LATENT_BITS;
+            t += cdf.bits(v[i]);
           }
           bw = Math.min(bw, t);
         }

@@ -13,7 +13,7 @@
 import { codingSupport, skipPadding } from '../src/codec/tile-coder.js';
 import { forward } from '../src/flows/flow.js';
 import { groupPositions, paramsPerChannel, type FlowSpec, type PriorGroup } from '../src/flows/spec.js';
-import { LATENT_BITS, LOGIT_RANGE, LOGSCALE_MAX, LOGSCALE_MIN, MEAN_LIMIT, PROB_BITS } from '../src/quant/constants.js';
+import { LOGIT_RANGE, LOGSCALE_MAX, LOGSCALE_MIN, MEAN_LIMIT } from '../src/quant/constants.js';
 import { LeakyMixtureCdf } from '../src/quant/logistic-cdf.js';
 import type { NetRunner } from '../src/quant/runner.js';
 import type { Img } from './data.js';
@@ -52,7 +52,7 @@ export function topHistogram(flow: FlowSpec, runner: NetRunner, images: Img[], m
 function histogramBits(cdf: LeakyMixtureCdf, K: number, p: number[], h: Map<number, number>): number {
   cdf.set(p.slice(0, K), p.slice(K, 2 * K), K > 1 ? p.slice(2 * K) : null, 0, 1);
   let bits = 0;
-  for (const [z, n] of h) bits += n * (cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS);
+  for (const [z, n] of h) bits += n * cdf.bits(z);
   return bits;
 }
 

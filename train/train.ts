@@ -11,9 +11,10 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { archMacsPerPixel, buildLearnedFlow, zeroNets, type LearnedArch } from '../src/flows/arch.js';
-import { codingSupport, TILE_STREAM_VERSION } from '../src/codec/tile-coder.js';
+import { codingSupport } from '../src/codec/tile-coder.js';
+import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { tilePadding } from '../src/codec/image-codec.js';
-import { flowId, modelToJson } from '../src/flows/model.js';
+import { modelToJson } from '../src/flows/model.js';
 import { flowNets } from '../src/flows/spec.js';
 import { computeCanary } from '../src/quant/canary.js';
 import { createRunner } from '../src/quant/runner.js';
@@ -103,7 +104,7 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
   // The coder's CDF window (format v4): a flow whose latents are its samples is trained on the truncated mixture it codes with.
   const support = codingSupport(skeleton);
-  const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1, tilePadding(skeleton, TILE_STREAM_VERSION));
+  const sampler = new PatchSampler(trainImgs, cfg.patch, cfg.seed + 1, tilePadding(skeleton, WRITTEN_FEATURES));
   if (prev) {
     await restoreCheckpoint(prev, priors.variables(), optimizer, (v) => priors.canonicalName(v));
     step = prev.step;

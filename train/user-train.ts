@@ -10,29 +10,16 @@ import { modelToJson, parseModel } from '../src/flows/model.js';
 import { wasmOrReference } from '../src/quant/runner.js';
 import { readCheckpoint } from './checkpoint.js';
 import { loadPngDir } from './data.js';
-import { PRESETS } from './presets.js';
+import { PRESETS } from '../src/flows/presets.js';
+import type { TrainRequest, TrainResult } from '../src/codec/trainer.js';
 import { fitTopPrior, measuredAfterFit } from './top-prior.js';
 import { defaultConfig, loadImages, train } from './train.js';
 
-/** Options of {@link trainOnFolder}. */
-export interface UserTrainOptions {
-  /** Folder of 8-bit PNG images (RGB or gray; the kind with more pixels is used). */
-  dir: string;
-  /** Where to write the integer model (.json content). */
-  out: string;
-  /** Preset name (see train/presets.ts); default: `photo` for RGB, `gray` for gray. */
-  arch?: string;
-  minutes?: number;
-  steps?: number;
-  /** Run folder for checkpoints (default OUT.run); an existing one is resumed. */
-  run?: string;
-  batch?: number;
-  patch?: number;
-  quiet?: boolean;
-}
+/** Options of {@link trainOnFolder}: the CLI's request (src/codec/trainer.ts). */
+export type UserTrainOptions = TrainRequest;
 
 /** Trains (or resumes), writes the best integer model to `out`, returns its validation bpsp. */
-export async function trainOnFolder(o: UserTrainOptions): Promise<{ steps: number; valBpsp: number | null; run: string }> {
+export async function trainOnFolder(o: UserTrainOptions): Promise<TrainResult> {
   const run = o.run ?? `${o.out}.run`;
   let config;
   if (!existsSync(`${run}/ckpt.json`)) {

@@ -13,7 +13,7 @@ import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
 import { STDIO, modeOf, readInput } from './io.js';
 import { Log } from './log.js';
-import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
+import { checkBackend, checkKeep, effortOf, loadModelOption, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Suffix of compressed files. */
@@ -53,7 +53,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     let packed: Uint8Array;
     try {
       packed = await compress(original, {
-        ...modelOptions(model),
+        model,
         effort,
         backend: flags.backend,
         workers: flags.workers,

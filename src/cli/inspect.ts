@@ -7,7 +7,7 @@ import { inspectImage } from '../codec/inspect.js';
 import { checkCommandLine, forEachInput } from './batch.js';
 import { readInput, writeFileSafely, writeStdout } from './io.js';
 import { Log, type Verbosity } from './log.js';
-import { loadModelOption, modelOptions } from './options.js';
+import { loadModelOption } from './options.js';
 import { UsageError } from './errors.js';
 import type { BackendChoice } from '../codec/index.js';
 
@@ -28,7 +28,7 @@ export async function inspectCommand(file: string, flags: InspectFlags): Promise
   const model = flags.model ? loadModelOption(flags.model) : undefined;
   return forEachInput([file], log, async (input, label) => {
     const { bytes } = await readInput(input);
-    const r = await inspectImage(bytes, { ...modelOptions(model), backend: flags.backend });
+    const r = await inspectImage(bytes, { model, backend: flags.backend });
     if (flags.output) await writeFileSafely(flags.output, r.heatmapPng, { force: flags.force ?? false });
     const planes = r.channelNames.map((n, i) => ({ plane: n, bpsp: r.perChannelBpsp[i] }));
     if (flags.json) {

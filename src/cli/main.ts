@@ -13,7 +13,7 @@ import { UsageError } from './errors.js';
 import { COMMAND_EXAMPLES, DESCRIPTION, EXIT, EXIT_CODES, MAIN_EXAMPLES, modelsHelp, packageVersion } from './help.js';
 import { infoCommand, type InfoFlags } from './info.js';
 import { trainCommand, type TrainFlags } from './train.js';
-import { PRESETS } from '../../train/presets.js';
+import { TRAIN_PRESET_NAMES, type TrainerLoader } from '../codec/trainer.js';
 import { inspectCommand, type InspectFlags } from './inspect.js';
 import { guardStdout } from './io.js';
 import { Log } from './log.js';
@@ -26,6 +26,12 @@ const COMMAND_NAMES = new Set(['compress', 'c', 'decompress', 'd', 'test', 't', 
 interface RunState {
   status: number;
   command: string | null;
+}
+
+/** What the launcher supplies to the program beyond argv. */
+export interface MainHooks {
+  /** Loads the optional training code for `flowzip train` (codec/trainer.ts); without it, train fails with a clear message. */
+  loadTrainer?: TrainerLoader;
 }
 
 /** `flowzip: message (see 'flowzip CMD --help')` on stderr. */
@@ -74,7 +80,7 @@ function maxPixelsOption(): Option {
 }
 
 /** Builds the commander program; actions store their exit status in `state`. */
-export function buildProgram(state: RunState): Command {
+export function buildProgram(state: RunState, hooks: MainHooks = {}): Command {
   const program = new Command('flowzip');
   program
     .description(DESCRIPTION)
@@ -84,7 +90,7 @@ export function buildProgram(state: RunState): Command {
     .exitOverride()
     .configureOutput({
       outputError: (text) => {
-        let message = text.replace(/^error: /, '').trim();
+        const message = text.replace(/^error: /, '').trim();
         printUsageError(message, state);
       },
     })
@@ -101,7 +107,7 @@ export function buildProgram(state: RunState): Command {
     .usage('[options] [FILE…]')
     .argument('[FILE...]', 'files to compress (- or none: stdin)');
   recursiveOption(outputOptions(compress, 'compressed stream'), 'every file (except .fz files)')
-    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes; a colour model codes colour images (gray images cannot use it)')
+    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes, a colour model colour images; a file it cannot code fails with a usage error')
     .addOption(new Option('--effort <n>', 'effort 1 (fastest) to 9 (smallest), default 5; also -1 … -9').argParser(parseEffort))
     .option('--fast', 'effort 1: the causal models without their online stack (faster, about 1 % larger)')
     .option('--best', 'effort 9: the strong causal models (RLS stack: a few tenths of a percent smaller, about half the speed)')
@@ -180,7 +186,7 @@ export function buildProgram(state: RunState): Command {
     .description('Train a learned model on the 8-bit PNG images in DIR and write it to --out. Resumable: run the same command again to continue from the checkpoints in OUT.run/.')
     .argument('<DIR>', 'folder of PNG images (RGB or gray)')
     .requiredOption('--out <model>', 'model file to write (JSON)')
-    .option('--arch <name>', `architecture preset: ${Object.keys(PRESETS).join(', ')} (default: photo for RGB, gray for gray; MODELS.md compares them)`)
+    .option('--arch <name>', `architecture preset: ${TRAIN_PRESET_NAMES.join(', ')} (default: photo for RGB, gray for gray; MODELS.md compares them)`)
     .option('--minutes <n>', 'stop after N minutes (default 30)')
     .option('--steps <n>', 'stop after N steps')
     .option('--run <dir>', 'checkpoint folder (default OUT.run)')
@@ -189,7 +195,7 @@ export function buildProgram(state: RunState): Command {
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', '\nExamples:\n  flowzip train my-photos/ --out mine.json --minutes 60\n  flowzip compress --model mine.json photo.png\n  flowzip decompress --model mine.json photo.png.fz')
     .action(async (dir: string, flags: TrainFlags) => {
-      state.status = await trainCommand(dir, flags);
+      state.status = await trainCommand(dir, flags, hooks.loadTrainer);
     });
 
   return program;
@@ -199,11 +205,11 @@ export function buildProgram(state: RunState): Command {
  * Runs the CLI on `argv` (as `process.argv`: node, script, arguments) and
  * returns the exit status; never throws, never exits the process itself.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], hooks: MainHooks = {}): Promise<number> {
   const state: RunState = { status: EXIT.ok, command: null };
   guardStdout();
   try {
-    const program = buildProgram(state);
+    const program = buildProgram(state, hooks);
     await program.parseAsync(rewriteGzipStyle(argv.slice(2), COMMAND_NAMES), { from: 'user' });
     return state.status;
   } catch (error) {

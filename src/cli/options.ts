@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { createRequire } from 'node:module';
-import { loadModelFile, shippedModels, type BackendChoice, type CompressOptions, type Model } from '../codec/index.js';
+import { loadModelFile, shippedModels, type BackendChoice, type Model } from '../codec/index.js';
 import { UsageError } from './errors.js';
 import type { Verbosity } from './log.js';
 
@@ -158,17 +158,4 @@ export function loadModelOption(ref: string): Model {
   const found = models.find((m) => m.name === ref) ?? (/^[0-9a-f]{8,}$/.test(id) ? models.find((m) => m.id.startsWith(id)) : undefined);
   if (!found) throw new UsageError(`unknown model "${ref}" (shipped: ${models.map((m) => m.name).join(', ')}; or give a model .json file)`);
   return found;
-}
-
-/**
- * Compress options for a `--model`. A gray model goes to `grayModel`: it
- * codes gray images and the alpha plane of RGBA images, while colour planes
- * keep their default. A colour model goes to `model`: it codes colour planes;
- * the library also applies it to gray images, which therefore fail with a
- * clear per-file error (the CLI cannot name the default gray model without
- * repeating codec logic).
- */
-export function modelOptions(model: Model | undefined): Pick<CompressOptions, 'model' | 'grayModel'> {
-  if (!model) return {};
-  return model.flow.channels === 1 ? { grayModel: model } : { model };
 }

@@ -15,30 +15,26 @@ import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
+import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
-import { checkEffort, DEFAULT_EFFORT, defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
+import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, type BackendChoice } from './models.js';
+import { planeModels, type ModelChoice } from './model-choice.js';
 
 /** Options of {@link compress}. */
-export interface CompressOptions {
+export interface CompressOptions extends ModelChoice {
   /**
    * Model for the planes whose channel count it matches (RGB, or gray and
    * alpha): a shipped model name (`photo`, `gray`, `zero-rgb`, `zero-gray`,
    * …), a model id (≥ 8 hex digits), a `.json` path, or a loaded Model.
-   * Default: the best shipped model for each channel count.
+   * Default: the best shipped model for each channel count. A model that
+   * codes no plane of the image is E_USAGE (model-choice.ts).
    */
   model?: string | Model;
-  /** Model for gray and alpha planes when `model` is an RGB model (default: the shipped gray default). */
+  /** Model for gray and alpha planes, whatever `model` is (default: `model` if it is gray, else the shipped gray default). */
   grayModel?: string | Model;
   /** Compute backend (default `auto`); every backend gives identical bytes. */
   backend?: BackendChoice;
-  /**
-   * Effort 1..9 (default 5) when no `model` is given: 1–2 fastest (causal
-   * models without the online stack), 3–6 the default causal models, 7–9 the
-   * strong causal models (a few tenths of a percent smaller, about half the
-   * speed). Every level decodes with any flowzip that has the models.
-   */
-  effort?: number;
   /** `auto` (default) keeps the smallest; `flow` / `brotli` / `stored` force a method where possible. */
   method?: 'auto' | 'flow' | 'brotli' | 'stored';
   /** Largest image (width × height) to parse (default 2^28). */
@@ -167,16 +163,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
-    // `model` codes the planes whose channel count it matches; `grayModel` (or a 1-channel `model`) the gray/alpha planes.
-    const given = options.model !== undefined ? resolveModel(options.model) : null;
-    const effort = options.effort ?? DEFAULT_EFFORT;
-    const colour = given?.flow.channels === 3 ? given : defaultModel(3, [], effort);
-    const gray = options.grayModel !== undefined ? resolveModel(options.grayModel) : given?.flow.channels === 1 ? given : defaultModel(1, [], effort);
-    const groups = planeGroups(channels);
-    const models = groups.map((g) => (g.count === 3 ? colour : gray));
-    groups.forEach((g, i) => {
-      if (models[i].flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${models[i].name} codes ${models[i].flow.channels}-channel images, this plane has ${g.count}`);
-    });
+    const models = planeModels(channels, options);
     const planes = await codingPlanes(channels, models, options.backend);
     const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
     const w = new ByteWriter();
@@ -223,12 +210,14 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { method, version, body, crc } = unframe(input);
-  let out: Uint8Array;
+  // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
+  let build: () => Uint8Array;
   if (method === Method.Stored) {
     checkOutputLimit(body.length, options);
-    out = body.slice();
+    const out = body.slice();
     check = crcOf(out);
+    build = () => out;
   } else if (method === Method.Brotli) {
     const r = new ByteReader(body);
     const n = r.varint();
@@ -236,8 +225,8 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     // Exactly n bytes from a brotli stream that ends where the body ends (a bomb stops at n).
     const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
-    out = decoded;
-    check = crcOf(out);
+    check = crcOf(decoded);
+    build = () => decoded;
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -249,11 +238,10 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, version, () => options.onProgress?.(++done, total), threadsOf(options.workers));
+    const samples = await decodeImagePieces(r, shape, planes, streamFeatures(version), () => options.onProgress?.(++done, total), threadsOf(options.workers));
     check = crcOf(headerBytes, samples);
-    if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
-    out = imageFile(header, samples);
+    build = () => imageFile(header, samples);
   }
   if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
-  return out;
+  return build();
 }

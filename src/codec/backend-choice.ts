@@ -6,7 +6,8 @@
  * passes gives the same bytes — the choice only decides speed.
  *
  * The estimate, in nanoseconds per pixel of the coded image, sums over the
- * flow's nets (each weighted by its resolution, ¼ per squeeze):
+ * flow's nets — couplings, and every prior group's base net and own net —
+ * each weighted by its resolution, ¼ per squeeze (spec.ts `scaledFlowNets`):
  * - `reference`: non-zero weights × NS_PER_SPARSE_WEIGHT when the net runs on
  *   the compiled fast path (fast-conv.ts: sparse nets such as model zero's),
  *   else dense MACs × the specification's cost per MAC;
@@ -18,7 +19,7 @@
  * optional) was not installed where this was measured; it is assumed the
  * fastest dense backend, as the design notes say.
  */
-import { flowNets } from '../flows/spec.js';
+import { flowNets, scaledFlowNets } from '../flows/spec.js';
 import type { Model } from '../flows/model.js';
 import { runsFast } from '../quant/fast-conv.js';
 import { netMacsPerPixel, type QNet } from '../quant/qnet.js';
@@ -31,18 +32,6 @@ const NS_PER_SPARSE_WEIGHT = 0.4;
 const NS_PER_MAC: Record<BackendName, number> = { reference: 3.3, wasm: 0.26, cpu: 5.2, tensorflow: 0.1 };
 /** An estimate this many times cheaper than the next is taken without measuring. */
 export const DECISIVE_RATIO = 4;
-
-/** Each net of the flow with its resolution relative to the input (¼ per squeeze before it). */
-function scaledNets(model: Model): Array<{ net: QNet; scale: number }> {
-  const out: Array<{ net: QNet; scale: number }> = [];
-  let scale = 1;
-  for (const s of model.flow.steps) {
-    if (s.op === 'squeeze') scale /= 4;
-    if (s.op === 'coupling') out.push({ net: s.net, scale });
-    if (s.op === 'split' || s.op === 'top') for (const g of s.groups) if (g.net) out.push({ net: g.net, scale });
-  }
-  return out;
-}
 
 const nonZero = new WeakMap<QNet, number>();
 function nonZeroWeights(net: QNet): number {
@@ -58,7 +47,7 @@ function nonZeroWeights(net: QNet): number {
 /** Estimated network cost of `model` on `backend`, in ns per image pixel. */
 export function estimateNsPerPixel(model: Model, backend: BackendName): number {
   let ns = 0;
-  for (const { net, scale } of scaledNets(model)) {
+  for (const { net, scale } of scaledFlowNets(model.flow)) {
     if (backend === 'reference' && runsFast(net)) {
       ns += scale * nonZeroWeights(net) * NS_PER_SPARSE_WEIGHT;
     } else {

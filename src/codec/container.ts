@@ -1,40 +1,33 @@
 /**
- * The .fz container, format version 4 (versions 1 to 3 are still read):
+ * The .fz container:
  *
  *   magic 'F' 'Z' | byte (version << 4 | method) | body | CRC-32 (4 bytes, LE)
  *
- * Versions differ only in the `image` method: 1 renormalises rANS by
- * 16-bit words from a state in [2^16, 2^32) (ans/rans.ts), 2 by bytes from a
- * state in [2^24, 2^32) (ans/rans-byte.ts), which codes within ~0.001% of the
- * ideal where version 1 lost 0.5–2%; 3 is version 2 with a scale-offset symbol
- * before every coded plane (quant/scale-offset.ts), and pixel-exact flows pad
- * tiles with zeros they do not code (flows/padding.ts); 4 is version 3 where a
- * flow whose latents are its input samples codes them with CDFs over exactly the
- * sample range (flows/support.ts), tile streams start the rANS state at 1
- * (ans/rans-byte.ts), and a canonical PNM header is written compactly
- * (image-header.ts; the old layout still reads). Every other byte means the same.
- *
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.
- * - method 2 `image`: body = image header (imageHeader.ts), then tile streams.
+ * - method 2 `image`: body = image header (image-header.ts), then tile pieces.
  * The CRC-32 covers the original file for methods 0 and 1; for `image` it
- * covers the image header and the decoded samples (a PNG is rebuilt with the
- * same pixels and chunks, not necessarily the same bytes).
+ * covers the image header and the decoded samples. What each version means
+ * for the bytes is one row of stream-features.ts; docs/FORMAT.md specifies
+ * every version byte by byte.
  */
 import { crc32 } from 'node:zlib';
 import { FlowzipError } from './errors.js';
 
-export const MAGIC = Uint8Array.of(0x46, 0x5a); // "FZ"
-/** Current container format version (4 bits). */
+/** The first two bytes of every stream: "FZ". */
+export const MAGIC = Uint8Array.of(0x46, 0x5a);
+/** The container format version this flowzip writes (4 bits); every version up to it is read (stream-features.ts has a row for each). */
 export const FORMAT_VERSION = 5;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 
+/** The 4-bit method of a stream (the low nibble of byte 2). */
 export const enum Method {
   Stored = 0,
   Brotli = 1,
   Image = 2,
 }
+/** Method names, indexed by Method. */
 export const METHOD_NAMES = ['stored', 'brotli', 'image'] as const;
 
 /** CRC-32 (IEEE) of the concatenation of parts. */

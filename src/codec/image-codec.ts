@@ -19,10 +19,11 @@ import { solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
-import { decodeTile, encodeTile, TILE_STREAM_VERSION, type TileStreamVersion } from './tile-coder.js';
+import { decodeTile, encodeTile } from './tile-coder.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { extractTile, isPadded, tileGrid, type TileRect, type TilePadding } from './tiling.js';
 
-/** Tile edge in pixels (format versions 1 and 2). */
+/** Tile edge in pixels (every format version: docs/FORMAT.md §3). */
 export const TILE_SIZE = 256;
 
 /** A plane group with the model and runner that code it. */
@@ -70,14 +71,14 @@ function putRawTile(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: T
   }
 }
 
-/** How tiles of `flow` are padded in stream `version`: zeros for a pixel-exact flow from version 3 on (its padded latents are not coded), else edge replication. */
-export function tilePadding(flow: FlowSpec, version: TileStreamVersion): TilePadding {
-  return version >= 3 && isPixelExact(flow) ? 'zero' : 'edge';
+/** How tiles of `flow` are padded in a stream with `features`: zeros for a pixel-exact flow where padding is skipped (its padded latents are not coded), else edge replication. */
+export function tilePadding(flow: FlowSpec, features: StreamFeatures): TilePadding {
+  return features.skipPadding && isPixelExact(flow) ? 'zero' : 'edge';
 }
 
 /** Planar channels of tile `r` padded as the encoder gives it to `flow` (extractTile with tilePadding; interleaved `samples`, `stride` per pixel). */
 export function flowTile(samples: ArrayLike<number>, width: number, stride: number, first: number, count: number, r: TileRect, flow: FlowSpec): Int32Array[] {
-  return extractTile(samples, width, stride, first, count, r, tilePadding(flow, TILE_STREAM_VERSION));
+  return extractTile(samples, width, stride, first, count, r, tilePadding(flow, WRITTEN_FEATURES));
 }
 
 /** The fallback coding of a piece: brotli (quality 9) of its raw planar samples. */
@@ -125,7 +126,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
  * Decodes one piece to its raw samples: planar (channel, row, column) over
  * the tile's w×h, the layout of fallback tiles. Typed errors on corruption.
  */
-export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, version: TileStreamVersion): Uint8Array {
+export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, features: StreamFeatures): Uint8Array {
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
     if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
@@ -142,13 +143,13 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   }
   let tile: Int32Array[];
   try {
-    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, version, rect);
+    tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, features, rect);
   } catch (e) {
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
   }
   for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-  if (!isPadded(tile, rect, tilePadding(p.model.flow, version))) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding is not what the encoder made)');
+  if (!isPadded(tile, rect, tilePadding(p.model.flow, features))) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding is not what the encoder made)');
   const raw = new Uint8Array(rect.w * rect.h * p.count);
   let k = 0;
   for (const plane of tile) {
@@ -161,14 +162,6 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
 function causalParamsOf(p: Pick<CodingPlane, 'params' | 'model'>): CausalParams {
   if (!p.params) throw new Error(`causal model ${p.model.name} used without parameters`);
   return p.params;
-}
-
-/** Container versions from which plane groups may be coded by causal models (their parameters precede the tiles). */
-export const CAUSAL_FROM_VERSION = 5;
-
-/** The flow tile-stream version of container version `version` (5 codes flow pieces as 4 does). */
-export function flowStreamVersion(version: number): TileStreamVersion {
-  return (version >= 4 ? 4 : version) as TileStreamVersion;
 }
 
 /** Serialised causal parameters of a plane group (what a pool worker is sent). */
@@ -241,10 +234,10 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
 /**
  * Decodes all pieces from `r` into a new sample array. Typed errors on
  * truncation or corruption: the same error a sequential decode would meet
- * first, whatever the number of threads. `version` is the stream's format
- * version (it picks the rANS coder of flow pieces).
+ * first, whatever the number of threads. `features` are those of the
+ * stream's format version (stream-features.ts).
  */
-export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], version: number, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
+export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], features: StreamFeatures, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
   // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
@@ -252,11 +245,10 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
   if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
   for (const p of planes) {
     if (!p.model.causal) continue;
-    if (version < CAUSAL_FROM_VERSION) throw new FlowzipError('E_CORRUPT', `stream names causal model ${p.model.name}, which format version ${version} cannot hold`);
+    if (!features.causalModels) throw new FlowzipError('E_CORRUPT', `stream names causal model ${p.model.name}, which format version ${features.version} cannot hold`);
     p.params = readCausalParams(r, p.count);
   }
   const wire = planes.map(paramsBytes);
-  const flowVersion = flowStreamVersion(version);
   const samples = new Uint8Array(shape.width * shape.height * shape.channels);
   // Read the piece records first; a malformed record ends the list, and its error is
   // thrown after the pieces before it are decoded (as a sequential decoder would meet them).
@@ -282,10 +274,10 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     recordError = e;
   }
   const tasks = pieces.map(({ rect, p, data, fallback }): PieceTask<Uint8Array> => ({
-    local: () => decodePiece(data, fallback, rect, p, flowVersion),
+    local: () => decodePiece(data, fallback, rect, p, features),
     job: () => {
       const copy = data.slice();
-      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, version: flowVersion, params: wire[planes.indexOf(p)] }, transfer: [copy.buffer] };
+      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, features, params: wire[planes.indexOf(p)] }, transfer: [copy.buffer] };
     },
     result: (reply) => reply.data,
   }));

@@ -16,11 +16,13 @@
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import type { PngAncillaryChunk, PngChunkPosition } from './formats/png.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 
 const POSITIONS: PngChunkPosition[] = ['beforePLTE', 'beforeIDAT', 'afterIDAT'];
 /** Kind bytes of the compact PNM header (canonical header, gray or RGB). */
 const KIND_PNM_GRAY = 2, KIND_PNM_RGB = 3;
 
+/** A parsed image header: what rebuilds the file around the samples, and the model id of each plane group. */
 export type ImageHeader =
   | { kind: 'pnm'; width: number; height: number; channels: 1 | 3; verbatim: Uint8Array | null; modelIds: Uint8Array[] }
   | { kind: 'png'; width: number; height: number; colourType: 0 | 2 | 4 | 6; chunks: PngAncillaryChunk[]; modelIds: Uint8Array[] };
@@ -41,12 +43,13 @@ export function planeGroups(channels: 1 | 2 | 3 | 4): Array<{ first: number; cou
   }
 }
 
-/** Serialises the header (model ids must be MODEL_ID_BYTES each). */
-export function writeImageHeader(h: ImageHeader, w: ByteWriter): void {
-  if (h.kind === 'pnm' && !h.verbatim) {
+/** Serialises the header (model ids must be MODEL_ID_BYTES each) as format `features` lays it out (default: the version written). */
+export function writeImageHeader(h: ImageHeader, w: ByteWriter, features: StreamFeatures = WRITTEN_FEATURES): void {
+  if (h.kind === 'pnm' && !h.verbatim && features.compactPnm) {
     w.byte(h.channels === 1 ? KIND_PNM_GRAY : KIND_PNM_RGB).varint(h.width).varint(h.height);
   } else if (h.kind === 'pnm') {
-    w.byte(0).byte(1).byte(h.channels).varint(h.width).varint(h.height).lengthPrefixed(h.verbatim!);
+    w.byte(0).byte(h.verbatim ? 1 : 0).byte(h.channels).varint(h.width).varint(h.height);
+    if (h.verbatim) w.lengthPrefixed(h.verbatim);
   } else {
     w.byte(1).byte(h.colourType).varint(h.width).varint(h.height).varint(h.chunks.length);
     for (const c of h.chunks) w.byte(POSITIONS.indexOf(c.position)).bytes(Buffer.from(c.type, 'latin1')).lengthPrefixed(c.data);

@@ -15,7 +15,7 @@
  */
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
-import { flowLevels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
+import { flowLevels, walkChannels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
@@ -25,16 +25,13 @@ import { ByteWriter } from './bytes.js';
 import { causalCodeLengths, encodeCausalTile, fitImageParams, subImage as causalSubImage, writeCausalParams } from './causal-coder.js';
 import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups } from './image-header.js';
-import { defaultModel, resolveModel, runnerFor, type BackendChoice } from './models.js';
+import { runnerFor, type BackendChoice } from './models.js';
+import { planeModels, type ModelChoice } from './model-choice.js';
 import { encodeTile, tileCodeLengths, totalBits as codeLengthSum } from './tile-coder.js';
 import { tileGrid, type TileRect } from './tiling.js';
 
 /** Options of {@link inspectImage}; `model`, `grayModel` and `backend` mean what they mean for `compress`. */
-export interface InspectOptions {
-  /** Model for colour planes (or gray planes of a gray image): shipped name, id, `.json` path or loaded Model. */
-  model?: string | Model;
-  /** Model for gray and alpha planes of colour / gray+alpha images (default: the shipped gray default). */
-  grayModel?: string | Model;
+export interface InspectOptions extends ModelChoice {
   backend?: BackendChoice;
   /** Largest image (width × height) to parse (default 2^28). */
   maxPixels?: number;
@@ -93,35 +90,20 @@ function flowSamples(bytes: Uint8Array, maxPixels: number): { width: number; hei
  * and splits by descent.
  */
 export function groupPlanes(flow: FlowSpec): Map<PriorGroup, number[]> {
-  let labels = Array.from({ length: flow.channels }, (_, i) => i);
   let squeezed = false;
   const out = new Map<PriorGroup, number[]>();
-  for (const step of flow.steps) {
-    switch (step.op) {
-      case 'squeeze':
-        if (!squeezed) labels = labels.map((_, i) => i);
-        squeezed = true;
-        labels = labels.flatMap((l) => [l, l, l, l]);
-        break;
-      case 'permute':
-        labels = step.perm.map((i) => labels[i]);
-        break;
-      case 'coupling':
-        break;
-      case 'split':
-      case 'top': {
-        const factor = step.op === 'split' ? step.factor : labels.map((_, i) => i);
-        for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
-        if (step.op === 'split') {
-          const f = new Set(factor);
-          labels = labels.filter((_, i) => !f.has(i));
-        } else {
-          labels = [];
-        }
-        break;
-      }
-    }
-  }
+  const start = Array.from({ length: flow.channels }, (_, i) => i);
+  walkChannels<number, void>(flow, start, 1 << flowLevels(flow), 1 << flowLevels(flow), {
+    squeeze: (labels) => {
+      const base = squeezed ? labels : labels.map((_, i) => i);
+      squeezed = true;
+      return base.flatMap((l) => [l, l, l, l]);
+    },
+    coupling: (_, labels) => labels,
+    coded: (step, labels, factor) => {
+      for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
+    },
+  });
   return out;
 }
 
@@ -179,14 +161,11 @@ function spreadBlock(acc: Float64Array, width: number, r: TileRect, bx: number, 
  */
 export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {}): Promise<ImageInspection> {
   const { width, height, channels, samples } = flowSamples(bytes, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
-  const colour = opts.model !== undefined ? resolveModel(opts.model) : defaultModel(channels >= 3 ? 3 : 1);
-  const gray = opts.grayModel !== undefined ? resolveModel(opts.grayModel) : channels >= 3 ? defaultModel(1) : colour;
-  const groups = planeGroups(channels);
+  const models = planeModels(channels, opts);
   const planes: Plane[] = [];
   const names: string[] = [];
-  for (const g of groups) {
-    const model = g.count === 3 ? colour : gray;
-    if (model.flow.channels !== g.count) throw new FlowzipError('E_USAGE', `model ${model.name} codes ${model.flow.channels}-channel images, this plane has ${g.count}`);
+  for (const [i, g] of planeGroups(channels).entries()) {
+    const model = models[i];
     planes.push({ ...g, model, runner: await runnerFor(model, opts.backend), planesOf: groupPlanes(model.flow) });
     names.push(...(g.first > 0 && g.count === 1 ? ['A'] : modelPlaneNames(model)));
   }

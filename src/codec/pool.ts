@@ -29,7 +29,7 @@ import type { Model } from '../flows/model.js';
 import type { BackendName } from '../quant/runner.js';
 import { FlowzipError, type FlowzipErrorCode } from './errors.js';
 import { modelsDir } from './models.js';
-import type { TileStreamVersion } from './tile-coder.js';
+import type { StreamFeatures } from './stream-features.js';
 import type { TileRect } from './tiling.js';
 
 /** Default number of coding threads: min(2, available cores). */
@@ -51,9 +51,9 @@ export interface PieceJob {
   data: Uint8Array;
   /** decode: whether the piece is a brotli fallback. */
   fallback?: number;
-  /** decode: the stream's format version (which rANS coder). */
-  version?: TileStreamVersion;
-  /** A causal model's serialised parameters for this image (image-codec.ts). */
+  /** decode: the features of the stream's format version (stream-features.ts). */
+  features?: StreamFeatures;
+  /** A causal model's serialised parameters for this image (image-codec.ts), or the fit plan of a `fit` job. */
   params?: Uint8Array;
 }
 

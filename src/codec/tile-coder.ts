@@ -5,23 +5,20 @@
  * channel by channel, pixels in raster order. The encoder pushes in exactly
  * the reverse order (rANS is LIFO).
  *
- * Stream format versions: 1 = the 16-bit-renormalising coder of ans/rans.ts
- * (decode only, for old streams); 2 = the byte-renormalising coder of
- * ans/rans-byte.ts; 3 = version 2 with a log-scale offset symbol before every
- * coded plane (quant/scale-offset.ts) and, for pixel-exact flows, no latents
- * for the zero padding of a tile (flows/padding.ts); 4 = version 3 where a
- * flow whose latents are its input samples (flows/support.ts) codes every
- * latent with a CDF over exactly the sample range, and every stream starts
- * its rANS state at 1 instead of 2^24 (3 bytes less) — what encodeTile writes.
+ * What differs between format versions (rANS coder and initial state, scale
+ * offsets, skipped padding, exact support) comes in as a StreamFeatures row
+ * (stream-features.ts) on every decode path; encodeTile writes the current
+ * version. The byte layout of each version: docs/FORMAT.md.
  */
-import { ByteRansDecoder, ByteRansEncoder, RansDecoder, type ByteRansStart } from '../ans/index.js';
+import { RansDecoder, RansEncoder, type SymbolSink, type SymbolSource } from '../ans/index.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { forward, inverse, type CodedGroup } from '../flows/flow.js';
 import { realPositions } from '../flows/padding.js';
 import { latentSupport } from '../flows/support.js';
 import { groupPositions, type FlowSpec, type PriorGroup } from '../flows/spec.js';
-import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
-import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
-import { chooseOffsetSymbol, OFFSET_CUM, OFFSET_FREQ, OFFSET_ZERO_SYMBOL, offsetOfSymbol, offsetSymbolAt, shiftLogScales } from '../quant/scale-offset.js';
+import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
+import { chooseOffsetSymbol, OFFSET_MODEL, OFFSET_ZERO_SYMBOL, offsetOfSymbol, shiftLogScales } from '../quant/scale-offset.js';
+import type { SymbolModel } from '../quant/symbol-model.js';
 import type { NetRunner } from '../quant/runner.js';
 
 /**
@@ -44,12 +41,12 @@ export function channelParams(g: PriorGroup, params: Int32Array[], j: number): {
   return { means: pack(0), logScales: pack(1), logits: pack(2) };
 }
 
-/** Window of every latent's CDF in stream `version`: the flow's latent support from version 4 on, else null (windows follow the parameters). */
+/** Window of every latent's CDF: the flow's latent support where the stream has `exactSupport`, else null (windows follow the parameters). */
 export type CodingSupport = readonly [number, number] | null;
 
-/** The CodingSupport of `flow` in stream `version`. */
-export function codingSupport(flow: FlowSpec, version: TileStreamVersion = TILE_STREAM_VERSION): CodingSupport {
-  return version >= 4 ? latentSupport(flow) : null;
+/** The CodingSupport of `flow` in a stream with `features` (default: the version written). */
+export function codingSupport(flow: FlowSpec, features: StreamFeatures = WRITTEN_FEATURES): CodingSupport {
+  return features.exactSupport ? latentSupport(flow) : null;
 }
 
 const cdfs = new Map<string, LeakyMixtureCdf>();
@@ -60,15 +57,31 @@ function cdfFor(k: number, support: CodingSupport): LeakyMixtureCdf {
   return c;
 }
 
-/** What the symbol loop pushes to: a ByteRansEncoder (or, in bench/profile, a recorder). */
-export type SymbolSink = Pick<ByteRansEncoder, 'push' | 'pushBits'>;
-/** What the symbol loop pops from: a rANS decoder of either version (or, in bench/profile, a recording wrapper). */
-export type SymbolSource = Pick<ByteRansDecoder, 'peek' | 'advance' | 'popBits'>;
+/** What the symbol loop pushes to (ans/symbols.ts): a RansEncoder, or in bench/profile a recorder. */
+export type { SymbolSink, SymbolSource };
 
-/** Versions of the tile stream (the container's format version): which rANS coder wrote it, whether planes carry scale offsets and skip padding. */
-export type TileStreamVersion = 1 | 2 | 3 | 4;
-/** The version encodeTile writes. */
-export const TILE_STREAM_VERSION: TileStreamVersion = 4;
+/**
+ * The prior of one coded plane (channel j of a group, with its offset
+ * symbol applied): `at(i)` is the symbol model (quant/symbol-model.ts) of the
+ * plane's latent at position i. Every loop that codes or measures latents
+ * goes through it. The returned model is shared: use it before the next `at`.
+ */
+export interface PlanePrior {
+  at(i: number): SymbolModel;
+}
+
+/** The PlanePrior of channel j of `group` with parameters `params`, offset symbol `offsetSymbol`, and CDF window `support`. */
+export function planePrior(group: PriorGroup, params: Int32Array[], j: number, offsetSymbol: number, support: CodingSupport): PlanePrior {
+  const K = group.mixture;
+  const cdf = cdfFor(K, support);
+  const { means, logScales, logits } = offsetParams(group, params, j, offsetSymbol);
+  return {
+    at(i: number): SymbolModel {
+      cdf.set(means, logScales, logits, i * K, 1);
+      return cdf;
+    },
+  };
+}
 
 /** The real (unpadded) part of a tile: its top-left h×w. */
 export interface RealSize {
@@ -78,14 +91,14 @@ export interface RealSize {
 
 /**
  * Positions to code per group, in decode order, when they are not all the
- * positions of the group's phase: from stream version 3 on, a pixel-exact
- * flow skips the latents of padded pixels (flows/padding.ts). Null: code all.
+ * positions of the group's phase: in a stream with `skipPadding`, a
+ * pixel-exact flow skips the latents of padded pixels (flows/padding.ts). Null: code all.
  */
 export type SkipPadding = Int32Array[] | null;
 
-/** The SkipPadding of an h×w tile with real part `real`, for stream `version`. */
-export function skipPadding(flow: FlowSpec, h: number, w: number, real: RealSize | undefined, version: TileStreamVersion = TILE_STREAM_VERSION): SkipPadding {
-  return version >= 3 && real ? realPositions(flow, h, w, real.h, real.w) : null;
+/** The SkipPadding of an h×w tile with real part `real`, in a stream with `features` (default: the version written). */
+export function skipPadding(flow: FlowSpec, h: number, w: number, real: RealSize | undefined, features: StreamFeatures = WRITTEN_FEATURES): SkipPadding {
+  return features.skipPadding && real ? realPositions(flow, h, w, real.h, real.w) : null;
 }
 
 function positionsOf(skip: SkipPadding, k: number, g: PriorGroup, h: number, w: number): Int32Array {
@@ -113,44 +126,31 @@ function offsetParams(g: PriorGroup, params: Int32Array[], j: number, s: number)
   return { ...p, logScales: shiftLogScales(p.logScales, offsetOfSymbol(s)) };
 }
 
-/** A decoder for a tile stream of `version`. Throws AnsError on a bad initial state. */
-export function tileDecoder(stream: Uint8Array, version: TileStreamVersion): SymbolSource & { finish(): void } {
-  return version === 1 ? new RansDecoder(stream) : new ByteRansDecoder(stream, ransStart(version));
+/** A decoder for a tile stream with `features` (its rANS coder and initial state). Throws AnsError on a bad initial state. */
+export function tileDecoder(stream: Uint8Array, features: StreamFeatures): SymbolSource & { finish(): void } {
+  return new RansDecoder(stream, features.ransStart, features.rans);
 }
 
-/** The rANS initial state of a stream of `version` (2 or later): 1 from version 4 on, else 2^24. */
-export function ransStart(version: TileStreamVersion): ByteRansStart {
-  return version >= 4 ? 'one' : 'normalised';
+/** A byte-rANS encoder sized for `symbols` latents, starting from the state of the version written. */
+export function tileEncoder(symbols: number): RansEncoder {
+  return new RansEncoder(symbols, WRITTEN_FEATURES.ransStart, WRITTEN_FEATURES.rans);
 }
 
 /**
  * Pushes the latents of the groups onto the encoder, in reverse decode order;
- * with `offsets` (stream version 3), each plane's offset symbol goes after its
+ * with `offsets` (streams with scaleOffsets), each plane's offset symbol goes after its
  * latents, so that the decoder reads it first.
  */
 export function pushGroups(enc: SymbolSink, groups: CodedGroup[], offsets?: PlaneOffsets, skip: SkipPadding = null, support: CodingSupport = null): void {
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const { group, values, params, h, w } = groups[gi];
-    const K = group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, group, h, w);
     for (let j = values.length - 1; j >= 0; j--) {
       const s = offsets ? offsets[gi][j] : OFFSET_ZERO_SYMBOL;
-      const { means, logScales, logits } = offsetParams(group, params, j, s);
+      const prior = planePrior(group, params, j, s, support);
       const v = values[j];
-      for (let p = pos.length - 1; p >= 0; p--) {
-        const i = pos[p];
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = v[i];
-        if (cdf.inWindow(z)) {
-          const s = cdf.cum(z);
-          enc.push(s, cdf.cum(z + 1) - s, PROB_BITS);
-        } else {
-          enc.pushBits(z + LATENT_LIMIT, LATENT_BITS);
-          enc.push(ESCAPE_START, 1, PROB_BITS);
-        }
-      }
-      if (offsets) enc.push(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
+      for (let p = pos.length - 1; p >= 0; p--) prior.at(pos[p]).encode(enc, v[pos[p]]);
+      if (offsets) OFFSET_MODEL.encode(enc, s);
     }
   }
 }
@@ -165,48 +165,31 @@ export function encodeTile(flow: FlowSpec, runner: NetRunner, tile: Int32Array[]
   const groups = forward(flow, runner, tile, h, w);
   const skip = skipPadding(flow, h, w, real);
   const support = codingSupport(flow);
-  const enc = new ByteRansEncoder(h * w, ransStart(TILE_STREAM_VERSION));
+  const enc = tileEncoder(h * w);
   pushGroups(enc, groups, chooseOffsets(groups, skip, support), skip, support);
   return enc.finish();
 }
 
-/** Decodes a tile stream made by encodeTile (or, for version 1, by an older flowzip). Throws AnsError on a truncated or inconsistent stream. */
-export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
-  const dec = tileDecoder(stream, version);
-  const tile = decodeTileFrom(flow, runner, dec, h, w, version, real);
+/** Decodes a tile stream made by encodeTile (or by an older flowzip: pass its stream's `features`). Throws AnsError on a truncated or inconsistent stream. */
+export function decodeTile(flow: FlowSpec, runner: NetRunner, stream: Uint8Array, h: number, w: number, features: StreamFeatures = WRITTEN_FEATURES, real?: RealSize): Int32Array[] {
+  const dec = tileDecoder(stream, features);
+  const tile = decodeTileFrom(flow, runner, dec, h, w, features, real);
   dec.finish();
   return tile;
 }
 
 /** The decoding loop of decodeTile, popping symbols from `dec` (which the caller finishes). */
-export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, version: TileStreamVersion = TILE_STREAM_VERSION, real?: RealSize): Int32Array[] {
-  const skip = skipPadding(flow, h, w, real, version);
-  const support = codingSupport(flow, version);
+export function decodeTileFrom(flow: FlowSpec, runner: NetRunner, dec: SymbolSource, h: number, w: number, features: StreamFeatures = WRITTEN_FEATURES, real?: RealSize): Int32Array[] {
+  const skip = skipPadding(flow, h, w, real, features);
+  const support = codingSupport(flow, features);
   let k = 0; // groups come in decode order
   return inverse(flow, runner, h, w, (group, params, gh, gw) => {
-    const K = group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, k++, group, gh, gw);
     return group.channels.map((_, j) => {
-      let s = OFFSET_ZERO_SYMBOL;
-      if (version >= 3) {
-        s = offsetSymbolAt(dec.peek(PROB_BITS));
-        dec.advance(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
-      }
-      const { means, logScales, logits } = offsetParams(group, params, j, s);
+      const s = features.scaleOffsets ? OFFSET_MODEL.decode(dec) : OFFSET_ZERO_SYMBOL;
+      const prior = planePrior(group, params, j, s, support);
       const out = new Int32Array(gh * gw);
-      for (let p = 0; p < pos.length; p++) {
-        const i = pos[p];
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = cdf.symbolAt(dec.peek(PROB_BITS));
-        if (z === ESCAPE) {
-          dec.advance(ESCAPE_START, 1, PROB_BITS);
-          out[i] = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
-        } else {
-          dec.advance(cdf.start, cdf.freq, PROB_BITS); // symbolAt leaves z's interval in start/freq
-          out[i] = z;
-        }
-      }
+      for (let p = 0; p < pos.length; p++) out[pos[p]] = prior.at(pos[p]).decode(dec);
       return out;
     });
   });
@@ -217,7 +200,7 @@ export interface GroupCodeLengths {
   group: CodedGroup;
   /** Per channel: −log2(freq / 2^PROB_BITS) of each latent (PROB_BITS + LATENT_BITS for an escape: its slot of frequency 1, then the raw latent); 0 where not coded. */
   bits: Float64Array[];
-  /** Per channel: bits of its scale-offset symbol (stream version 3). */
+  /** Per channel: bits of its scale-offset symbol (streams with scaleOffsets). */
   offsetBits: number[];
 }
 
@@ -232,20 +215,14 @@ export function tileCodeLengths(flow: FlowSpec, runner: NetRunner, tile: Int32Ar
   const support = codingSupport(flow);
   const offsets = chooseOffsets(groups, skip, support);
   return groups.map((g, gi) => {
-    const K = g.group.mixture;
-    const cdf = cdfFor(K, support);
     const pos = positionsOf(skip, gi, g.group, g.h, g.w);
     const bits = g.values.map((v, j) => {
-      const { means, logScales, logits } = offsetParams(g.group, g.params, j, offsets[gi][j]);
+      const prior = planePrior(g.group, g.params, j, offsets[gi][j], support);
       const b = new Float64Array(v.length);
-      for (const i of pos) {
-        cdf.set(means, logScales, logits, i * K, 1);
-        const z = v[i];
-        b[i] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS;
-      }
+      for (const i of pos) b[i] = prior.at(i).bits(v[i]);
       return b;
     });
-    return { group: g, bits, offsetBits: offsets[gi].map((s) => PROB_BITS - Math.log2(OFFSET_FREQ[s])) };
+    return { group: g, bits, offsetBits: offsets[gi].map((s) => OFFSET_MODEL.bits(s)) };
   });
 }
 

@@ -55,15 +55,6 @@ export function extractTile(samples: ArrayLike<number>, width: number, stride: n
   return planes;
 }
 
-/** Writes the unpadded part of planar tile channels back into interleaved samples. */
-export function insertTile(samples: { [i: number]: number }, width: number, stride: number, first: number, planes: Int32Array[], r: TileRect): void {
-  planes.forEach((p, c) => {
-    for (let y = 0; y < r.h; y++) {
-      for (let x = 0; x < r.w; x++) samples[((r.y + y) * width + r.x + x) * stride + first + c] = p[y * r.pw + x];
-    }
-  });
-}
-
 /**
  * True when the padding of planar tile channels (outside the image's w×h)
  * is what {@link extractTile} made with `pad`. A decoder checks this: the

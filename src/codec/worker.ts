@@ -10,7 +10,7 @@ import { ByteReader } from './bytes.js';
 import { accumulateImageTile, readCausalParams, readFitPlan } from './causal-coder.js';
 import { FlowzipError } from './errors.js';
 import { decodePiece, encodePiece } from './image-codec.js';
-import { TILE_STREAM_VERSION } from './tile-coder.js';
+import { WRITTEN_FEATURES } from './stream-features.js';
 import { canaryRunner } from './models.js';
 import type { PieceReply, WireJob, WirePrepare, WireReply } from './pool.js';
 
@@ -48,7 +48,7 @@ async function handle(msg: WireJob): Promise<{ reply: PieceReply; transfer: Arra
     const bytes = owned(piece.bytes);
     return { reply: { data: bytes, fallback: piece.fallback }, transfer: [bytes.buffer as ArrayBuffer] };
   }
-  const raw = owned(decodePiece(data, msg.job.fallback ?? 0, rect, { count, model, runner, params }, msg.job.version ?? TILE_STREAM_VERSION));
+  const raw = owned(decodePiece(data, msg.job.fallback ?? 0, rect, { count, model, runner, params }, msg.job.features ?? WRITTEN_FEATURES));
   return { reply: { data: raw }, transfer: [raw.buffer as ArrayBuffer] };
 }
 

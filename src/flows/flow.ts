@@ -7,7 +7,7 @@
  */
 import { LATENT_LIMIT } from '../quant/constants.js';
 import type { NetRunner } from '../quant/runner.js';
-import { groupPositions, paramsPerChannel, type FlowSpec, type PriorGroup } from './spec.js';
+import { factorOf, groupPositions, paramsPerChannel, walkChannels, walkSteps, type CodedStep, type FlowSpec, type PriorGroup, type StepPlace } from './spec.js';
 
 /** Thrown by `forward` when a latent leaves [-LATENT_LIMIT, LATENT_LIMIT): the caller codes the tile another way. */
 export class LatentRangeError extends Error {}
@@ -127,48 +127,24 @@ function complement(c: number, factor: number[]): number[] {
  */
 export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h: number, w: number, opts: ForwardOptions = {}): CodedGroup[] {
   const wantParams = opts.params ?? true;
-  let x = tile;
-  const bySplit: CodedGroup[][] = [];
-  for (const step of spec.steps) {
-    switch (step.op) {
-      case 'squeeze':
-        x = squeeze(x, h, w);
-        h >>= 1;
-        w >>= 1;
-        break;
-      case 'coupling': {
-        const t = runner.run(step.net, step.cond.map((i) => x[i]), h, w);
-        step.target.forEach((ti, k) => {
-          const p = addInRange(x[ti], t[k]);
-          x = x.slice();
-          x[ti] = p;
-        });
-        break;
-      }
-      case 'permute':
-        x = step.perm.map((i) => x[i]);
-        break;
-      case 'split':
-      case 'top': {
-        const factor = step.op === 'split' ? step.factor : x.map((_, i) => i);
-        const kept = step.op === 'split' ? complement(x.length, factor).map((i) => x[i]) : [];
-        const context = kept.slice();
-        const groups: CodedGroup[] = [];
-        for (const g of step.groups) {
-          const values = g.channels.map((j) => masked(x[factor[j]], g.phase, h, w));
-          groups.push({
-            group: g, h, w, values,
-            params: wantParams ? groupParams(runner, g, context, h, w) : [],
-            ...(opts.context ? { context: context.slice() } : {}),
-          });
-          context.push(...values);
-        }
-        bySplit.push(groups);
-        x = kept;
-        break;
-      }
-    }
-  }
+  const bySplit = walkChannels<Int32Array, CodedGroup[]>(spec, tile, h, w, {
+    squeeze: squeeze,
+    coupling: (step, x, sh, sw) => {
+      const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
+      const y = x.slice();
+      step.target.forEach((ti, k) => { y[ti] = addInRange(x[ti], t[k]); });
+      return y;
+    },
+    coded: (step, x, factor, sh, sw) => {
+      const context = step.op === 'split' ? complement(x.length, factor).map((i) => x[i]) : [];
+      return step.groups.map((g) => {
+        const values = g.channels.map((j) => masked(x[factor[j]], g.phase, sh, sw));
+        const coded = { group: g, h: sh, w: sw, values, params: wantParams ? groupParams(runner, g, context, sh, sw) : [], ...(opts.context ? { context: context.slice() } : {}) };
+        context.push(...values);
+        return coded;
+      });
+    },
+  });
   return bySplit.reverse().flat();
 }
 
@@ -177,56 +153,43 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
  * asking `decode` for each group (in the same order `forward` returns them).
  */
 export function inverse(spec: FlowSpec, runner: NetRunner, h: number, w: number, decode: GroupDecoder): Int32Array[] {
-  // Shapes and channel counts before each step.
-  const shapes: Array<{ h: number; w: number; c: number }> = [];
-  let c = spec.channels;
-  for (const step of spec.steps) {
-    shapes.push({ h, w, c });
-    if (step.op === 'squeeze') { h >>= 1; w >>= 1; c *= 4; }
-    if (step.op === 'split') c -= step.factor.length;
-  }
   let x: Int32Array[] = [];
-  for (let s = spec.steps.length - 1; s >= 0; s--) {
-    const step = spec.steps[s];
-    const { h: sh, w: sw, c: sc } = shapes[s];
-    switch (step.op) {
-      case 'squeeze':
-        x = unsqueeze(x, sh >> 1, sw >> 1);
-        break;
-      case 'coupling': {
-        const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
-        x = x.slice();
-        step.target.forEach((ti, k) => {
-          x[ti] = subtract(x[ti], t[k]);
-        });
-        break;
-      }
-      case 'permute': {
-        const y = new Array<Int32Array>(x.length);
-        step.perm.forEach((src, dst) => { y[src] = x[dst]; });
-        x = y;
-        break;
-      }
-      case 'split':
-      case 'top': {
-        const factor = step.op === 'split' ? step.factor : Array.from({ length: sc }, (_, i) => i);
-        const keptIdx = step.op === 'split' ? complement(sc, factor) : [];
-        const context = x.slice();
-        const full = new Array<Int32Array>(sc);
-        keptIdx.forEach((ci, k) => { full[ci] = x[k]; });
-        for (const ci of factor) full[ci] = new Int32Array(sh * sw);
-        for (const g of step.groups) {
-          const values = decode(g, groupParams(runner, g, context, sh, sw), sh, sw);
-          g.channels.forEach((j, k) => {
-            const dst = full[factor[j]], src = values[k];
-            for (let i = 0; i < dst.length; i++) dst[i] += src[i];
-          });
-          context.push(...values);
-        }
-        x = full;
-        break;
-      }
+  const coded = (step: CodedStep, at: StepPlace) => {
+    const sh = h >> at.level, sw = w >> at.level, sc = at.channels;
+    const factor = factorOf(step, sc);
+    const keptIdx = step.op === 'split' ? complement(sc, factor) : [];
+    const context = x.slice();
+    const full = new Array<Int32Array>(sc);
+    keptIdx.forEach((ci, k) => { full[ci] = x[k]; });
+    for (const ci of factor) full[ci] = new Int32Array(sh * sw);
+    for (const g of step.groups) {
+      const values = decode(g, groupParams(runner, g, context, sh, sw), sh, sw);
+      g.channels.forEach((j, k) => {
+        const dst = full[factor[j]], src = values[k];
+        for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+      });
+      context.push(...values);
     }
-  }
+    x = full;
+  };
+  walkSteps(spec, {
+    squeeze: (_, at) => {
+      x = unsqueeze(x, h >> (at.level + 1), w >> (at.level + 1));
+    },
+    coupling: (step, at) => {
+      const t = runner.run(step.net, step.cond.map((i) => x[i]), h >> at.level, w >> at.level);
+      x = x.slice();
+      step.target.forEach((ti, k) => {
+        x[ti] = subtract(x[ti], t[k]);
+      });
+    },
+    permute: (step) => {
+      const y = new Array<Int32Array>(x.length);
+      step.perm.forEach((src, dst) => { y[src] = x[dst]; });
+      x = y;
+    },
+    split: coded,
+    top: coded,
+  }, 'reverse');
   return x;
 }

@@ -12,7 +12,7 @@
  * Everything is an ordinary quantised net, so model zero runs through exactly
  * the same code (and backends) as learned models.
  */
-import type { QConv, QNet } from '../quant/qnet.js';
+import type { QNet } from '../quant/qnet.js';
 import { LOGSCALE_FRAC, MEAN_FRAC } from '../quant/constants.js';
 import type { FlowSpec, FlowStep, PriorGroup } from './spec.js';
 import { BIG, colourSteps, emptyConv as conv, liftingSteps, setWeight as setW } from './lifting.js';

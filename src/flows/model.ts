@@ -9,7 +9,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { QConv, QNet } from '../quant/qnet.js';
 import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
 import { causalFromJson, causalToJson, type CausalSpec } from './causal-spec.js';
-import { flowNets, paramsPerChannel, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
+import { factorOf, flowNets, paramsPerChannel, stepPlaces, unknownStep, visitStep, walkSteps, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
 
 /** File format tag and version of model JSON files. */
 export const MODEL_FORMAT = 'flowzip-model';
@@ -82,19 +82,17 @@ export function flowToJson(f: FlowSpec): unknown {
     channels: f.channels,
     inputMin: f.inputMin,
     inputMax: f.inputMax,
-    steps: f.steps.map((s) => {
-      switch (s.op) {
-        case 'squeeze': return { op: 'squeeze' };
-        case 'permute': return { op: 'permute', perm: s.perm };
-        case 'coupling': return { op: 'coupling', target: s.target, cond: s.cond, net: netToJson(s.net) };
-        case 'split': return { op: 'split', factor: s.factor, groups: s.groups.map(groupToJson) };
-        case 'top': return { op: 'top', groups: s.groups.map(groupToJson) };
-      }
+    steps: walkSteps<unknown>(f, {
+      squeeze: () => ({ op: 'squeeze' }),
+      permute: (s) => ({ op: 'permute', perm: s.perm }),
+      coupling: (s) => ({ op: 'coupling', target: s.target, cond: s.cond, net: netToJson(s.net) }),
+      split: (s) => ({ op: 'split', factor: s.factor, groups: s.groups.map(groupToJson) }),
+      top: (s) => ({ op: 'top', groups: s.groups.map(groupToJson) }),
     }),
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped model JSON, checked by validateFlow once built */
 function flowFromJson(j: any): FlowSpec {
   const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase, ...(g.base ? { base: netFromJson(g.base) } : {}) });
   return {
@@ -108,11 +106,12 @@ function flowFromJson(j: any): FlowSpec {
         case 'coupling': return { op: 'coupling', target: s.target, cond: s.cond, net: netFromJson(s.net) };
         case 'split': return { op: 'split', factor: s.factor, groups: s.groups.map(group) };
         case 'top': return { op: 'top', groups: s.groups.map(group) };
-        default: throw new Error(`unknown step ${String(s.op)}`);
+        default: return unknownStep(s);
       }
     }),
   };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** SHA-256 hex of the canonical flow JSON: the model id. */
 export function flowId(f: FlowSpec): string {
@@ -122,53 +121,54 @@ export function flowId(f: FlowSpec): string {
 const isPerm = (a: number[], n: number) => a.length === n && new Set(a).size === n && a.every((v) => Number.isInteger(v) && v >= 0 && v < n);
 const isSubset = (a: number[], n: number) => new Set(a).size === a.length && a.every((v) => Number.isInteger(v) && v >= 0 && v < n);
 
-/** Checks channel bookkeeping and every net's shapes and 2^24 bound; null if valid, else a one-line reason. */
+/** Why the coded groups of a split or top step receiving `c` channels are not valid, or null. */
+function codedStepError(s: Extract<FlowStep, { op: 'split' | 'top' }>, c: number, at: string): string | null {
+  const factor = factorOf(s, c);
+  if (!isSubset(factor, c) || factor.length === 0 || (s.op === 'split' && factor.length === c)) return `${at}: bad factor set`;
+  const cover = new Map<number, string>();
+  for (const g of s.groups) for (const j of g.channels) cover.set(j, (cover.get(j) ?? '') + (g.phase ?? 'a'));
+  const okCover = cover.size === factor.length && [...cover].every(([j, v]) => Number.isInteger(j) && j >= 0 && j < factor.length && (v === 'a' || v === '01'));
+  if (!okCover) return `${at}: groups must cover each factored channel once (or as phase 0 then phase 1)`;
+  let ctx = c - factor.length;
+  for (const [gi, g] of s.groups.entries()) {
+    const nOut = paramsPerChannel(g.mixture) * g.channels.length;
+    if (!(Number.isInteger(g.mixture) && g.mixture >= 1 && g.mixture <= 16)) return `${at} group ${gi}: mixture`;
+    if (g.net) {
+      if (g.net.layers.length === 0 || g.net.layers[0].cin !== ctx || g.net.layers[g.net.layers.length - 1].cout !== nOut) return `${at} group ${gi}: net shape`;
+      const e = checkNet(g.net);
+      if (e) return `${at} group ${gi}: ${e}`;
+    } else if (!g.constant || g.constant.length !== nOut || !g.constant.every(Number.isInteger)) {
+      return `${at} group ${gi}: needs a net or ${nOut} integer constants`;
+    }
+    if (g.base) {
+      if (g.base.layers.length === 0 || g.base.layers[0].cin !== ctx || g.base.layers[g.base.layers.length - 1].cout !== 2 * g.channels.length) return `${at} group ${gi}: base net shape`;
+      const e = checkNet(g.base);
+      if (e) return `${at} group ${gi} base: ${e}`;
+    }
+    ctx += g.channels.length;
+  }
+  return null;
+}
+
+/** Checks channel bookkeeping and every net's shapes and 2^24 bound; null if valid, else a one-line reason. Throws on an unknown step type. */
 export function validateFlow(f: FlowSpec): string | null {
   if (f.channels !== 1 && f.channels !== 3) return `channels must be 1 or 3, got ${f.channels}`;
-  let c = f.channels;
-  for (const [si, s] of f.steps.entries()) {
-    const at = `step ${si} (${s.op})`;
-    if (s.op === 'top' && si !== f.steps.length - 1) return `${at}: top must be the last step`;
-    switch (s.op) {
-      case 'squeeze': c *= 4; break;
-      case 'permute': if (!isPerm(s.perm, c)) return `${at}: not a permutation of ${c} channels`; break;
-      case 'coupling': {
-        if (!isSubset(s.target, c) || !isSubset(s.cond, c) || s.target.some((t) => s.cond.includes(t))) return `${at}: bad channel sets`;
-        if (s.net.layers.length === 0 || s.net.layers[0].cin !== s.cond.length || s.net.layers[s.net.layers.length - 1].cout !== s.target.length) return `${at}: net shape`;
-        const e = checkNet(s.net);
-        if (e) return `${at}: ${e}`;
-        break;
-      }
-      case 'split':
-      case 'top': {
-        const factor = s.op === 'split' ? s.factor : Array.from({ length: c }, (_, i) => i);
-        if (!isSubset(factor, c) || factor.length === 0 || (s.op === 'split' && factor.length === c)) return `${at}: bad factor set`;
-        const cover = new Map<number, string>();
-        for (const g of s.groups) for (const j of g.channels) cover.set(j, (cover.get(j) ?? '') + (g.phase ?? 'a'));
-        const okCover = cover.size === factor.length && [...cover].every(([j, v]) => Number.isInteger(j) && j >= 0 && j < factor.length && (v === 'a' || v === '01'));
-        if (!okCover) return `${at}: groups must cover each factored channel once (or as phase 0 then phase 1)`;
-        let ctx = c - (s.op === 'split' ? factor.length : factor.length);
-        for (const [gi, g] of s.groups.entries()) {
-          const nOut = paramsPerChannel(g.mixture) * g.channels.length;
-          if (!(Number.isInteger(g.mixture) && g.mixture >= 1 && g.mixture <= 16)) return `${at} group ${gi}: mixture`;
-          if (g.net) {
-            if (g.net.layers.length === 0 || g.net.layers[0].cin !== ctx || g.net.layers[g.net.layers.length - 1].cout !== nOut) return `${at} group ${gi}: net shape`;
-            const e = checkNet(g.net);
-            if (e) return `${at} group ${gi}: ${e}`;
-          } else if (!g.constant || g.constant.length !== nOut || !g.constant.every(Number.isInteger)) {
-            return `${at} group ${gi}: needs a net or ${nOut} integer constants`;
-          }
-          if (g.base) {
-            if (g.base.layers.length === 0 || g.base.layers[0].cin !== ctx || g.base.layers[g.base.layers.length - 1].cout !== 2 * g.channels.length) return `${at} group ${gi}: base net shape`;
-            const e = checkNet(g.base);
-            if (e) return `${at} group ${gi} base: ${e}`;
-          }
-          ctx += g.channels.length;
-        }
-        c -= factor.length;
-        break;
-      }
-    }
+  for (const place of stepPlaces(f)) {
+    const s = f.steps[place.index], c = place.channels;
+    const at = `step ${place.index} (${s.op})`;
+    const error = visitStep<string | null>(s, place, {
+      squeeze: () => null,
+      permute: (p) => (isPerm(p.perm, c) ? null : `${at}: not a permutation of ${c} channels`),
+      coupling: (p) => {
+        if (!isSubset(p.target, c) || !isSubset(p.cond, c) || p.target.some((t) => p.cond.includes(t))) return `${at}: bad channel sets`;
+        if (p.net.layers.length === 0 || p.net.layers[0].cin !== p.cond.length || p.net.layers[p.net.layers.length - 1].cout !== p.target.length) return `${at}: net shape`;
+        const e = checkNet(p.net);
+        return e ? `${at}: ${e}` : null;
+      },
+      split: (p) => codedStepError(p, c, at),
+      top: (p) => (place.index !== f.steps.length - 1 ? `${at}: top must be the last step` : codedStepError(p, c, at)),
+    });
+    if (error) return error;
   }
   if (f.steps[f.steps.length - 1]?.op !== 'top') return 'the last step must be top';
   return null;
@@ -213,6 +213,7 @@ export function causalModelToJson(name: string, spec: CausalSpec, canary: string
  * (The canary is checked by the caller against the backend it will use.)
  */
 export function parseModel(text: string): Model {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, checked field by field below
   let j: any;
   try {
     j = JSON.parse(text);
@@ -227,7 +228,7 @@ export function parseModel(text: string): Model {
     try {
       causal = causalFromJson(j.causal);
     } catch (e) {
-      throw new Error(`malformed model: ${(e as Error).message}`);
+      throw new Error(`malformed model: ${(e as Error).message}`, { cause: e });
     }
     const cid = causalId(causal);
     if (j.id !== cid) throw new Error('model id does not match its content');
@@ -237,7 +238,7 @@ export function parseModel(text: string): Model {
   try {
     flow = flowFromJson(j.flow);
   } catch (e) {
-    throw new Error(`malformed model: ${(e as Error).message}`);
+    throw new Error(`malformed model: ${(e as Error).message}`, { cause: e });
   }
   const bad = validateFlow(flow);
   if (bad) throw new Error(`model refused: ${bad}`);

@@ -8,7 +8,7 @@
  * are padded by edge replication and every latent is coded.
  */
 import { squeeze } from './flow.js';
-import { groupPositions, type FlowSpec } from './spec.js';
+import { flowLevels, groupPositions, walkChannels, walkSteps, type FlowSpec, type PriorGroup, type StepPlace } from './spec.js';
 
 interface Analysis {
   exact: boolean;
@@ -29,48 +29,28 @@ function sameIndex(a: Int32Array, b: Int32Array): boolean {
  */
 function latentPixels(spec: FlowSpec, h: number, w: number): Int32Array[] | null {
   const index = Int32Array.from({ length: h * w }, (_, i) => i);
-  let x: Int32Array[] = Array.from({ length: spec.channels }, () => index);
-  const bySplit: Int32Array[][] = [];
-  for (const step of spec.steps) {
-    switch (step.op) {
-      case 'squeeze':
-        x = squeeze(x, h, w);
-        h >>= 1;
-        w >>= 1;
-        break;
-      case 'coupling': {
-        if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1)) return null;
-        const all = [...step.target, ...step.cond].map((i) => x[i]);
-        if (!all.every((p) => sameIndex(p, all[0]))) return null;
-        break;
-      }
-      case 'permute':
-        x = step.perm.map((i) => x[i]);
-        break;
-      case 'split':
-      case 'top': {
-        const factor = step.op === 'split' ? step.factor : x.map((_, i) => i);
-        const groups: Int32Array[] = [];
-        for (const g of step.groups) {
-          const planes = g.channels.map((j) => x[factor[j]]);
-          if (!planes.every((p) => sameIndex(p, planes[0]))) return null;
-          groups.push(planes[0]);
-        }
-        bySplit.push(groups);
-        const f = new Set(factor);
-        x = x.filter((_, i) => !f.has(i));
-        break;
-      }
-    }
-  }
-  return bySplit.reverse().flat();
+  let exact = true;
+  const bySplit = walkChannels<Int32Array, Int32Array[]>(spec, Array.from({ length: spec.channels }, () => index), h, w, {
+    squeeze: squeeze,
+    coupling: (step, x) => {
+      const all = [...step.target, ...step.cond].map((i) => x[i]);
+      if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1) || !all.every((p) => sameIndex(p, all[0]))) exact = false;
+      return x;
+    },
+    coded: (step, x, factor) => step.groups.map((g) => {
+      const planes = g.channels.map((j) => x[factor[j]]);
+      if (!planes.every((p) => sameIndex(p, planes[0]))) exact = false;
+      return planes[0];
+    }),
+  });
+  return exact ? bySplit.reverse().flat() : null;
 }
 
 function analysis(spec: FlowSpec): Analysis {
   let a = cache.get(spec);
   if (!a) {
     // Exactness does not depend on the tile size: probe with the smallest legal one.
-    const n = 2 ** spec.steps.filter((s) => s.op === 'squeeze').length;
+    const n = 2 ** flowLevels(spec);
     a = { exact: latentPixels(spec, n, n) !== null, positions: new Map() };
     cache.set(spec, a);
   }
@@ -110,11 +90,6 @@ export function realPositions(spec: FlowSpec, h: number, w: number, realH: numbe
 
 /** Phase and level (number of squeezes before it) of every coded group, in decode order. */
 function groupsInDecodeOrder(spec: FlowSpec): Array<{ phase: 0 | 1 | undefined; level: number }> {
-  let level = 0;
-  const bySplit: Array<Array<{ phase: 0 | 1 | undefined; level: number }>> = [];
-  for (const s of spec.steps) {
-    if (s.op === 'squeeze') level++;
-    if (s.op === 'split' || s.op === 'top') bySplit.push(s.groups.map((g) => ({ phase: g.phase, level })));
-  }
-  return bySplit.reverse().flat();
+  const coded = (s: { groups: PriorGroup[] }, at: StepPlace) => s.groups.map((g) => ({ phase: g.phase, level: at.level }));
+  return walkSteps(spec, { squeeze: () => [], coupling: () => [], permute: () => [], split: coded, top: coded }).reverse().flat();
 }

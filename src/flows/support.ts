@@ -7,10 +7,11 @@
  * spent on impossible values and nothing escapes.
  */
 import { isPixelExact } from './padding.js';
-import type { FlowSpec } from './spec.js';
+import { walkSteps, type FlowSpec } from './spec.js';
 
-/** [inputMin, inputMax] when every latent of the flow is an input sample, else null (latents of couplings have no fixed range here). */
+/** [inputMin, inputMax] when every latent of the flow is an input sample, else null (latents of couplings have no fixed range here). Throws on an unknown step type. */
 export function latentSupport(spec: FlowSpec): readonly [number, number] | null {
-  if (spec.steps.some((s) => s.op === 'coupling')) return null;
+  const changesValues = walkSteps(spec, { squeeze: () => false, coupling: () => true, permute: () => false, split: () => false, top: () => false });
+  if (changesValues.includes(true)) return null;
   return isPixelExact(spec) ? [spec.inputMin, spec.inputMax] : null;
 }

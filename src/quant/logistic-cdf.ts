@@ -21,8 +21,10 @@
  * the tabulated logistic CDF. All intermediates stay below 2^53, so Number
  * arithmetic with Math.floor is exact.
  */
+import type { SymbolSink, SymbolSource } from '../ans/index.js';
+import type { SymbolModel } from './symbol-model.js';
 import {
-  PROB_BITS, LATENT_LIMIT, MEAN_FRAC, MEAN_LIMIT, LOGSCALE_MIN, LOGSCALE_MAX,
+  PROB_BITS, LATENT_BITS, LATENT_LIMIT, MEAN_FRAC, MEAN_LIMIT, LOGSCALE_MIN, LOGSCALE_MAX,
   CDF_U_MAX, CDF_BITS, MAX_WINDOW, LOGIT_RANGE,
 } from './constants.js';
 import { LOGISTIC_CDF, INV_SCALE, HALF_WINDOW, EXP_WEIGHT } from './tables.js';
@@ -32,6 +34,8 @@ const TOTAL = 1 << PROB_BITS;
 export const ESCAPE_START = TOTAL - 1;
 /** Returned by {@link LeakyMixtureCdf.symbolAt} when the slot is the escape. */
 export const ESCAPE = 0x7fffffff;
+/** Code length of an escaped latent: its slot of frequency 1 (PROB_BITS), then the latent as LATENT_BITS raw bits. */
+export const ESCAPE_BITS = PROB_BITS + LATENT_BITS;
 const CDF_ONE = 2 ** CDF_BITS;
 /** u = ((32z − 16 − 2μ) · invS) / 2^U_SHIFT: the table argument for z − ½ − μ/2^MEAN_FRAC. */
 const U_DIV = 2 ** (20 + 5 - 8); // INV_SCALE_BITS + (MEAN_FRAC + 1) - log2(CDF_T_STEPS)
@@ -83,7 +87,7 @@ const INV_LOGISTIC = (() => {
  * construction; the single-logistic case (K = 1) keeps its parameters in
  * scalar fields and skips the mixture loop.
  */
-export class LeakyMixtureCdf {
+export class LeakyMixtureCdf implements SymbolModel {
   readonly k: number;
   private readonly mean2: Float64Array; // 2·μ_k (in 2^-MEAN_FRAC units)
   private readonly invS: Float64Array;
@@ -276,6 +280,39 @@ export class LeakyMixtureCdf {
   /** True when z lies in the window (else it must be coded as an escape). */
   inWindow(z: number): boolean {
     return z >= this.lo && z <= this.hi;
+  }
+
+  /** Frequency of z's slot under the current parameters; 0 outside the window (z is escaped). */
+  slotFreq(z: number): number {
+    return this.inWindow(z) ? this.cum(z + 1) - this.cum(z) : 0;
+  }
+
+  /** Pushes latent z: its interval, or (outside the window) its raw bits and then the escape slot. */
+  encode(sink: SymbolSink, z: number): void {
+    if (this.inWindow(z)) {
+      const s = this.cum(z);
+      sink.push(s, this.cum(z + 1) - s, PROB_BITS);
+    } else {
+      sink.pushBits(z + LATENT_LIMIT, LATENT_BITS);
+      sink.push(ESCAPE_START, 1, PROB_BITS);
+    }
+  }
+
+  /** Pops one latent pushed by `encode`. */
+  decode(source: SymbolSource): number {
+    const z = this.symbolAt(source.peek(PROB_BITS));
+    if (z === ESCAPE) {
+      source.advance(ESCAPE_START, 1, PROB_BITS);
+      return source.popBits(LATENT_BITS) - LATENT_LIMIT;
+    }
+    source.advance(this.start, this.freq, PROB_BITS); // symbolAt leaves z's interval in start/freq
+    return z;
+  }
+
+  /** Exact bits `encode` spends on z (ESCAPE_BITS for an escape). */
+  bits(z: number): number {
+    const f = this.slotFreq(z);
+    return f ? PROB_BITS - Math.log2(f) : ESCAPE_BITS;
   }
 
   /**

@@ -15,8 +15,10 @@
  * - the choice is made from integers only (a fixed-point log2 table built by
  *   integer squaring), so an encoder picks the same k on every platform.
  */
-import { LATENT_BITS, PROB_BITS } from './constants.js';
-import type { LeakyMixtureCdf } from './logistic-cdf.js';
+import type { SymbolSink, SymbolSource } from '../ans/index.js';
+import { PROB_BITS } from './constants.js';
+import { ESCAPE_BITS, type LeakyMixtureCdf } from './logistic-cdf.js';
+import type { SymbolModel } from './symbol-model.js';
 
 /** Offset unit in log-scale units: 4/16 log2, i.e. scale × 2^(1/4) ≈ 1.19 per step. */
 export const OFFSET_STEP = 4;
@@ -41,6 +43,24 @@ export function offsetSymbolAt(slot: number): number {
   while (OFFSET_CUM[s] > slot) s--;
   return s;
 }
+
+/** The offset symbol's probability model (a fixed table; nothing escapes): how a plane's symbol is coded and measured. */
+export const OFFSET_MODEL: SymbolModel = {
+  encode(sink: SymbolSink, s: number): void {
+    sink.push(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
+  },
+  decode(source: SymbolSource): number {
+    const s = offsetSymbolAt(source.peek(PROB_BITS));
+    source.advance(OFFSET_CUM[s], OFFSET_FREQ[s], PROB_BITS);
+    return s;
+  },
+  bits(s: number): number {
+    return PROB_BITS - Math.log2(OFFSET_FREQ[s]);
+  },
+  slotFreq(s: number): number {
+    return OFFSET_FREQ[s];
+  },
+};
 
 /** Log-scale offset (log-scale units) of symbol s. */
 export function offsetOfSymbol(s: number): number {
@@ -78,7 +98,7 @@ const COST = (() => {
   for (let f = 1; f < t.length; f++) t[f] = PROB_BITS * COST_ONE - log2Fixed(f);
   return t;
 })();
-const ESCAPE_COST = (PROB_BITS + LATENT_BITS) * COST_ONE;
+const ESCAPE_COST = ESCAPE_BITS * COST_ONE;
 
 /**
  * Positions the encoder measures per candidate k: every OFFSET_STRIDE-th one
@@ -115,8 +135,8 @@ export function chooseOffsetSymbol(cdf: LeakyMixtureCdf, K: number, means: Int32
         if (lg) lg[c] = logits![i * K + c];
       }
       cdf.set(mu, ls, lg, 0, 1);
-      const z = values[i];
-      sum += cdf.inWindow(z) ? COST[cdf.cum(z + 1) - cdf.cum(z)] : ESCAPE_COST;
+      const f = cdf.slotFreq(values[i]);
+      sum += f ? COST[f] : ESCAPE_COST;
     }
     return (sum * n) / taken + COST[OFFSET_FREQ[s]];
   };

@@ -1,6 +1,7 @@
-/** Named architectures for `train --arch NAME` (see src/flows/arch.ts). */
-import type { LearnedArch } from '../src/flows/arch.js';
+/** Named architectures for `train --arch NAME` (see arch.ts): plain data, shared by the CLI's help and by training. */
+import type { LearnedArch } from './arch.js';
 
+/** The presets by name (`train --arch NAME`); each value is the LearnedArch a new run starts from. */
 export const PRESETS: Record<string, LearnedArch> = {
   /** RGB photos: a residual on model zero's prior, two own levels, 2×32 hidden, single logistic. */
   photo: { channels: 3, levels: 5, hidden: [32, 32], kernel: 3, mixture: 1, ownLevels: 2, residual: true },

@@ -1,0 +1,49 @@
+/**
+ * What each container format version means for the bytes of an `image`
+ * stream, as one table: every decode path receives the row of its stream's
+ * version (`streamFeatures(version)`) and asks it, instead of comparing
+ * version numbers. Adding a format version is one more row here (and
+ * FORMAT_VERSION in container.ts); docs/FORMAT.md specifies each feature.
+ */
+import type { RansStart, RansWord } from '../ans/index.js';
+import { FORMAT_VERSION } from './container.js';
+import { FlowzipError } from './errors.js';
+
+/** The features of one format version's image streams. */
+export interface StreamFeatures {
+  /** The container format version (1…FORMAT_VERSION). */
+  readonly version: number;
+  /** The renormalisation word of the tile streams' rANS coder (ans/rans.ts): 16-bit words (v1) or bytes. */
+  readonly rans: RansWord;
+  /** Initial rANS state of a tile stream: the coder's lower bound L ('normalised': 2^16 for word16, 2^24 for bytes) or 1 ('one'). */
+  readonly ransStart: RansStart;
+  /** Every coded plane of a tile starts with a scale-offset symbol (quant/scale-offset.ts). */
+  readonly scaleOffsets: boolean;
+  /** A pixel-exact flow pads tiles with zeros and does not code their latents (flows/padding.ts). */
+  readonly skipPadding: boolean;
+  /** A flow whose latents are its input samples codes them with CDFs over exactly the sample range (flows/support.ts). */
+  readonly exactSupport: boolean;
+  /** The encoder writes a canonical PNM header as a single kind byte and the size (image-header.ts); the long form still reads. */
+  readonly compactPnm: boolean;
+  /** Plane groups may be coded by causal models, whose fitted parameters precede the pieces (codec/causal-coder.ts). */
+  readonly causalModels: boolean;
+}
+
+/** One row per format version; index = version − 1. */
+const ROWS: readonly StreamFeatures[] = [
+  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
+  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
+  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false },
+  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false },
+  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true },
+];
+
+/** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */
+export function streamFeatures(version: number): StreamFeatures {
+  const row = ROWS[version - 1];
+  if (!row || row.version !== version) throw new FlowzipError('E_VERSION', `stream format version ${version} is not supported by this flowzip`);
+  return row;
+}
+
+/** The features of the version this flowzip writes (FORMAT_VERSION). */
+export const WRITTEN_FEATURES: StreamFeatures = streamFeatures(FORMAT_VERSION);
