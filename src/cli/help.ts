@@ -11,10 +11,11 @@ import { shippedModels } from '../codec/index.js';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** One-paragraph description shown at the top of `flowzip --help`. */
-export const DESCRIPTION = `flowzip is a lossless image codec. An integer discrete flow turns the pixels of
-a PNG, PGM or PPM image into numbers with exact, learned probabilities, and an
-rANS entropy coder packs them; decompressing gives back the same pixels, bit
-for bit. Any other file (or an image the flow would not shrink) is stored or
+export const DESCRIPTION = `flowzip is a lossless image codec. An exactly invertible integer flow — by
+default an autoregressive coupling that predicts each sample from the ones
+already decoded and adapts its probabilities to the image — gives every sample
+of a PNG, PGM or PPM image an exact probability, and an rANS entropy coder
+packs them; decompressing gives back the same pixels, bit for bit. Any other file (or an image the flow would not shrink) is stored or
 brotli-compressed instead, so a .fz is never more than a few bytes larger than
 its input. Like gzip/zstd, flowzip writes FILE.fz next to FILE and keeps FILE
 unless --rm is given. A decompressed PNG has the same pixels, colour type, bit
@@ -54,7 +55,8 @@ export const COMMAND_EXAMPLES: Record<'compress' | 'decompress' | 'test' | 'info
   flowzip compress -c a.png > a.fz           to stdout
   flowzip compress < a.png > a.fz            stdin to stdout
   flowzip compress --model zero-rgb a.png    choose a shipped model (or --model my-model.json)
-  flowzip compress --fast big/*.png          model zero: several times faster, a few % larger
+  flowzip compress --fast big/*.png          effort 1: faster, about 1 % larger
+  flowzip compress -9 photo.png              effort 9 (also --best): a few tenths of a % smaller, slower
 
 --rm removes an input only after its .fz was written and decoded back to the
 same content. Large images show a progress bar when stderr is a terminal.`,
@@ -103,7 +105,7 @@ export function modelsHelp(): string {
   } catch (error) {
     lines = [`  (cannot list models: ${(error as Error).message})`];
   }
-  return `Shipped models (--model NAME; by default the best one for each image is used):\n${lines.join('\n')}`;
+  return `Shipped models (--model NAME; by default causal-rgb for colour, causal-gray for gray and alpha;\n--effort 1–2 picks the -fast ones, 7–9 the -strong ones):\n${lines.join('\n')}`;
 }
 
 /** Greedy word wrap. */
