@@ -191,3 +191,36 @@ describe('causal streams through the API', () => {
     expect(causalBytes).toBeLessThan(zeroBytes);
   }, 120_000);
 });
+
+describe('automatic model choice for small images', () => {
+  const pgm = (seed: number) => {
+    const r = rng(seed);
+    const px = Uint8Array.from({ length: 28 * 28 }, (_, i) => ((i % 28) > 6 && (i % 28) < 22 && i > 120 && i < 700 ? 120 + Math.floor(r() * 100) : 0));
+    return writePnm(new TextEncoder().encode('P5\n28 28\n255\n'), { width: 28, height: 28, channels: 1, bitDepth: 8, samples: px });
+  };
+
+  it('keeps the smallest of every shipped gray model, deterministically, and the stream names it', async () => {
+    const input = pgm(3);
+    const auto = await compress(input, { workers: 0 });
+    const again = await compress(input, { workers: 0 });
+    expect(Buffer.from(again).equals(Buffer.from(auto))).toBe(true);
+    const grays = shippedModels().filter((m) => m.flow.channels === 1);
+    const sizes = await Promise.all(grays.map(async (m) => (await compress(input, { model: m.name, workers: 0 })).length));
+    expect(auto.length).toBe(Math.min(...sizes));
+    // The compact PNM header is kind, width, height (3 bytes after the frame's 3): then the model id.
+    const winner = grays[sizes.indexOf(Math.min(...sizes))];
+    expect(Buffer.from(auto.subarray(6, 10)).toString('hex')).toBe(winner.id.slice(0, 8));
+    expect(Buffer.from(await decompress(auto)).equals(Buffer.from(input))).toBe(true);
+  }, 120_000);
+
+  it('is off when a model or an effort is given, and for images over AUTO_MODEL_PIXELS', async () => {
+    const { AUTO_MODEL_PIXELS } = await import('../src/codec/api.js');
+    const input = pgm(4);
+    const withEffort = await compress(input, { effort: 5, workers: 0 });
+    const causal = await compress(input, { model: 'causal-gray', workers: 0 });
+    expect(Buffer.from(withEffort).equals(Buffer.from(causal))).toBe(true);
+    expect(AUTO_MODEL_PIXELS).toBeLessThan(300 * 260);
+    const big = writePnm(new TextEncoder().encode('P6\n300 260\n255\n'), { width: 300, height: 260, channels: 3, bitDepth: 8, samples: image(300, 260, 3, 5) });
+    expect(Buffer.from(await compress(big, { workers: 0 })).equals(Buffer.from(await compress(big, { model: 'causal-rgb', workers: 0 })))).toBe(true);
+  }, 120_000);
+});

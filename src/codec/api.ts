@@ -18,7 +18,7 @@ import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } fr
 import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
-import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, type BackendChoice } from './models.js';
+import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedModels, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
 
 /** Options of {@link compress}. */
@@ -150,6 +150,23 @@ function brotliFile(input: Uint8Array, cap?: number): Uint8Array {
  */
 const PNG_BROTLI_QUALITY = 5;
 
+/** Images of at most this many pixels try every shipped model that fits (the smallest stream wins) when no model, gray model or effort is given. */
+export const AUTO_MODEL_PIXELS = 1 << 14;
+
+/**
+ * The model sets `compress` codes an image with: the one planeModels gives,
+ * and for a small image (≤ AUTO_MODEL_PIXELS) with no model, gray model or
+ * effort asked for, also each other shipped model for its main plane group
+ * (colour, or gray), in name order. The stream names the models that won.
+ */
+function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOptions): Model[][] {
+  const first = planeModels(channels, options);
+  if (pixels > AUTO_MODEL_PIXELS || options.model !== undefined || options.grayModel !== undefined || options.effort !== undefined) return [first];
+  const main = planeGroups(channels)[0].count;
+  const others = shippedModels().filter((m) => m.flow.channels === main && m !== first[0]).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [first, ...others.map((m) => planeModels(channels, { model: m }))];
+}
+
 /**
  * Compresses any bytes to a .fz stream. Never larger than the input plus a
  * few bytes. Throws FlowzipError (E_USAGE for bad options, E_UNKNOWN_MODEL,
@@ -163,17 +180,23 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
-    const models = planeModels(channels, options);
-    const planes = await codingPlanes(channels, models, options.backend);
-    const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
-    const w = new ByteWriter();
-    writeImageHeader(header, w);
-    const headerBytes = w.finish();
-    const shape = { width: header.width, height: header.height, channels };
-    const total = pieceCount(shape, planes);
+    const shape = { width: img.header.width, height: img.header.height, channels };
+    const sets = modelSets(channels, shape.width * shape.height, options);
+    const coded: Array<{ models: Model[]; planes: CodingPlane[] }> = [];
+    for (const models of sets) coded.push({ models, planes: await codingPlanes(channels, models, options.backend) });
+    const total = coded.reduce((n, c) => n + pieceCount(shape, c.planes), 0);
     let done = 0;
-    await encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total), threadsOf(options.workers));
-    candidates.push(frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples)));
+    let smallest: Uint8Array | null = null;
+    for (const { models, planes } of coded) {
+      const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
+      const w = new ByteWriter();
+      writeImageHeader(header, w);
+      const headerBytes = w.finish();
+      await encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total), threadsOf(options.workers));
+      const stream = frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples));
+      if (!smallest || stream.length < smallest.length) smallest = stream; // ties keep the earlier (the default)
+    }
+    candidates.push(smallest!);
     if (method === 'flow') return candidates[0];
   }
   const best = () => candidates.reduce((a, b) => (b.length < a.length ? b : a));
