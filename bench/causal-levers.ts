@@ -43,7 +43,7 @@ const add = (key: string, r: Row, sub: number) => {
 
 const files = readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort();
 console.log(`| image | ${modes.map((m) => `${m} ideal | ${m} coded`).join(' | ')}${withPhoto ? ' | photo (file)' : ''} |`);
-console.log(`|---|${modes.map(() => '---:|---:').join('|')}${withPhoto ? '---:|' : ''}`);
+console.log(`|---|${[...modes.flatMap(() => ['---:', '---:']), ...(withPhoto ? ['---:'] : [])].join('|')}|`);
 for (const name of files) {
   const bytes = new Uint8Array(readFileSync(join(dir, name)));
   const img = parsePng(bytes)?.raster ?? parsePnm(bytes)?.raster;
