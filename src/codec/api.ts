@@ -9,7 +9,7 @@ import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { crcOf, frame, Method, unframe } from './container.js';
+import { crcOf, frame, FRAME_BYTES, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
@@ -199,17 +199,25 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
     candidates.push(smallest!);
     if (method === 'flow') return candidates[0];
   }
-  const best = () => candidates.reduce((a, b) => (b.length < a.length ? b : a));
   const crc = crcOf(input);
-  if (method === 'stored' || method === 'auto' || (method === 'flow' && !img)) candidates.push(frame(Method.Stored, input, crc));
+  if (method === 'stored') return frame(Method.Stored, input, crc);
+  // Candidates in order image, stored, brotli; the smallest wins, the earlier on a tie. The stored one
+  // is framed only if it wins (its size is known, so a large input is not copied for nothing).
+  const image = candidates[0] ?? null;
+  const storedSize = input.length + FRAME_BYTES;
+  const withStored = method === 'auto' || (method === 'flow' && !img);
   // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
   // sample (synthetic images, where a dictionary coder can win); a PNG's candidate is capped at
   // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
-  const poorFlow = img !== null && best().length > img.samples.length / 2;
+  const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) > img.samples.length / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
-  if (method === 'brotli' || (method !== 'stored' && (!img || poorFlow))) candidates.push(frame(Method.Brotli, brotliFile(input, cap), crc));
-  if (method === 'brotli' || method === 'stored') return candidates[candidates.length - 1];
-  return best();
+  const brotli = method === 'brotli' || !img || poorFlow ? frame(Method.Brotli, brotliFile(input, cap), crc) : null;
+  if (method === 'brotli') return brotli!;
+  let bestSize = image ? image.length : Infinity;
+  let best: Uint8Array | 'stored' | null = image;
+  if (withStored && storedSize < bestSize) [best, bestSize] = ['stored', storedSize];
+  if (brotli && brotli.length < bestSize) best = brotli;
+  return best === 'stored' || best === null ? frame(Method.Stored, input, crc) : best;
 }
 
 /** Default of {@link DecompressOptions.maxOutputBytes}. */
