@@ -11,7 +11,9 @@ import { compress, decompress, FlowzipError } from '../src/codec/index.js';
 import { decodeCausalTile, encodeCausalTile, readCausalParams, writeCausalParams } from '../src/codec/causal-coder.js';
 import { causalCanary } from '../src/codec/causal-canary.js';
 import { ByteReader, ByteWriter } from '../src/codec/bytes.js';
-import { resolveModel, shippedModels } from '../src/codec/models.js';
+import { MODEL_ID_BYTES, resolveModel, shippedModels } from '../src/codec/models.js';
+import { unframe } from '../src/codec/container.js';
+import { readImageHeader } from '../src/codec/image-header.js';
 import { fitCausal } from '../src/flows/causal-fit.js';
 import type { CausalKernel } from '../src/flows/causal-kernel.js';
 import type { StackMode } from '../src/flows/causal-stack.js';
@@ -223,4 +225,36 @@ describe('automatic model choice for small images', () => {
     const big = writePnm(new TextEncoder().encode('P6\n300 260\n255\n'), { width: 300, height: 260, channels: 3, bitDepth: 8, samples: image(300, 260, 3, 5) });
     expect(Buffer.from(await compress(big, { workers: 0 })).equals(Buffer.from(await compress(big, { model: 'causal-rgb', workers: 0 })))).toBe(true);
   }, 120_000);
+});
+
+describe('channel palettes', () => {
+  it('a posterised image is coded through its used values, smaller than without, and round-trips', async () => {
+    const { chooseChannelValues, toIndices, fromIndices } = await import('../src/codec/channel-palette.js');
+    const w = 160, h = 120, r = rng(21);
+    // 40 gray levels spread over 0…234 (every 6th value), smooth with noise: a posterised scan.
+    const px = Uint8Array.from({ length: w * h }, (_, i) => 6 * Math.max(0, Math.min(39, Math.round(((i % w) + Math.floor(i / w)) / 7 + (r() - 0.5) * 3))));
+    const values = chooseChannelValues(px, w, 1, 0, 1);
+    expect(values[0]?.length).toBe(new Set(px).size);
+    const idx = toIndices(px, 1, values);
+    expect(Math.max(...idx)).toBe(values[0]!.length - 1);
+    const back = idx.slice();
+    fromIndices(back, 1, values);
+    expect(Buffer.from(back).equals(Buffer.from(px))).toBe(true);
+    const pgm = writePnm(new TextEncoder().encode(`P5\n${w} ${h}\n255\n`), { width: w, height: h, channels: 1, bitDepth: 8, samples: px });
+    const z = await compress(pgm, { model: 'causal-gray', workers: 0 });
+    const { body } = unframe(z);
+    const hr = new ByteReader(body);
+    readImageHeader(hr, MODEL_ID_BYTES, 2 ** 28);
+    expect(body[hr.pos]).toBe(1); // after the image header and model id: the palette flags (channel 0 packed)
+    expect(Buffer.from(await decompress(z, { workers: 0 })).equals(Buffer.from(pgm))).toBe(true);
+    // The same samples spread over every value (no gaps) cost more: the palette pays.
+    expect(z.length).toBeLessThan((await compress(pgm, { model: 'zero-gray', workers: 0 })).length);
+  }, 60_000);
+
+  it('photos are not packed, and an index past a palette is refused', async () => {
+    const { chooseChannelValues, fromIndices } = await import('../src/codec/channel-palette.js');
+    const photo = image(64, 48, 3, 9, 40);
+    expect(chooseChannelValues(photo, 64, 3, 0, 3)).toEqual([null, null, null]);
+    expect(() => fromIndices(Uint8Array.of(0, 1, 2, 3), 1, [Uint8Array.of(10, 20, 30)])).toThrow(FlowzipError);
+  });
 });

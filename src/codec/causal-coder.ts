@@ -4,6 +4,7 @@
  * of quant/logistic-cdf.ts (K = 1, window μ ± 12 s, escape inside the model).
  *
  *   parameters (once per image and plane group, before the tiles):
+ *     channel palettes (channel-palette.ts): a flags byte and a bitmap per flagged channel;
  *     per plane: varint K, K − 1 varint threshold increments,
  *                K · featureCount(c) zigzag-varint weights
  *   tile stream: a byte-renormalising rANS stream started at state 1
@@ -18,6 +19,7 @@ import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
 import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
+import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
@@ -25,6 +27,7 @@ const unzigzag = (u: number) => (u % 2 ? -(u + 1) / 2 : u / 2);
 
 /** Serialises fitted parameters (see the header). */
 export function writeCausalParams(p: CausalParams, w: ByteWriter): void {
+  writeChannelValues(p.values ?? p.planes.map(() => null), w);
   for (const plane of p.planes) {
     w.varint(plane.thresholds.length + 1);
     let prev = 0;
@@ -38,6 +41,7 @@ export function writeCausalParams(p: CausalParams, w: ByteWriter): void {
 
 /** Parses the parameters of a `count`-channel plane group; E_CORRUPT when out of range. */
 export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
+  const values = readChannelValues(r, count);
   const planes = [];
   for (let c = 0; c < count; c++) {
     const K = r.varint();
@@ -57,23 +61,24 @@ export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
     }
     planes.push({ thresholds, weights });
   }
-  return { planes };
+  return { planes, values };
 }
 
 /** Encoder side, step 1 of the fit (flows/causal-fit.ts): the plan for plane group (first, count) of an interleaved image cut into `rects`. */
 export function planImageFit(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): FitPlan {
   let total = 0;
   for (const r of rects) total += r.w * r.h;
+  const values = chooseChannelValues(samples, width, channels, first, count);
   const tile = (j: number) => {
     const r = rects[j];
-    return { values: toPlanes(subImage(samples, width, channels, first, count, r), r.w * r.h, count), nch: count, w: r.w, h: r.h };
+    return { values: toPlanes(toIndices(subImage(samples, width, channels, first, count, r), count, values), r.w * r.h, count), nch: count, w: r.w, h: r.h };
   };
-  return fitPlan(rects.length, total, tile, count, Int32Array.from(planeRanges(count).mids), maxClasses);
+  return { ...fitPlan(rects.length, total, tile, count, Int32Array.from(planeRanges(count).mids), maxClasses), values };
 }
 
 /** Encoder side, step 2: the normal equations of one tile (w×h interleaved samples of `count` channels). */
 export function accumulateImageTile(data: Uint8Array, w: number, h: number, count: 1 | 3, plan: FitPlan): Float64Array {
-  return accumulateTile({ values: toPlanes(data, w * h, count), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
+  return accumulateTile({ values: toPlanes(toIndices(data, count, plan.values), w * h, count), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
 }
 
 /** Adds the tiles' normal equations in tile order (the order fixes the floating-point result). */
@@ -99,6 +104,7 @@ export function writeFitPlan(plan: FitPlan): Uint8Array {
     w.varint(th.length);
     for (const t of th) w.varint(t);
   }
+  writeChannelValues(plan.values ?? plan.thresholds.map(() => null), w);
   return w.finish();
 }
 
@@ -107,7 +113,7 @@ export function readFitPlan(bytes: Uint8Array, count: number): FitPlan {
   const r = new ByteReader(bytes);
   const rowStep = r.varint();
   const thresholds = Array.from({ length: count }, () => Int32Array.from({ length: r.varint() }, () => r.varint()));
-  return { rowStep, thresholds };
+  return { rowStep, thresholds, values: readChannelValues(r, count) };
 }
 
 /** Interleaved samples of plane group (first, count) inside rect r. */
@@ -138,7 +144,7 @@ class Prior {
 /** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack; `onKernel` (tests) sees the kernel's final state. */
 export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
   const n = w * h, total = n * count;
-  const values = toPlanes(data, n, count);
+  const values = toPlanes(toIndices(data, count, params.values), n, count);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
   // Run the coupling in decode order and record each sample's prior; rANS then takes them in reverse.
@@ -178,7 +184,7 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
  */
 export function causalCodeLengths(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Float64Array {
   const n = w * h;
-  const values = toPlanes(data, n, count);
+  const values = toPlanes(toIndices(data, count, params.values), n, count);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
   const prior = new Prior(), cdf = prior.cdf;
@@ -236,5 +242,6 @@ export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count:
   onKernel?.(kernel);
   const out = new Uint8Array(n * count);
   fromPlanes(kernel.values, n, count, out);
+  fromIndices(out, count, params.values);
   return out;
 }

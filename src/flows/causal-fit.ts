@@ -29,6 +29,8 @@ export interface FitPlan {
   thresholds: Int32Array[];
   /** Every rowStep-th row of each tile is accumulated. */
   rowStep: number;
+  /** The channel palettes the samples are coded through (CausalParams.values), carried to the workers with the plan. */
+  values?: Array<Uint8Array | null>;
 }
 
 /** Samples per plane the least squares look at, at most (larger images are subsampled by rows). */
@@ -196,7 +198,7 @@ export function solveFit(sums: Float64Array, plan: FitPlan): CausalParams {
     planes.push({ thresholds: plan.thresholds[c], weights });
     off += K * stride;
   }
-  return { planes };
+  return { planes, values: plan.values };
 }
 
 /** The whole fit in this thread: plan, accumulate every tile, solve. */

@@ -47,6 +47,12 @@ export interface CausalPlaneParams {
 /** What the encoder fits to an image and carries in the stream: one predictor per plane. */
 export interface CausalParams {
   planes: CausalPlaneParams[];
+  /**
+   * Channel palettes (codec/channel-palette.ts): per input channel, the values
+   * it uses, when the samples are coded as indices into them; absent or null
+   * for a channel coded as is. The kernel only ever sees the coded samples.
+   */
+  values?: Array<Uint8Array | null>;
 }
 
 /** Error-energy buckets per plane (two per octave of the energy). */
