@@ -21,12 +21,14 @@ import { FlowzipError } from './errors.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
-import { ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter } from './bytes.js';
 import { causalCodeLengths, encodeCausalTile, fitImageParams, subImage as causalSubImage, writeCausalParams } from './causal-coder.js';
 import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
-import { planeGroups } from './image-header.js';
-import { runnerFor, type BackendChoice } from './models.js';
+import { planeGroups, readImageHeader } from './image-header.js';
+import { MODEL_ID_BYTES, modelForStream, runnerFor, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
+import { AUTO_MODEL_PIXELS, compress } from './api.js';
+import { unframe } from './container.js';
 import { encodeTile, tileCodeLengths, totalBits as codeLengthSum } from './tile-coder.js';
 import { tileGrid, type TileRect } from './tiling.js';
 
@@ -161,7 +163,12 @@ function spreadBlock(acc: Float64Array, width: number, r: TileRect, bx: number, 
  */
 export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {}): Promise<ImageInspection> {
   const { width, height, channels, samples } = flowSamples(bytes, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
-  const models = planeModels(channels, opts);
+  let models = planeModels(channels, opts);
+  if (width * height <= AUTO_MODEL_PIXELS && opts.model === undefined && opts.grayModel === undefined && opts.effort === undefined) {
+    // A small image: compress tries every shipped model and keeps the smallest; inspect the ones it keeps.
+    const { body } = unframe(await compress(bytes, { method: 'flow', backend: opts.backend, workers: 0, maxPixels: opts.maxPixels }));
+    models = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, opts.maxPixels ?? DEFAULT_MAX_PIXELS).modelIds.map((id) => modelForStream(id));
+  }
   const planes: Plane[] = [];
   const names: string[] = [];
   for (const [i, g] of planeGroups(channels).entries()) {
