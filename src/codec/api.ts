@@ -16,6 +16,7 @@ import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
 import { defaultThreads } from './pool.js';
+import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { checkEffort, DEFAULT_EFFORT, defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
 
@@ -160,6 +161,7 @@ const PNG_BROTLI_QUALITY = 5;
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
  */
 export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  checkCompressArgs(input, options);
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
@@ -218,6 +220,7 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  checkDecompressArgs(input, options);
   // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
   // transferred to a worker, would detach the input under the pieces not yet decoded.

@@ -7,6 +7,7 @@ import { METHOD_NAMES, Method, unframe } from './container.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { headerChannels, readImageHeader } from './image-header.js';
 import { MODEL_ID_BYTES, shippedModels } from './models.js';
+import { checkBytes } from './validate.js';
 
 /** What `flowzip info` reports. */
 export interface StreamInfo {
@@ -30,6 +31,7 @@ export interface StreamInfo {
 
 /** Reads a stream's header. Throws FlowzipError on foreign or truncated streams. */
 export function inspectStream(bytes: Uint8Array): StreamInfo {
+  checkBytes(bytes, 'stream');
   const { method, version, body } = unframe(bytes);
   const info: StreamInfo = { formatVersion: version, method: METHOD_NAMES[method], compressedBytes: bytes.length, originalBytes: null, image: null };
   if (method === Method.Stored) info.originalBytes = body.length;
