@@ -11,7 +11,7 @@ import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crcOf, frame, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
-import { DEFAULT_MAX_PIXELS } from './formats/image.js';
+import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
@@ -42,7 +42,10 @@ export interface CompressOptions {
   effort?: number;
   /** `auto` (default) keeps the smallest; `flow` / `brotli` / `stored` force a method where possible. */
   method?: 'auto' | 'flow' | 'brotli' | 'stored';
-  /** Largest image (width × height) to parse (default 2^28). */
+  /**
+   * Largest image (width × height) coded as an image (default 2^26); a larger
+   * one is stored as raw bytes, with a warning, never refused.
+   */
   maxPixels?: number;
   /** Called as tiles complete: (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -109,6 +112,11 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
       onWarning?.(`not a valid ${format} (${e.message.replace(/^PN[GM]: /, '')}); stored as raw bytes`);
       return null;
     }
+    if (e instanceof FlowzipError && e.code === 'E_LIMIT') {
+      // Over the pixel limit (maybe a decompression bomb): stored, not refused, so compress accepts every file.
+      onWarning?.(`image too large to code as an image (${e.message.replace(/^PN[GM]: /, '')}; raise it with --max-pixels); stored as raw bytes`);
+      return null;
+    }
     throw e;
   }
   if (pnm) {
@@ -166,7 +174,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
   const candidates: Uint8Array[] = [];
-  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
+  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
     // `model` codes the planes whose channel count it matches; `grayModel` (or a 1-channel `model`) the gray/alpha planes.
