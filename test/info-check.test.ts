@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compress, inspectStream } from '../src/codec/index.js';
 import { checkStreamStructure } from '../src/codec/stream-check.js';
 import { CORPUS_DIR } from './helpers/corpus.js';
-import { listDir, makeTempDir, runCli } from './helpers/cli.js';
+import { listDir, runCli, scratchFolders } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
 
 /** A 600×300 P6 image (6 tiles): smooth gradients plus seeded noise, so the flow codes it. */
@@ -24,11 +24,12 @@ function gradientPpm(): Uint8Array {
 
 const half = (b: Uint8Array) => b.subarray(0, b.length >> 1);
 
+const newDir = scratchFolders('flowzip-info-');
 let dir = '';
 const streams: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
-  dir = makeTempDir('flowzip-info-');
+  dir = newDir();
   streams.image = await compress(gradientPpm(), { workers: 1 });
   streams.brotli = await compress(new Uint8Array(readFileSync(join(CORPUS_DIR, 'edge/text-gpl3-head.txt'))));
   streams.stored = await compress(new Uint8Array(readFileSync(join(CORPUS_DIR, 'edge/random-4096.bin'))));

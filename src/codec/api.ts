@@ -12,7 +12,7 @@ import { ByteReader, ByteWriter } from './bytes.js';
 import { crcOf, frame, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
-import { parsePng, writePng, type PngImage } from './formats/png.js';
+import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
 import { defaultThreads } from './pool.js';
@@ -100,6 +100,9 @@ interface FlowImage {
 
 /** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
 function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
+  // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
+  const ihdr = peekPngHeader(input);
+  if (ihdr && (ihdr.bitDepth !== 8 || ihdr.colourType === 3 || ihdr.interlaced)) return null;
   let pnm, png: PngImage | null;
   let format = 'PNM';
   try {
