@@ -1,19 +1,28 @@
 /**
  * File and stream I/O for the CLI, with flowzip's safety rules (DESIGN.md,
- * invariants 2 and 6):
+ * invariants 2 and 6). What is promised, exactly:
  *
- * - an output file is written to a temporary name in its target folder,
- *   flushed to disk, then moved into place in one step; on any failure (or
- *   SIGINT/SIGTERM, see cleanup.ts) the temporary file is removed, so no
- *   partial file is ever left, under the final name or any other;
+ * - an output file is written to a temporary name in its target folder
+ *   (`.NAME.tmp-PID-HOSTRAND`, see {@link tempPathFor}), flushed to disk,
+ *   then moved into place in one step: the final name never holds a partial
+ *   file;
+ * - on any error, and on SIGINT, SIGTERM or SIGHUP (cleanup.ts), the
+ *   temporary file is removed before flowzip exits;
+ * - a process that dies without running any code (`kill -9`, a crash of
+ *   Node, power loss) can leave its temporary file behind. The next flowzip
+ *   run that writes a file into that folder, on the same host, removes every
+ *   such file whose process is gone ({@link removeStaleTemps}); files of
+ *   live processes, of other hosts, and names flowzip did not make are left
+ *   alone;
  * - without `force`, an existing file is never replaced, even if it appears
  *   while we were working;
  * - an input is removed only by {@link removeInput}, which callers run after
  *   the output is in place.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsc, type Stats } from 'node:fs';
-import { link, lstat, open, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { releaseTemp, trackTemp } from './cleanup.js';
 import { FileError } from './errors.js';
@@ -77,9 +86,61 @@ export interface SafeWriteOptions {
   mtime?: Date;
 }
 
-/** A temporary name next to `target`: `.NAME.tmp-<pid>-<random>`. */
+/** 8 hex digits naming this host in temporary names, so that a stale-file sweep only judges its own host's processes. */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** Temporary names flowzip makes: `.NAME.tmp-<pid>-<host tag, 8 hex><random, 12 hex>`. */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-([0-9a-f]{8})[0-9a-f]{12}$/;
+
+/** A temporary name next to `target`: `.NAME.tmp-<pid>-<host tag><random>`. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${HOST_TAG}${randomBytes(6).toString('hex')}`);
+}
+
+/** True while a process with this id exists (EPERM: it exists, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes the temporary files flowzip left in `dir` when a process died
+ * without cleaning up (kill -9, crash): regular files named by
+ * {@link tempPathFor} on this host whose process is gone. Once per folder per
+ * run; errors are ignored (a sweep never fails a write). Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const key = resolve(dir);
+  if (swept.has(key)) return [];
+  swept.add(key);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || m[2] !== HOST_TAG) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      const path = join(dir, name);
+      if (!(await lstat(path)).isFile()) continue;
+      await unlink(path);
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /** Regular-file errors that mean "this file system cannot hard-link". */
@@ -92,6 +153,7 @@ const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'E
  * On failure nothing is left behind and the error is rethrown.
  */
 export async function writeFileSafely(target: string, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+  await removeStaleTemps(dirname(target));
   const temp = tempPathFor(target);
   trackTemp(temp);
   try {
