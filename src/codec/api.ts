@@ -16,6 +16,7 @@ import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
 import { defaultThreads } from './pool.js';
+import { rawBrotliQuality } from './raw-quality.js';
 import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { checkEffort, DEFAULT_EFFORT, defaultModel, modelForStream, modelIdBytes, MODEL_ID_BYTES, resolveModel, runnerFor, type BackendChoice } from './models.js';
@@ -148,14 +149,10 @@ async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: B
   return Promise.all(planeGroups(channels).map(async (g, i) => ({ ...g, model: models[i], runner: await runnerFor(models[i], backend) })));
 }
 
-/** Brotli quality for a whole file: 11, or 9 over 16 MiB, or `cap` when given (lower wins). */
-function brotliParams(input: Uint8Array, cap = 11) {
-  return { params: { [zc.BROTLI_PARAM_QUALITY]: Math.min(cap, input.length < 1 << 24 ? 11 : 9), [zc.BROTLI_PARAM_SIZE_HINT]: input.length } };
-}
-
-function brotliFile(input: Uint8Array, cap?: number): Uint8Array {
-  const w = new ByteWriter().varint(input.length);
-  return w.bytes(brotliCompressSync(input, brotliParams(input, cap))).finish();
+/** The `brotli` method's body for a whole file at `quality` (raw-quality.ts picks it). */
+function brotliFile(input: Uint8Array, quality: number): Uint8Array {
+  const params = { [zc.BROTLI_PARAM_QUALITY]: quality, [zc.BROTLI_PARAM_SIZE_HINT]: input.length };
+  return new ByteWriter().varint(input.length).bytes(brotliCompressSync(input, { params })).finish();
 }
 
 /**
@@ -210,7 +207,11 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
   const poorFlow = img !== null && best().length > img.samples.length / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
-  if (method === 'brotli' || (method !== 'stored' && (!img || poorFlow))) candidates.push(frame(Method.Brotli, brotliFile(input, cap), crc));
+  if (method === 'brotli' || (method !== 'stored' && (!img || poorFlow))) {
+    // Quality by size; none at all when samples show the data is incompressible (stored: the fast path).
+    const quality = rawBrotliQuality(input, cap, method !== 'brotli');
+    if (quality !== null) candidates.push(frame(Method.Brotli, brotliFile(input, quality), crc));
+  }
   if (method === 'brotli' || method === 'stored') return candidates[candidates.length - 1];
   return best();
 }
