@@ -5,13 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { compress, decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { encodeChunked } from '../codec/chunked.js';
+import { DEFAULT_COMPRESS_MAX_PIXELS } from '../codec/formats/image.js';
 import { sameContent } from '../codec/verify.js';
 import { codingDetails } from './details.js';
 import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, modeOf, readInput } from './io.js';
+import { STDIO, WHOLE_INPUT_BYTES, imageInputBytes, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -47,7 +49,17 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     const target = targetOf(input);
     await checkTarget(input, target, flags.force === true);
     const start = performance.now();
-    const { bytes: original, stats } = await readInput(input);
+    const opened = await openInput(input, imageInputBytes(flags.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS));
+    const { stats } = opened;
+    if (opened.stream) {
+      // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).
+      if (flags.rm && input !== STDIO) log.warn(`${label}: input kept: --rm verifies outputs in memory, and this input is over ${fmt.bytes(WHOLE_INPUT_BYTES)}`);
+      const counted = chunkedOutput(opened.stream);
+      await writeTarget(target, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(counted.input)} -> ${fmt.bytes(counted.output)} (${fmt.percent(counted.output, counted.input)}), chunked, no model, ${fmt.elapsed(start)}`);
+      return;
+    }
+    const original = opened.bytes;
 
     const bar = progress.track(label);
     let packed: Uint8Array;
@@ -103,4 +115,25 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
 function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, info: StreamInfo, how: string, start: number, removed: boolean): string {
   const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
   return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${how}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
+}
+
+/** The `chunked` stream of a source, with the bytes read and written counted as it goes. */
+function chunkedOutput(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { input: number; output: number } {
+  const counted = {
+    input: 0,
+    output: 0,
+    async *[Symbol.asyncIterator]() {
+      async function* read() {
+        for await (const piece of source) {
+          counted.input += piece.length;
+          yield piece;
+        }
+      }
+      for await (const piece of encodeChunked(read())) {
+        counted.output += piece.length;
+        yield piece;
+      }
+    },
+  };
+  return counted;
 }

@@ -20,7 +20,7 @@
  *   the output is in place.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsc, type Stats } from 'node:fs';
+import { constants as fsc, createReadStream, type Stats } from 'node:fs';
 import { link, lstat, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -42,6 +42,62 @@ export async function readInput(path: string): Promise<InputData> {
   const stats = await stat(path);
   if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
   return { bytes: await readFile(path), stats };
+}
+
+/** Input bytes read into memory before deciding how to code an input (see {@link openInput}). */
+export const WHOLE_INPUT_BYTES = 32 << 20;
+/**
+ * Largest input that starts like an image (PNG, PNM) read whole, for a pixel
+ * limit: 5 bytes a pixel (8-bit RGBA and PNG filter bytes, with room) plus
+ * 1 MiB of chunks. Beyond it, the input is coded as raw bytes in chunks.
+ */
+export function imageInputBytes(maxPixels: number): number {
+  return Math.min(2 ** 31, maxPixels * 5 + (1 << 20));
+}
+
+/** An opened input: either all of it in memory (`bytes`), or a head plus the rest as a stream (`stream`, all bytes from the start). */
+export type OpenedInput = { stats: Stats | null } & ({ bytes: Uint8Array; stream?: undefined } | { bytes?: undefined; stream: AsyncIterable<Uint8Array> });
+
+/** True when bytes start like a PNG or a binary/ASCII PNM (what compress may code as an image). */
+function looksLikeImage(head: Uint8Array): boolean {
+  if (head.length >= 8 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return true;
+  return head.length >= 2 && head[0] === 0x50 && head[1] >= 0x31 && head[1] <= 0x37;
+}
+
+/**
+ * Opens an input for compress, reading it in bounded chunks (issue 17, item
+ * 1): an input that ends within {@link WHOLE_INPUT_BYTES} (or, if it starts
+ * like an image, within `imageBytes`, see {@link imageInputBytes}) comes back whole;
+ * anything longer — `/dev/zero`, an endless pipe, a big non-image file —
+ * comes back as a stream, which the caller codes in constant memory.
+ */
+export async function openInput(path: string, imageBytes: number): Promise<OpenedInput> {
+  let stats: Stats | null = null;
+  if (path !== STDIO) {
+    stats = await stat(path);
+    if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
+  }
+  const source: AsyncIterable<Buffer> = path === STDIO ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const it = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const limit = head.length > 0 && looksLikeImage(head[0]) ? Math.max(imageBytes, WHOLE_INPUT_BYTES) : WHOLE_INPUT_BYTES;
+    if (length > limit) break;
+    const next = await it.next();
+    if (next.done) return { stats, bytes: head.length === 1 ? head[0] : Buffer.concat(head) };
+    head.push(next.value);
+    length += next.value.length;
+  }
+  async function* all(): AsyncGenerator<Uint8Array> {
+    while (head.length > 0) yield head.shift()!;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { stats, stream: all() };
 }
 
 /** Reads standard input to its end. */
@@ -147,19 +203,21 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
 const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
- * Writes `bytes` to `target` atomically: temporary file in the same folder,
+ * Writes `bytes` (or a stream of pieces, written as they come) to `target`
+ * atomically: temporary file in the same folder,
  * fsync, then rename (with `force`) or hard-link (without, which fails if
  * the target exists, so a file that appeared meanwhile is not clobbered).
  * On failure nothing is left behind and the error is rethrown.
  */
-export async function writeFileSafely(target: string, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncIterable<Uint8Array>, options: SafeWriteOptions): Promise<void> {
   await removeStaleTemps(dirname(target));
   const temp = tempPathFor(target);
   trackTemp(temp);
   try {
     const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
     try {
-      await handle.writeFile(bytes);
+      if (bytes instanceof Uint8Array) await handle.writeFile(bytes);
+      else for await (const piece of bytes) await handle.write(piece);
       if (options.mode !== undefined) await handle.chmod(options.mode & 0o7777).catch(() => {});
       await handle.sync();
     } finally {

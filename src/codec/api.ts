@@ -9,6 +9,7 @@ import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
+import { decodeChunked } from './chunked.js';
 import { crcOf, frame, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
@@ -253,6 +254,8 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
     out = decoded;
     check = crcOf(out);
+  } else if (method === Method.Chunked) {
+    ({ out, crc: check } = decodeChunked(body, (n) => checkOutputLimit(n, options)));
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);

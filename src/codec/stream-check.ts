@@ -7,6 +7,8 @@
  * - `brotli`: the brotli stream is inflated in constant memory (output
  *   discarded) and must give exactly the declared length, end where the body
  *   ends, and match the CRC.
+ * - `chunked`: every chunk is decoded, one at a time, and the whole must
+ *   match the CRC.
  * - `image`: the header, the causal parameters, and every tile record are
  *   read (not decoded): a stream cut short or padded fails here. The CRC of
  *   an image covers its decoded samples, so only `flowzip test` checks it.
@@ -16,6 +18,7 @@
 import { createBrotliDecompress, crc32 } from 'node:zlib';
 import { flowLevels } from '../flows/spec.js';
 import { ByteReader } from './bytes.js';
+import { checkChunked } from './chunked.js';
 import { readCausalParams } from './causal-coder.js';
 import { crcOf, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
@@ -33,6 +36,8 @@ export async function checkStreamStructure(bytes: Uint8Array): Promise<void> {
     const r = new ByteReader(body);
     const n = r.varint();
     await checkBrotli(r.bytes(r.remaining), n, crc);
+  } else if (method === Method.Chunked) {
+    checkChunked(body, crc);
   } else {
     checkImageRecords(body, version);
   }

@@ -1,0 +1,142 @@
+/**
+ * Method 3 `chunked` and endless input (issue 17, item 1): non-image input
+ * longer than the CLI reads into memory is coded in chunks as it is read, in
+ * constant memory — `compress /dev/zero` and `cat /dev/zero | compress -c`
+ * run at a bounded RSS (checked over 5 s in child processes; generous bound).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chunkRecords, CHUNK_BYTES, encodeChunked, MAX_CHUNK_BYTES } from '../src/codec/chunked.js';
+import { ByteWriter } from '../src/codec/bytes.js';
+import { crcOf, frame, Method } from '../src/codec/container.js';
+import { decompress, FlowzipError, inspectStream } from '../src/codec/index.js';
+import { checkStreamStructure } from '../src/codec/stream-check.js';
+import { CORPUS_DIR } from './helpers/corpus.js';
+import { runCli, scratchFolders } from './helpers/cli.js';
+import { mulberry32 } from './helpers/prng.js';
+import { runCliFor } from './helpers/rss.js';
+
+const newDir = scratchFolders('flowzip-chunked-');
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+async function collect(pieces: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of pieces) parts.push(p);
+  return Buffer.concat(parts);
+}
+async function* from(...pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* pieces;
+}
+
+/** Seeded random bytes. */
+function noise(n: number, seed: number): Uint8Array {
+  const rand = mulberry32(seed), out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
+  return out;
+}
+
+const corpus = (name: string) => new Uint8Array(readFileSync(join(CORPUS_DIR, name)));
+const goldenSource = () => Buffer.concat([corpus('edge/text-gpl3-head.txt'), corpus('edge/random-4096.bin')]);
+
+describe('chunked method (library)', () => {
+  it('golden v5-chunked-text-random.fz (text + random-4096 in 3000-byte chunks) decodes byte-exact and re-encodes identically', async () => {
+    const z = corpus('golden/v5-chunked-text-random.fz');
+    expect(sha(z)).toBe('21dc49a276918166d6b2022600fb1c73921b83ccca4aedc55fcf1169999e5f5b');
+    const out = await decompress(z);
+    expect(sha(out)).toBe('ecb48b26983c9af65c2598c7c8cdaff5f8b6e7324cb2fadac112aa0e0cb47478');
+    expect(Buffer.from(out).equals(goldenSource())).toBe(true);
+    expect(sha(await collect(encodeChunked(from(goldenSource()), 3000)))).toBe(sha(z));
+    // Both kinds of record: the text chunks are brotli, the random ones stored.
+    const body = z.subarray(3, z.length - 4);
+    expect([...chunkRecords(body)].map((c) => c.rawLength)).toEqual([3000, 3000, 2155]);
+    expect(new Set([...chunkRecords(body)].map((c) => c.kind))).toEqual(new Set([0, 1]));
+    expect(inspectStream(z)).toMatchObject({ method: 'chunked', originalBytes: 8155 });
+    await expect(checkStreamStructure(z)).resolves.toBeUndefined();
+  });
+
+  it('the source may come in pieces of any size: same stream', async () => {
+    const src = goldenSource();
+    const pieces = [src.subarray(0, 1), src.subarray(1, 2999), src.subarray(2999, 3001), src.subarray(3001)];
+    expect(sha(await collect(encodeChunked(from(...pieces), 3000)))).toBe(sha(corpus('golden/v5-chunked-text-random.fz')));
+    // An empty source: frame, end marker, CRC of nothing.
+    const empty = await collect(encodeChunked(from()));
+    expect(empty.length).toBe(8);
+    expect((await decompress(empty)).length).toBe(0);
+  });
+
+  it('corrupt, truncated and hostile chunked streams are refused with typed errors', async () => {
+    const z = corpus('golden/v5-chunked-text-random.fz');
+    const codes: string[] = [];
+    for (const bad of [z.subarray(0, z.length >> 1), z.subarray(0, z.length - 5), Buffer.concat([z.subarray(0, z.length - 4), Buffer.from([0]), z.subarray(z.length - 4)])]) {
+      const e = await decompress(bad).then(() => null, (x: unknown) => x);
+      expect(e).toBeInstanceOf(FlowzipError);
+      codes.push((e as FlowzipError).code);
+      await expect(checkStreamStructure(bad)).rejects.toBeInstanceOf(FlowzipError);
+    }
+    expect(codes.every((c) => ['E_TRUNCATED', 'E_CORRUPT', 'E_CHECKSUM'].includes(c))).toBe(true);
+    // A chunk over the limit, and a brotli chunk whose data is not brotli.
+    const big = frame(Method.Chunked, new ByteWriter().varint(MAX_CHUNK_BYTES + 1).byte(0).finish(), 0);
+    await expect(decompress(big)).rejects.toMatchObject({ code: 'E_CORRUPT' });
+    const fake = frame(Method.Chunked, new ByteWriter().varint(10).byte(1).varint(3).bytes(Uint8Array.of(1, 2, 3)).varint(0).finish(), 0);
+    await expect(decompress(fake)).rejects.toMatchObject({ code: 'E_CORRUPT' });
+    // Declared output over maxOutputBytes: E_LIMIT before decoding.
+    const data = new TextEncoder().encode('x'.repeat(100));
+    const small = frame(Method.Chunked, new ByteWriter().varint(100).byte(0).bytes(data).varint(0).finish(), crcOf(data));
+    expect(Buffer.from(await decompress(small)).toString()).toBe('x'.repeat(100));
+    await expect(decompress(small, { maxOutputBytes: 99 })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+});
+
+describe('CLI: large and endless non-image input', () => {
+  it('a 40 MB file (over the 32 MiB read whole) is coded chunked as it is read, and round-trips; info and test agree', () => {
+    const dir = newDir();
+    const src = Buffer.concat([noise(12 << 20, 7), Buffer.alloc(16 << 20, 0x41), noise(12 << 20, 8)]);
+    writeFileSync(join(dir, 'big.bin'), src);
+    let r = runCli(['compress', '-v', 'big.bin'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/chunked/);
+    const z = new Uint8Array(readFileSync(join(dir, 'big.bin.fz')));
+    expect(inspectStream(z)).toMatchObject({ method: 'chunked', originalBytes: src.length });
+    expect(z.length).toBeLessThan(src.length - (15 << 20));
+    expect([...chunkRecords(z.subarray(3, z.length - 4))].length).toBe(Math.ceil(src.length / CHUNK_BYTES));
+    r = runCli(['info', 'big.bin.fz'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(runCli(['test', 'big.bin.fz'], { cwd: dir }).status).toBe(0);
+    r = runCli(['decompress', '-c', 'big.bin.fz'], { cwd: dir });
+    expect(sha(r.stdout)).toBe(sha(src));
+    // stdin gives the same stream.
+    r = runCli(['compress', '-c'], { cwd: dir, input: src });
+    expect(sha(r.stdout)).toBe(sha(z));
+  });
+
+  it('--rm keeps an input coded in chunks (it is not verified in memory), with a warning', () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(33 << 20, 7));
+    const r = runCli(['compress', '--rm', 'big.bin'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/input kept/);
+    expect(existsSync(join(dir, 'big.bin'))).toBe(true);
+  });
+
+  const devZero = existsSync('/dev/zero') && existsSync('/proc/self/status');
+  it.skipIf(!devZero)('compress -c /dev/zero runs 5 s at a bounded RSS (≤ 300 MiB), writing as it goes', async () => {
+    const r = await runCliFor(['compress', '-c', '/dev/zero'], 5000);
+    expect(r.maxRssMiB).toBeLessThan(300);
+    expect(r.stdoutBytes).toBeGreaterThan(100);
+  }, 60_000);
+
+  it.skipIf(!devZero)('cat /dev/zero | compress -c runs 5 s at a bounded RSS (≤ 300 MiB)', async () => {
+    const r = await runCliFor(['compress', '-c'], 5000, { stdinZeros: true });
+    expect(r.maxRssMiB).toBeLessThan(300);
+    expect(r.stdoutBytes).toBeGreaterThan(100);
+  }, 60_000);
+
+  it.skipIf(!devZero)('compress /dev/zero -o FILE: bounded RSS, and the killed run leaves no final file', async () => {
+    const dir = newDir();
+    const r = await runCliFor(['compress', '-o', 'zero.fz', '/dev/zero'], 5000, { cwd: dir });
+    expect(r.maxRssMiB).toBeLessThan(300);
+    expect(existsSync(join(dir, 'zero.fz'))).toBe(false);
+  }, 60_000);
+});
