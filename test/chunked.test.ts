@@ -5,10 +5,10 @@
  * run at a bounded RSS (checked over 5 s in child processes; generous bound).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunkRecords, CHUNK_BYTES, encodeChunked, MAX_CHUNK_BYTES } from '../src/codec/chunked.js';
+import { chunkRecords, CHUNK_BYTES, decodeChunkedStream, encodeChunked, MAX_CHUNK_BYTES } from '../src/codec/chunked.js';
 import { ByteWriter } from '../src/codec/bytes.js';
 import { crcOf, frame, Method } from '../src/codec/container.js';
 import { decompress, FlowzipError, inspectStream } from '../src/codec/index.js';
@@ -16,7 +16,7 @@ import { checkStreamStructure } from '../src/codec/stream-check.js';
 import { CORPUS_DIR } from './helpers/corpus.js';
 import { runCli, scratchFolders } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
-import { runCliFor } from './helpers/rss.js';
+import { runCliFor, runCliRss } from './helpers/rss.js';
 
 const newDir = scratchFolders('flowzip-chunked-');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -89,6 +89,32 @@ describe('chunked method (library)', () => {
   });
 });
 
+describe('chunked method: decoding as a stream', () => {
+  const golden = () => corpus('golden/v5-chunked-text-random.fz');
+  const bytesOf = (z: Uint8Array) => Array.from({ length: z.length }, (_, i) => z.subarray(i, i + 1));
+  const failure = async (z: Uint8Array, limit?: number) => {
+    const e = await collect(decodeChunkedStream(from(...bytesOf(z)), limit)).then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(FlowzipError);
+    return (e as FlowzipError).code;
+  };
+
+  it('the golden stream fed a byte at a time decodes to its source', async () => {
+    expect(Buffer.from(await collect(decodeChunkedStream(from(...bytesOf(golden()))))).equals(goldenSource())).toBe(true);
+  });
+
+  it('truncated, padded, bad CRC, over the limit, not chunked: typed errors', async () => {
+    const z = golden();
+    expect(await failure(z.subarray(0, z.length - 1))).toBe('E_TRUNCATED');
+    expect(await failure(z.subarray(0, 1000))).toBe('E_TRUNCATED');
+    expect(await failure(Buffer.concat([z, Buffer.from([0])]))).toBe('E_CORRUPT');
+    const badCrc = Buffer.from(z);
+    badCrc[badCrc.length - 1] ^= 1;
+    expect(await failure(badCrc)).toBe('E_CHECKSUM');
+    expect(await failure(z, 8000)).toBe('E_LIMIT');
+    expect(await failure(corpus('golden/v5-empty.bin.fz'))).toBe('E_CORRUPT');
+  });
+});
+
 describe('CLI: large and endless non-image input', () => {
   it('a 40 MB file (over the 32 MiB read whole) is coded chunked as it is read, and round-trips; info and test agree', () => {
     const dir = newDir();
@@ -119,6 +145,29 @@ describe('CLI: large and endless non-image input', () => {
     expect(r.stderr).toMatch(/input kept/);
     expect(existsSync(join(dir, 'big.bin'))).toBe(true);
   });
+
+  it('a 2 KB chunked stream of 400 MB of zeros: decompress and test run in bounded memory; a cut one leaves nothing', async () => {
+    const dir = newDir();
+    const zeros = new Uint8Array(CHUNK_BYTES);
+    async function* source() {
+      for (let i = 0; i < 50; i++) yield zeros;
+    }
+    const z = await collect(encodeChunked(source()));
+    expect(z.length).toBeLessThan(4000);
+    writeFileSync(join(dir, 'zeros.fz'), z);
+    writeFileSync(join(dir, 'cut.fz'), z.subarray(0, z.length >> 1));
+    let r = runCliRss(['decompress', 'zeros.fz'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.maxRssMiB).toBeLessThan(300);
+    expect(statSync(join(dir, 'zeros')).size).toBe(50 * CHUNK_BYTES);
+    r = runCliRss(['test', 'zeros.fz'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.maxRssMiB).toBeLessThan(300);
+    r = runCliRss(['decompress', 'cut.fz'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cut\.fz: stream is truncated/);
+    expect(readdirSync(dir).sort()).toEqual(['cut.fz', 'zeros', 'zeros.fz']);
+  }, 60_000);
 
   const devZero = existsSync('/dev/zero') && existsSync('/proc/self/status');
   it.skipIf(!devZero)('compress -c /dev/zero runs 5 s at a bounded RSS (≤ 300 MiB), writing as it goes', async () => {

@@ -13,7 +13,7 @@ import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, WHOLE_INPUT_BYTES, imageInputBytes, modeOf, openInput } from './io.js';
+import { STDIO, WHOLE_INPUT_BYTES, countPieces, imageInputBytes, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -54,9 +54,10 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     if (opened.stream) {
       // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).
       if (flags.rm && input !== STDIO) log.warn(`${label}: input kept: --rm verifies outputs in memory, and this input is over ${fmt.bytes(WHOLE_INPUT_BYTES)}`);
-      const counted = chunkedOutput(opened.stream);
-      await writeTarget(target, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
-      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(counted.input)} -> ${fmt.bytes(counted.output)} (${fmt.percent(counted.output, counted.input)}), chunked, no model, ${fmt.elapsed(start)}`);
+      const read = countPieces(opened.stream);
+      const written = countPieces(encodeChunked(read));
+      await writeTarget(target, written, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}`);
       return;
     }
     const original = opened.bytes;
@@ -115,25 +116,4 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
 function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, info: StreamInfo, how: string, start: number, removed: boolean): string {
   const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
   return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${how}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
-}
-
-/** The `chunked` stream of a source, with the bytes read and written counted as it goes. */
-function chunkedOutput(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { input: number; output: number } {
-  const counted = {
-    input: 0,
-    output: 0,
-    async *[Symbol.asyncIterator]() {
-      async function* read() {
-        for await (const piece of source) {
-          counted.input += piece.length;
-          yield piece;
-        }
-      }
-      for await (const piece of encodeChunked(read())) {
-        counted.output += piece.length;
-        yield piece;
-      }
-    },
-  };
-  return counted;
 }

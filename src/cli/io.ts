@@ -300,3 +300,17 @@ export async function removeInput(input: string, output: string): Promise<void> 
 export function modeOf(stats: Stats | null): number | undefined {
   return stats && stats.isFile() ? stats.mode & 0o777 : undefined;
 }
+
+/** Passes pieces through, counting their bytes. */
+export function countPieces(pieces: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
+  const counted = {
+    bytes: 0,
+    async *[Symbol.asyncIterator]() {
+      for await (const piece of pieces) {
+        counted.bytes += piece.length;
+        yield piece;
+      }
+    },
+  };
+  return counted;
+}

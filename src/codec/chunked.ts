@@ -148,3 +148,80 @@ export function checkChunked(body: Uint8Array, crc: number): void {
   for (const rec of chunkRecords(body)) c = crc32(chunkBytes(rec), c);
   if (c >>> 0 !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
 }
+
+/** Reads bytes from an async source on demand (E_TRUNCATED when it ends too soon). */
+class StreamReader {
+  private buf = new Uint8Array(0);
+  private pos = 0;
+  private readonly it: AsyncIterator<Uint8Array>;
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+  /** Buffers until `n` bytes are available; false when the source ends first. */
+  private async fill(n: number): Promise<boolean> {
+    while (this.buf.length - this.pos < n) {
+      const next = await this.it.next();
+      if (next.done) return false;
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), next.value]);
+      this.pos = 0;
+    }
+    return true;
+  }
+  async take(n: number): Promise<Uint8Array> {
+    if (!(await this.fill(n))) throw new FlowzipError('E_TRUNCATED', 'stream is truncated');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  async byte(): Promise<number> {
+    return (await this.take(1))[0];
+  }
+  async varint(): Promise<number> {
+    let v = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = await this.byte();
+      v += (b & 0x7f) * shift;
+      if (b < 0x80) return v;
+      if (shift > 2 ** 42) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt length');
+    }
+  }
+  async atEnd(): Promise<boolean> {
+    return !(await this.fill(1));
+  }
+}
+
+/**
+ * Decodes a whole `chunked` .fz stream read from `source`, yielding the
+ * original bytes chunk by chunk (one chunk in memory at a time), for output
+ * of any length. Throws (typed) on a bad frame, a corrupt or truncated
+ * chunk, more than `maxOutputBytes`, or a CRC mismatch — after the chunks
+ * before the problem were yielded, so a caller writing a file must discard it.
+ */
+export async function* decodeChunkedStream(source: AsyncIterable<Uint8Array>, maxOutputBytes = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
+  const r = new StreamReader(source);
+  const head = await r.take(3);
+  if (head[0] !== MAGIC[0] || head[1] !== MAGIC[1]) throw new FlowzipError('E_CORRUPT', 'not a flowzip stream (bad magic)');
+  if (head[2] >> 4 > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${head[2] >> 4} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
+  if ((head[2] & 15) !== Method.Chunked) throw new FlowzipError('E_CORRUPT', 'not a chunked stream');
+  let total = 0, crc = 0;
+  for (;;) {
+    const rawLength = await r.varint();
+    if (rawLength === 0) break;
+    if (rawLength > MAX_CHUNK_BYTES) throw new FlowzipError('E_CORRUPT', `stream has a chunk of ${rawLength} bytes, over the ${MAX_CHUNK_BYTES} a chunk may hold`);
+    total += rawLength;
+    if (total > maxOutputBytes) throw new FlowzipError('E_LIMIT', `stream holds more than ${maxOutputBytes} bytes of output, over the limit (raise it with --max-output)`);
+    const kind = await r.byte();
+    let packed: number;
+    if (kind === Kind.Stored) packed = rawLength;
+    else if (kind === Kind.Brotli) packed = await r.varint();
+    else throw new FlowzipError('E_CORRUPT', 'stream has a corrupt chunk record');
+    if (packed > MAX_CHUNK_BYTES + (1 << 20)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt chunk record');
+    const bytes = chunkBytes({ rawLength, kind, data: await r.take(packed) });
+    crc = crc32(bytes, crc);
+    yield kind === Kind.Stored ? Uint8Array.prototype.slice.call(bytes) : bytes;
+  }
+  const tail = await r.take(4);
+  const stored = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
+  if (!(await r.atEnd())) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');
+  if (stored !== crc >>> 0) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+}
