@@ -137,13 +137,17 @@ describe('CLI: large and endless non-image input', () => {
     expect(sha(r.stdout)).toBe(sha(z));
   });
 
-  it('--rm keeps an input coded in chunks (it is not verified in memory), with a warning', () => {
+  it('--rm removes an input coded in chunks only after the stream on disk decodes to it', () => {
     const dir = newDir();
-    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(33 << 20, 7));
-    const r = runCli(['compress', '--rm', 'big.bin'], { cwd: dir });
+    const src = Buffer.concat([noise(20 << 20, 11), Buffer.alloc(14 << 20, 7)]);
+    writeFileSync(join(dir, 'big.bin'), src);
+    let r = runCli(['compress', '--rm', '-v', 'big.bin'], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/input kept/);
-    expect(existsSync(join(dir, 'big.bin'))).toBe(true);
+    expect(r.stderr).toMatch(/chunked.*big\.bin removed/);
+    expect(readdirSync(dir)).toEqual(['big.bin.fz']);
+    r = runCli(['decompress', 'big.bin.fz'], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(sha(readFileSync(join(dir, 'big.bin')))).toBe(sha(src));
   });
 
   it('a 2 KB chunked stream of 400 MB of zeros: decompress and test run in bounded memory; a cut one leaves nothing', async () => {

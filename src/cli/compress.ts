@@ -3,9 +3,10 @@
  * unless --rm, in which case it is removed only after its output was written,
  * read back, and decoded to the same content.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { compress, decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
-import { encodeChunked } from '../codec/chunked.js';
+import { decodeChunkedStream, encodeChunked } from '../codec/chunked.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS } from '../codec/formats/image.js';
 import { sameContent } from '../codec/verify.js';
 import { codingDetails } from './details.js';
@@ -13,7 +14,7 @@ import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, WHOLE_INPUT_BYTES, countPieces, imageInputBytes, modeOf, openInput } from './io.js';
+import { STDIO, countPieces, imageInputBytes, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -53,11 +54,16 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     const { stats } = opened;
     if (opened.stream) {
       // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).
-      if (flags.rm && input !== STDIO) log.warn(`${label}: input kept: --rm verifies outputs in memory, and this input is over ${fmt.bytes(WHOLE_INPUT_BYTES)}`);
       const read = countPieces(opened.stream);
       const written = countPieces(encodeChunked(read));
       await writeTarget(target, written, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
-      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}`);
+      // --rm: the stream on disk is decoded chunk by chunk and compared with the input on disk; only then is the input removed.
+      const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
+      if (removing && target.kind === 'file') {
+        await verifyChunkedFile(target.path, input);
+        await removeInputAfter(input, target.path);
+      }
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
       return;
     }
     const original = opened.bytes;
@@ -116,4 +122,22 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
 function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, info: StreamInfo, how: string, start: number, removed: boolean): string {
   const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
   return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${how}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
+}
+
+/** Decodes a chunked .fz file as it is read and compares it with the input file, chunk by chunk; FileError when they differ. */
+async function verifyChunkedFile(fzPath: string, inputPath: string): Promise<void> {
+  const mismatch = () => new FileError('verification failed: the compressed stream does not decode to the input; input kept');
+  const handle = await open(inputPath, 'r');
+  try {
+    let at = 0;
+    for await (const piece of decodeChunkedStream(createReadStream(fzPath, { highWaterMark: 1 << 20 }))) {
+      const original = Buffer.alloc(piece.length);
+      const { bytesRead } = await handle.read(original, 0, piece.length, at);
+      if (bytesRead !== piece.length || !original.equals(piece)) throw mismatch();
+      at += piece.length;
+    }
+    if ((await handle.read(Buffer.alloc(1), 0, 1, at)).bytesRead !== 0) throw mismatch();
+  } finally {
+    await handle.close();
+  }
 }
