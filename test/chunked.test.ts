@@ -17,6 +17,8 @@ import { CORPUS_DIR } from './helpers/corpus.js';
 import { runCli, scratchFolders } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
 import { runCliFor, runCliRss } from './helpers/rss.js';
+import { WHOLE_INPUT_BYTES, wholeInputBytes } from '../src/cli/io.js';
+import { writePngChunks } from '../src/codec/formats/png-chunks.js';
 
 const newDir = scratchFolders('flowzip-chunked-');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -112,6 +114,29 @@ describe('chunked method: decoding as a stream', () => {
     expect(await failure(badCrc)).toBe('E_CHECKSUM');
     expect(await failure(z, 8000)).toBe('E_LIMIT');
     expect(await failure(corpus('golden/v5-empty.bin.fz'))).toBe('E_CORRUPT');
+  });
+});
+
+describe('what compress reads whole', () => {
+  it('a PNG the flow may code or a binary PNM: up to 5 bytes a pixel of the limit; anything else: 32 MiB', () => {
+    const png = (w: number, h: number, depth: number, type: number, interlace = 0) => {
+      const ihdr = new Uint8Array(13);
+      new DataView(ihdr.buffer).setUint32(0, w);
+      new DataView(ihdr.buffer).setUint32(4, h);
+      ihdr.set([depth, type, 0, 0, interlace], 8);
+      return Buffer.concat([writePngChunks([{ type: 'IHDR', data: ihdr }]), Buffer.alloc(64)]);
+    };
+    const limit = 2 ** 26, image = limit * 5 + (1 << 20);
+    expect(wholeInputBytes(png(8192, 8192, 8, 6), limit)).toBe(image);
+    expect(wholeInputBytes(png(8192, 8193, 8, 6), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(png(100, 100, 16, 6), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(png(100, 100, 8, 3), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(png(100, 100, 8, 2, 1), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(Buffer.from('P6\n100 100\n255\n'), limit)).toBe(image);
+    expect(wholeInputBytes(Buffer.from('P3\n100 100\n255\n'), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(noise(64, 1), limit)).toBe(WHOLE_INPUT_BYTES);
+    expect(wholeInputBytes(png(8192, 8192, 8, 6), 2 ** 28)).toBe(2 ** 28 * 5 + (1 << 20));
+    expect(wholeInputBytes(png(8192, 8192, 8, 6), 1e9)).toBe(2 ** 31);
   });
 });
 

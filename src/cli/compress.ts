@@ -14,7 +14,7 @@ import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, countPieces, imageInputBytes, modeOf, openInput } from './io.js';
+import { STDIO, countPieces, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, modelOptions, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -50,7 +50,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     const target = targetOf(input);
     await checkTarget(input, target, flags.force === true);
     const start = performance.now();
-    const opened = await openInput(input, imageInputBytes(flags.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS));
+    const opened = await openInput(input, flags.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS);
     const { stats } = opened;
     if (opened.stream) {
       // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).

@@ -18,7 +18,7 @@ function isChunked(bytes: Uint8Array): boolean {
 
 /** Opens `path` (or stdin); `maxOutput` bounds a chunked stream's output only when given (its output is not held in memory). */
 export async function openFz(path: string, maxOutput?: number): Promise<FzInput> {
-  const opened = await openInput(path, 0);
+  const opened = await openInput(path, 0); // a .fz is never an image: read whole up to WHOLE_INPUT_BYTES
   if (opened.bytes) {
     // Short, but a chunked stream may still hold gigabytes (8 MiB of zeros codes to a few hundred bytes).
     if (!isChunked(opened.bytes)) return { stats: opened.stats, packed: opened.bytes };

@@ -24,6 +24,7 @@ import { constants as fsc, createReadStream, type Stats } from 'node:fs';
 import { link, lstat, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { peekPngHeader } from '../codec/formats/png.js';
 import { releaseTemp, trackTemp } from './cleanup.js';
 import { FileError } from './errors.js';
 
@@ -47,31 +48,32 @@ export async function readInput(path: string): Promise<InputData> {
 /** Input bytes read into memory before deciding how to code an input (see {@link openInput}). */
 export const WHOLE_INPUT_BYTES = 32 << 20;
 /**
- * Largest input that starts like an image (PNG, PNM) read whole, for a pixel
- * limit: 5 bytes a pixel (8-bit RGBA and PNG filter bytes, with room) plus
- * 1 MiB of chunks. Beyond it, the input is coded as raw bytes in chunks.
+ * How much of an input to read whole before coding it in chunks, from its
+ * first bytes: for a PNG the flow may code (8-bit, not palette, not
+ * interlaced, within `maxPixels`) or a binary PNM, 5 bytes a pixel of the
+ * limit (8-bit RGBA and PNG filter bytes, with room) plus 1 MiB; for
+ * anything else — a PNG the flow would not code is raw bytes anyway —
+ * {@link WHOLE_INPUT_BYTES}.
  */
-export function imageInputBytes(maxPixels: number): number {
-  return Math.min(2 ** 31, maxPixels * 5 + (1 << 20));
+export function wholeInputBytes(head: Uint8Array, maxPixels: number): number {
+  const image = Math.max(WHOLE_INPUT_BYTES, Math.min(2 ** 31, maxPixels * 5 + (1 << 20)));
+  const png = peekPngHeader(head);
+  if (png) return png.bitDepth === 8 && png.colourType !== 3 && !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
+  return head.length >= 2 && head[0] === 0x50 && (head[1] === 0x35 || head[1] === 0x36) ? image : WHOLE_INPUT_BYTES;
 }
 
 /** An opened input: either all of it in memory (`bytes`), or a head plus the rest as a stream (`stream`, all bytes from the start). */
 export type OpenedInput = { stats: Stats | null } & ({ bytes: Uint8Array; stream?: undefined } | { bytes?: undefined; stream: AsyncIterable<Uint8Array> });
 
-/** True when bytes start like a PNG or a binary/ASCII PNM (what compress may code as an image). */
-function looksLikeImage(head: Uint8Array): boolean {
-  if (head.length >= 8 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return true;
-  return head.length >= 2 && head[0] === 0x50 && head[1] >= 0x31 && head[1] <= 0x37;
-}
-
 /**
  * Opens an input for compress, reading it in bounded chunks (issue 17, item
  * 1): an input that ends within {@link WHOLE_INPUT_BYTES} (or, if it starts
- * like an image, within `imageBytes`, see {@link imageInputBytes}) comes back whole;
+ * like an image compress may code, within what {@link wholeInputBytes} allows
+ * for `maxPixels`) comes back whole;
  * anything longer — `/dev/zero`, an endless pipe, a big non-image file —
  * comes back as a stream, which the caller codes in constant memory.
  */
-export async function openInput(path: string, imageBytes: number): Promise<OpenedInput> {
+export async function openInput(path: string, maxPixels: number): Promise<OpenedInput> {
   let stats: Stats | null = null;
   if (path !== STDIO) {
     stats = await stat(path);
@@ -81,8 +83,13 @@ export async function openInput(path: string, imageBytes: number): Promise<Opene
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
+  let limit = WHOLE_INPUT_BYTES, decided = false;
   for (;;) {
-    const limit = head.length > 0 && looksLikeImage(head[0]) ? Math.max(imageBytes, WHOLE_INPUT_BYTES) : WHOLE_INPUT_BYTES;
+    // The first 64 bytes (a pipe may deliver a few at a time) tell an image from the rest.
+    if (!decided && length >= 64) {
+      limit = wholeInputBytes(Buffer.concat(head).subarray(0, 64), maxPixels);
+      decided = true;
+    }
     if (length > limit) break;
     const next = await it.next();
     if (next.done) return { stats, bytes: head.length === 1 ? head[0] : Buffer.concat(head) };
