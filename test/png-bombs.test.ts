@@ -98,6 +98,14 @@ describe('PNG bombs', () => {
     expect(Buffer.from(await decompress(z)).equals(Buffer.from(input))).toBe(true);
   });
 
+  it('a PNM header over the pixel limit is stored as raw bytes too, with a warning (not refused)', async () => {
+    const input = Buffer.concat([Buffer.from('P6\n100000 100000\n255\n'), Buffer.alloc(100)]);
+    const warnings: string[] = [];
+    const z = await compress(input, { onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/^image too large to code as an image \(100000x100000 exceeds the limit of 67108864 pixels; .*\); stored as raw bytes$/)]);
+    expect(Buffer.from(await decompress(z)).equals(input)).toBe(true);
+  });
+
   it('nothing but the bombs and their streams is left in the folder', () => {
     expect(listDir(dir)).toEqual(BOMBS.flatMap(([n]) => [n, `${n}.fz`]).sort());
   });
