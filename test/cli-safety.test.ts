@@ -26,7 +26,7 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Matches the CLI's temporary names: `.NAME.tmp-PID-RANDOM`. */
+/** Matches the CLI's temporary names: `.NAME.tmp-PID-HOSTRANDOM` (io.ts). */
 const TEMP = /^\..+\.tmp-\d+-[0-9a-f]+$/;
 
 /** A 1024×1024 RGB PNG, photo-ish with noise, that takes the flow a few seconds to code. */

@@ -196,10 +196,13 @@ describe('alterations the output would not show', () => {
 });
 
 describe('compress: hostile and malformed images', () => {
-  it('a PNG declaring 100000×100000 is refused at once with E_LIMIT', async () => {
-    const [e, ms] = await timed(() => failure(compress(hostilePng(100000, 100000))));
-    expect(e.code).toBe('E_LIMIT');
+  it('a PNG declaring 100000×100000 is stored as raw bytes at once (over the pixel limit), with a warning', async () => {
+    const input = hostilePng(100000, 100000);
+    const warnings: string[] = [];
+    const [z, ms] = await timed(() => compress(input, { onWarning: (m) => warnings.push(m) }));
     expect(ms).toBeLessThan(HANG_GUARD_MS);
+    expect(warnings).toEqual([expect.stringMatching(/^image too large to code as an image \(100000x100000 exceeds the limit of 67108864 pixels; .*--max-pixels\); stored as raw bytes$/)]);
+    expect(Buffer.from(await decompress(z)).equals(Buffer.from(input))).toBe(true);
   });
 
   it('with maxPixels raised, a PNG too short for its header is coded as raw bytes, with a warning', async () => {
@@ -234,11 +237,11 @@ describe('CLI limits and warnings', () => {
     writeFileSync(join(dir, 'huge.fz'), hostileStream(100000, 100000));
 
     let r = runCli(['compress', 'huge.png'], { cwd: dir });
-    expect(r.status).toBe(1);
-    expect(errLines(r.stderr)).toEqual([expect.stringMatching(/^flowzip: huge\.png: .*30000x30000.*limit/)]);
-    expect(existsSync(join(dir, 'huge.png.fz'))).toBe(false);
+    expect(r.status).toBe(0);
+    expect(errLines(r.stderr)).toEqual([expect.stringMatching(/^flowzip: warning: huge\.png: image too large .*30000x30000.*limit.*; stored as raw bytes$/)]);
+    expect(existsSync(join(dir, 'huge.png.fz'))).toBe(true);
 
-    r = runCli(['compress', '--max-pixels', '1G', 'huge.png'], { cwd: dir });
+    r = runCli(['compress', '-f', '--max-pixels', '1G', 'huge.png'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(errLines(r.stderr)).toEqual([expect.stringMatching(/^flowzip: warning: huge\.png: not a valid PNG \(.+\); stored as raw bytes$/)]);
 

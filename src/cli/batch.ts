@@ -63,11 +63,12 @@ export async function checkTarget(input: string, target: Target, force: boolean)
   if (s?.isDirectory()) throw new FileError(`output ${target.path} is a directory`);
 }
 
-/** Writes an output to its target: stdout, or a file via the safe temp-and-rename path. */
-export async function writeTarget(target: Target, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+/** Writes an output (whole, or a stream of pieces) to its target: stdout, or a file via the safe temp-and-rename path. */
+export async function writeTarget(target: Target, bytes: Uint8Array | AsyncIterable<Uint8Array>, options: SafeWriteOptions): Promise<void> {
   try {
-    if (target.kind === 'stdout') await writeStdout(bytes);
-    else await writeFileSafely(target.path, bytes, options);
+    if (target.kind !== 'stdout') await writeFileSafely(target.path, bytes, options);
+    else if (bytes instanceof Uint8Array) await writeStdout(bytes);
+    else for await (const piece of bytes) await writeStdout(piece);
   } catch (error) {
     throw withPath(targetLabel(target), error);
   }

@@ -3,15 +3,18 @@
  * unless --rm, in which case it is removed only after its output was written,
  * read back, and decoded to the same content.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { compress, decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { decodeChunkedStream, encodeChunked } from '../codec/chunked.js';
+import { DEFAULT_COMPRESS_MAX_PIXELS } from '../codec/formats/image.js';
 import { sameContent } from '../codec/verify.js';
 import { codingDetails } from './details.js';
 import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, modeOf, readInput } from './io.js';
+import { STDIO, countPieces, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -47,7 +50,23 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     const target = targetOf(input);
     await checkTarget(input, target, flags.force === true);
     const start = performance.now();
-    const { bytes: original, stats } = await readInput(input);
+    const opened = await openInput(input, flags.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS);
+    const { stats } = opened;
+    if (opened.stream) {
+      // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).
+      const read = countPieces(opened.stream);
+      const written = countPieces(encodeChunked(read));
+      await writeTarget(target, written, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      // --rm: the stream on disk is decoded chunk by chunk and compared with the input on disk; only then is the input removed.
+      const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
+      if (removing && target.kind === 'file') {
+        await verifyChunkedFile(target.path, input);
+        await removeInputAfter(input, target.path);
+      }
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
+      return;
+    }
+    const original = opened.bytes;
 
     const bar = progress.track(label);
     let packed: Uint8Array;
@@ -103,4 +122,22 @@ async function verifyStream(original: Uint8Array, packed: Uint8Array, model: Mod
 function describe(label: string, to: string, inputBytes: number, packed: Uint8Array, info: StreamInfo, how: string, start: number, removed: boolean): string {
   const method = info.image ? `${info.method} ${info.image.width}x${info.image.height}x${info.image.channels}, ${fmt.bpsp(info.image.bpsp)}` : info.method;
   return `${label} -> ${to}: ${fmt.bytes(inputBytes)} -> ${fmt.bytes(packed.length)} (${fmt.percent(packed.length, inputBytes)}), ${method}, ${how}, ${fmt.elapsed(start)}${removed ? `, ${label} removed` : ''}`;
+}
+
+/** Decodes a chunked .fz file as it is read and compares it with the input file, chunk by chunk; FileError when they differ. */
+async function verifyChunkedFile(fzPath: string, inputPath: string): Promise<void> {
+  const mismatch = () => new FileError('verification failed: the compressed stream does not decode to the input; input kept');
+  const handle = await open(inputPath, 'r');
+  try {
+    let at = 0;
+    for await (const piece of decodeChunkedStream(createReadStream(fzPath, { highWaterMark: 1 << 20 }))) {
+      const original = Buffer.alloc(piece.length);
+      const { bytesRead } = await handle.read(original, 0, piece.length, at);
+      if (bytesRead !== piece.length || !original.equals(piece)) throw mismatch();
+      at += piece.length;
+    }
+    if ((await handle.read(Buffer.alloc(1), 0, 1, at)).bytesRead !== 0) throw mismatch();
+  } finally {
+    await handle.close();
+  }
 }

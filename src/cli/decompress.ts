@@ -12,7 +12,8 @@ import { codingDetails } from './details.js';
 import { FileError } from './errors.js';
 import * as fmt from './format.js';
 import { commandInputs } from './inputs.js';
-import { STDIO, modeOf, readInput } from './io.js';
+import { openFz } from './fz-input.js';
+import { STDIO, countPieces, modeOf } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, loadModelOption, type DecodingFlags, type DecompressFlags, type EngineFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -86,7 +87,19 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
     // Fail on a bad name before reading anything; the header then decides an image's extension.
     const plainTarget = targetFor(input, flags, (f) => decompressedName(f));
     const start = performance.now();
-    const { bytes: packed, stats } = await readInput(input);
+    const opened = await openFz(input, flags.maxOutput);
+    const { stats } = opened;
+    if (opened.decoded) {
+      // A long chunked stream: decoded and written as it is read; the temporary file goes if it fails.
+      await checkTarget(input, plainTarget, flags.force === true);
+      const counted = countPieces(opened.decoded);
+      await writeTarget(plainTarget, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      const removing = flags.rm === true && input !== STDIO && plainTarget.kind === 'file';
+      if (removing && plainTarget.kind === 'file') await removeInputAfter(input, plainTarget.path);
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(plainTarget)}: ${fmt.bytes(counted.bytes)}, chunked, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
+      return;
+    }
+    const packed = opened.packed;
     const info = headerOf(packed);
     const target = plainTarget.kind === 'file' && flags.output === undefined ? targetFor(input, flags, (f) => decompressedName(f, info)) : plainTarget;
     await checkTarget(input, target, flags.force === true);

@@ -1,9 +1,12 @@
 /**
  * `flowzip info FILE.fz… [--json]`: what a stream holds, read from its
  * header without decoding: format version, method, image size and channels,
- * models (id and name), compressed size, bits per subpixel.
+ * models (id and name), compressed size, bits per subpixel. The stream's
+ * structure is checked too (codec/stream-check.ts): a truncated or
+ * inconsistent stream is an error and exit status 1.
  */
 import { inspectStream, type StreamInfo } from '../codec/index.js';
+import { checkStreamStructure } from '../codec/stream-check.js';
 import { checkCommandLine, forEachInput } from './batch.js';
 import { isFzName } from './decompress.js';
 import { commandInputs } from './inputs.js';
@@ -30,6 +33,8 @@ export async function infoCommand(files: string[], flags: InfoFlags): Promise<nu
   const code = await forEachInput(inputs, log, async (input, label) => {
     const { bytes } = await readInput(input);
     const record: InfoRecord = { file: label, ...inspectStream(bytes) };
+    // A stream cut short or inconsistent is an error (exit 1), not a normal-looking report.
+    await checkStreamStructure(bytes);
     records.push(record);
     if (!flags.json) await writeStdout(Buffer.from(`${records.length > 1 ? '\n' : ''}${formatInfo(record)}\n`));
   });

@@ -1,20 +1,30 @@
 /**
  * File and stream I/O for the CLI, with flowzip's safety rules (DESIGN.md,
- * invariants 2 and 6):
+ * invariants 2 and 6). What is promised, exactly:
  *
- * - an output file is written to a temporary name in its target folder,
- *   flushed to disk, then moved into place in one step; on any failure (or
- *   SIGINT/SIGTERM, see cleanup.ts) the temporary file is removed, so no
- *   partial file is ever left, under the final name or any other;
+ * - an output file is written to a temporary name in its target folder
+ *   (`.NAME.tmp-PID-HOSTRAND`, see {@link tempPathFor}), flushed to disk,
+ *   then moved into place in one step: the final name never holds a partial
+ *   file;
+ * - on any error, and on SIGINT, SIGTERM or SIGHUP (cleanup.ts), the
+ *   temporary file is removed before flowzip exits;
+ * - a process that dies without running any code (`kill -9`, a crash of
+ *   Node, power loss) can leave its temporary file behind. The next flowzip
+ *   run that writes a file into that folder, on the same host, removes every
+ *   such file whose process is gone ({@link removeStaleTemps}); files of
+ *   live processes, of other hosts, and names flowzip did not make are left
+ *   alone;
  * - without `force`, an existing file is never replaced, even if it appears
  *   while we were working;
  * - an input is removed only by {@link removeInput}, which callers run after
  *   the output is in place.
  */
-import { randomBytes } from 'node:crypto';
-import { constants as fsc, type Stats } from 'node:fs';
-import { link, lstat, open, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsc, createReadStream, type Stats } from 'node:fs';
+import { link, lstat, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { peekPngHeader } from '../codec/formats/png.js';
 import { releaseTemp, trackTemp } from './cleanup.js';
 import { FileError } from './errors.js';
 
@@ -33,6 +43,68 @@ export async function readInput(path: string): Promise<InputData> {
   const stats = await stat(path);
   if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
   return { bytes: await readFile(path), stats };
+}
+
+/** Input bytes read into memory before deciding how to code an input (see {@link openInput}). */
+export const WHOLE_INPUT_BYTES = 32 << 20;
+/**
+ * How much of an input to read whole before coding it in chunks, from its
+ * first bytes: for a PNG the flow may code (8-bit, not palette, not
+ * interlaced, within `maxPixels`) or a binary PNM, 5 bytes a pixel of the
+ * limit (8-bit RGBA and PNG filter bytes, with room) plus 1 MiB; for
+ * anything else — a PNG the flow would not code is raw bytes anyway —
+ * {@link WHOLE_INPUT_BYTES}.
+ */
+export function wholeInputBytes(head: Uint8Array, maxPixels: number): number {
+  const image = Math.max(WHOLE_INPUT_BYTES, Math.min(2 ** 31, maxPixels * 5 + (1 << 20)));
+  const png = peekPngHeader(head);
+  if (png) return png.bitDepth === 8 && png.colourType !== 3 && !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
+  return head.length >= 2 && head[0] === 0x50 && (head[1] === 0x35 || head[1] === 0x36) ? image : WHOLE_INPUT_BYTES;
+}
+
+/** An opened input: either all of it in memory (`bytes`), or a head plus the rest as a stream (`stream`, all bytes from the start). */
+export type OpenedInput = { stats: Stats | null } & ({ bytes: Uint8Array; stream?: undefined } | { bytes?: undefined; stream: AsyncIterable<Uint8Array> });
+
+/**
+ * Opens an input for compress, reading it in bounded chunks (issue 17, item
+ * 1): an input that ends within {@link WHOLE_INPUT_BYTES} (or, if it starts
+ * like an image compress may code, within what {@link wholeInputBytes} allows
+ * for `maxPixels`) comes back whole;
+ * anything longer — `/dev/zero`, an endless pipe, a big non-image file —
+ * comes back as a stream, which the caller codes in constant memory.
+ */
+export async function openInput(path: string, maxPixels: number): Promise<OpenedInput> {
+  let stats: Stats | null = null;
+  if (path !== STDIO) {
+    stats = await stat(path);
+    if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
+  }
+  const source: AsyncIterable<Buffer> = path === STDIO ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const it = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  let limit = WHOLE_INPUT_BYTES, decided = false;
+  for (;;) {
+    // The first 64 bytes (a pipe may deliver a few at a time) tell an image from the rest.
+    if (!decided && length >= 64) {
+      limit = wholeInputBytes(Buffer.concat(head).subarray(0, 64), maxPixels);
+      decided = true;
+    }
+    if (length > limit) break;
+    const next = await it.next();
+    if (next.done) return { stats, bytes: head.length === 1 ? head[0] : Buffer.concat(head) };
+    head.push(next.value);
+    length += next.value.length;
+  }
+  async function* all(): AsyncGenerator<Uint8Array> {
+    while (head.length > 0) yield head.shift()!;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { stats, stream: all() };
 }
 
 /** Reads standard input to its end. */
@@ -77,27 +149,82 @@ export interface SafeWriteOptions {
   mtime?: Date;
 }
 
-/** A temporary name next to `target`: `.NAME.tmp-<pid>-<random>`. */
+/** 8 hex digits naming this host in temporary names, so that a stale-file sweep only judges its own host's processes. */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** Temporary names flowzip makes: `.NAME.tmp-<pid>-<host tag, 8 hex><random, 12 hex>`. */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-([0-9a-f]{8})[0-9a-f]{12}$/;
+
+/** A temporary name next to `target`: `.NAME.tmp-<pid>-<host tag><random>`. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${HOST_TAG}${randomBytes(6).toString('hex')}`);
+}
+
+/** True while a process with this id exists (EPERM: it exists, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes the temporary files flowzip left in `dir` when a process died
+ * without cleaning up (kill -9, crash): regular files named by
+ * {@link tempPathFor} on this host whose process is gone. Once per folder per
+ * run; errors are ignored (a sweep never fails a write). Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const key = resolve(dir);
+  if (swept.has(key)) return [];
+  swept.add(key);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || m[2] !== HOST_TAG) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      const path = join(dir, name);
+      if (!(await lstat(path)).isFile()) continue;
+      await unlink(path);
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /** Regular-file errors that mean "this file system cannot hard-link". */
 const NO_LINK = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
- * Writes `bytes` to `target` atomically: temporary file in the same folder,
+ * Writes `bytes` (or a stream of pieces, written as they come) to `target`
+ * atomically: temporary file in the same folder,
  * fsync, then rename (with `force`) or hard-link (without, which fails if
  * the target exists, so a file that appeared meanwhile is not clobbered).
  * On failure nothing is left behind and the error is rethrown.
  */
-export async function writeFileSafely(target: string, bytes: Uint8Array, options: SafeWriteOptions): Promise<void> {
+export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncIterable<Uint8Array>, options: SafeWriteOptions): Promise<void> {
+  await removeStaleTemps(dirname(target));
   const temp = tempPathFor(target);
   trackTemp(temp);
   try {
     const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
     try {
-      await handle.writeFile(bytes);
+      if (bytes instanceof Uint8Array) await handle.writeFile(bytes);
+      else for await (const piece of bytes) await handle.write(piece);
       if (options.mode !== undefined) await handle.chmod(options.mode & 0o7777).catch(() => {});
       await handle.sync();
     } finally {
@@ -179,4 +306,18 @@ export async function removeInput(input: string, output: string): Promise<void> 
 /** Permission bits of an input, to give its output (regular files only). */
 export function modeOf(stats: Stats | null): number | undefined {
   return stats && stats.isFile() ? stats.mode & 0o777 : undefined;
+}
+
+/** Passes pieces through, counting their bytes. */
+export function countPieces(pieces: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
+  const counted = {
+    bytes: 0,
+    async *[Symbol.asyncIterator]() {
+      for await (const piece of pieces) {
+        counted.bytes += piece.length;
+        yield piece;
+      }
+    },
+  };
+  return counted;
 }

@@ -75,8 +75,11 @@ function workersOption(): Option {
   return new Option('--workers <n>', 'threads that code tiles in parallel (default: min(2, cores); 0 or 1: none); the output is the same').argParser(parseWorkers);
 }
 
-function maxPixelsOption(): Option {
-  return new Option('--max-pixels <n>', 'refuse images larger than N pixels (width × height; default 2^28)').argParser(parseMaxPixels);
+function maxPixelsOption(compressing = false): Option {
+  const what = compressing
+    ? 'code images up to N pixels (width × height) as images; a larger one is stored as raw bytes, never refused (default 2^26 = 64Mi)'
+    : 'refuse streams of images larger than N pixels (width × height; default 2^28)';
+  return new Option('--max-pixels <n>', what).argParser(parseMaxPixels);
 }
 
 /** Builds the commander program; actions store their exit status in `state`. */
@@ -114,7 +117,7 @@ export function buildProgram(state: RunState, hooks: MainHooks = {}): Command {
     .addOption(backendOption())
     .addOption(new Option('--method <method>', 'auto keeps the smallest; flow, brotli or stored force one where possible').choices(METHODS).default('auto'))
     .addOption(workersOption())
-    .addOption(maxPixelsOption());
+    .addOption(maxPixelsOption(true));
   for (let d = 1; d <= 9; d++) compress.addOption(new Option(`-${d}`, `effort ${d}`).hideHelp());
   verbosityOptions(compress)
     .addHelpText('after', () => `\n${COMMAND_EXAMPLES.compress}\n\n${modelsHelp()}\n\n${EXIT_CODES}`)

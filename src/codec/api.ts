@@ -9,14 +9,17 @@ import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
+import { decodeChunked } from './chunked.js';
 import { crcOf, frame, FRAME_BYTES, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
-import { DEFAULT_MAX_PIXELS } from './formats/image.js';
-import { parsePng, writePng, type PngImage } from './formats/png.js';
+import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
+import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
 import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
+import { rawBrotliQuality } from './raw-quality.js';
+import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedModels, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
@@ -37,7 +40,10 @@ export interface CompressOptions extends ModelChoice {
   backend?: BackendChoice;
   /** `auto` (default) keeps the smallest; `flow` / `brotli` / `stored` force a method where possible. */
   method?: 'auto' | 'flow' | 'brotli' | 'stored';
-  /** Largest image (width × height) to parse (default 2^28). */
+  /**
+   * Largest image (width × height) coded as an image (default 2^26); a larger
+   * one is stored as raw bytes, with a warning, never refused.
+   */
   maxPixels?: number;
   /** Called as tiles complete: (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -92,6 +98,9 @@ interface FlowImage {
 
 /** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
 function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
+  // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
+  const ihdr = peekPngHeader(input);
+  if (ihdr && (ihdr.bitDepth !== 8 || ihdr.colourType === 3 || ihdr.interlaced)) return null;
   let pnm, png: PngImage | null;
   let format = 'PNM';
   try {
@@ -102,6 +111,11 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
     if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') {
       // Looks like an image but is not a clean one: coded as raw bytes, and the caller is told why.
       onWarning?.(`not a valid ${format} (${e.message.replace(/^PN[GM]: /, '')}); stored as raw bytes`);
+      return null;
+    }
+    if (e instanceof FlowzipError && e.code === 'E_LIMIT') {
+      // Over the pixel limit (maybe a decompression bomb): stored, not refused, so compress accepts every file.
+      onWarning?.(`image too large to code as an image (${e.message.replace(/^PN[GM]: /, '')}; raise it with --max-pixels); stored as raw bytes`);
       return null;
     }
     throw e;
@@ -132,14 +146,10 @@ async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: B
   return Promise.all(planeGroups(channels).map(async (g, i) => ({ ...g, model: models[i], runner: await runnerFor(models[i], backend) })));
 }
 
-/** Brotli quality for a whole file: 11, or 9 over 16 MiB, or `cap` when given (lower wins). */
-function brotliParams(input: Uint8Array, cap = 11) {
-  return { params: { [zc.BROTLI_PARAM_QUALITY]: Math.min(cap, input.length < 1 << 24 ? 11 : 9), [zc.BROTLI_PARAM_SIZE_HINT]: input.length } };
-}
-
-function brotliFile(input: Uint8Array, cap?: number): Uint8Array {
-  const w = new ByteWriter().varint(input.length);
-  return w.bytes(brotliCompressSync(input, brotliParams(input, cap))).finish();
+/** The `brotli` method's body for a whole file at `quality` (raw-quality.ts picks it). */
+function brotliFile(input: Uint8Array, quality: number): Uint8Array {
+  const params = { [zc.BROTLI_PARAM_QUALITY]: quality, [zc.BROTLI_PARAM_SIZE_HINT]: input.length };
+  return new ByteWriter().varint(input.length).bytes(brotliCompressSync(input, { params })).finish();
 }
 
 /**
@@ -173,11 +183,12 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
  */
 export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  checkCompressArgs(input, options);
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
   const candidates: Uint8Array[] = [];
-  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.onWarning) : null;
+  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, options.onWarning) : null;
   if (img) {
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
@@ -211,8 +222,13 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
   const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) > img.samples.length / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
-  const brotli = method === 'brotli' || !img || poorFlow ? frame(Method.Brotli, brotliFile(input, cap), crc) : null;
-  if (method === 'brotli') return brotli!;
+  let brotli: Uint8Array | null = null;
+  if (method === 'brotli' || !img || poorFlow) {
+    // Quality by size; none at all when samples show the data is incompressible (stored: the fast path).
+    const quality = rawBrotliQuality(input, cap, method !== 'brotli');
+    if (quality !== null) brotli = frame(Method.Brotli, brotliFile(input, quality), crc);
+  }
+  if (method === 'brotli') return brotli!; // a forced brotli always has a quality
   let bestSize = image ? image.length : Infinity;
   let best: Uint8Array | 'stored' | null = image;
   if (withStored && storedSize < bestSize) [best, bestSize] = ['stored', storedSize];
@@ -236,6 +252,7 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  checkDecompressArgs(input, options);
   // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
   // transferred to a worker, would detach the input under the pieces not yet decoded.
@@ -258,6 +275,10 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
     check = crcOf(decoded);
     build = () => decoded;
+  } else if (method === Method.Chunked) {
+    const chunked = decodeChunked(body, (n) => checkOutputLimit(n, options));
+    check = chunked.crc;
+    build = () => chunked.out;
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);

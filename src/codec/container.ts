@@ -6,7 +6,10 @@
  * - method 0 `stored`: body = the original bytes.
  * - method 1 `brotli`: body = varint original length, brotli stream.
  * - method 2 `image`: body = image header (image-header.ts), then tile pieces.
- * The CRC-32 covers the original file for methods 0 and 1; for `image` it
+ * - method 3 `chunked` (format 5 on): body = chunk records of raw bytes, each
+ *   stored or brotli, ending with a varint 0 (chunked.ts); written for
+ *   non-image input too large to read into memory.
+ * The CRC-32 covers the original file for methods 0, 1 and 3; for `image` it
  * covers the image header and the decoded samples. What each version means
  * for the bytes is one row of stream-features.ts; docs/FORMAT.md specifies
  * every version byte by byte.
@@ -20,15 +23,18 @@ export const MAGIC = Uint8Array.of(0x46, 0x5a);
 export const FORMAT_VERSION = 5;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
+/** First format version whose streams may use the `chunked` method. */
+export const CHUNKED_FROM_VERSION = 5;
 
 /** The 4-bit method of a stream (the low nibble of byte 2). */
 export const enum Method {
   Stored = 0,
   Brotli = 1,
   Image = 2,
+  Chunked = 3,
 }
 /** Method names, indexed by Method. */
-export const METHOD_NAMES = ['stored', 'brotli', 'image'] as const;
+export const METHOD_NAMES = ['stored', 'brotli', 'image', 'chunked'] as const;
 
 /** CRC-32 (IEEE) of the concatenation of parts. */
 export function crcOf(...parts: Uint8Array[]): number {
@@ -58,7 +64,7 @@ export function unframe(bytes: Uint8Array): { method: Method; version: number; b
   if (bytes.length < FRAME_BYTES) throw new FlowzipError('E_TRUNCATED', 'stream is truncated');
   const version = bytes[2] >> 4, method = bytes[2] & 0x0f;
   if (version > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${version} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
-  if (version < 1 || method > Method.Image) throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
+  if (version < 1 || method > Method.Chunked || (method === Method.Chunked && version < CHUNKED_FROM_VERSION)) throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
   const body = bytes.subarray(3, bytes.length - 4);
   const crc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
   return { method: method as Method, version, body, crc };

@@ -3,10 +3,12 @@
  * and bits per subpixel.
  */
 import { ByteReader } from './bytes.js';
+import { chunkedLength } from './chunked.js';
 import { METHOD_NAMES, Method, unframe } from './container.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { headerChannels, readImageHeader } from './image-header.js';
 import { MODEL_ID_BYTES, shippedModels } from './models.js';
+import { checkBytes } from './validate.js';
 
 /** What `flowzip info` reports. */
 export interface StreamInfo {
@@ -14,7 +16,7 @@ export interface StreamInfo {
   method: (typeof METHOD_NAMES)[number];
   /** Stream size in bytes. */
   compressedBytes: number;
-  /** Original size in bytes (brotli/stored), null for images (depends on the PNG rebuild). */
+  /** Original size in bytes (brotli/stored/chunked), null for images (depends on the PNG rebuild). */
   originalBytes: number | null;
   image: null | {
     format: 'pnm' | 'png';
@@ -30,10 +32,12 @@ export interface StreamInfo {
 
 /** Reads a stream's header. Throws FlowzipError on foreign or truncated streams. */
 export function inspectStream(bytes: Uint8Array): StreamInfo {
+  checkBytes(bytes, 'stream');
   const { method, version, body } = unframe(bytes);
   const info: StreamInfo = { formatVersion: version, method: METHOD_NAMES[method], compressedBytes: bytes.length, originalBytes: null, image: null };
   if (method === Method.Stored) info.originalBytes = body.length;
   if (method === Method.Brotli) info.originalBytes = new ByteReader(body).varint();
+  if (method === Method.Chunked) info.originalBytes = chunkedLength(body);
   if (method === Method.Image) {
     const h = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, DEFAULT_MAX_PIXELS);
     const channels = headerChannels(h);

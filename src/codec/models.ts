@@ -70,6 +70,7 @@ function loadModelText(text: string, source: string): Model {
 
 /** Loads a model file (E_BAD_MODEL if malformed or out of bounds). */
 export function loadModelFile(path: string): Model {
+  if (typeof path !== 'string' || path === '') throw new FlowzipError('E_USAGE', `loadModelFile needs a file path, got ${path === '' ? 'an empty string' : typeof path}`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

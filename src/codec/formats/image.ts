@@ -35,6 +35,15 @@ export interface Raster {
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 28;
 
+/**
+ * Default pixel limit of compress: 2^26 (64 Mi pixels, e.g. 8192×8192). An
+ * image over it is not refused: it is stored as raw bytes (brotli or stored),
+ * so a small file that claims a huge image (a decompression bomb) costs no
+ * more memory and time than its own size (issue 17). `maxPixels` /
+ * `--max-pixels` raise it; decompress keeps accepting {@link DEFAULT_MAX_PIXELS}.
+ */
+export const DEFAULT_COMPRESS_MAX_PIXELS = 2 ** 26;
+
 /** Number of samples a raster of this shape holds: `width * height * channels`. */
 export function sampleCount(raster: Pick<Raster, 'width' | 'height' | 'channels'>): number {
   return raster.width * raster.height * raster.channels;

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_PIXELS, assertRaster, type Raster } from './image.js';
 import {
   PngChunkReader,
   hasPngSignature,
+  PNG_SIGNATURE,
   isCriticalChunk,
   writePngChunks,
   type PngChunk,
@@ -118,6 +119,23 @@ export function parsePng(bytes: Uint8Array, opts: PngParseOptions = {}): PngImag
   };
   if (layout.palette) image.palette = layout.palette;
   return image;
+}
+
+/**
+ * IHDR of a PNG read without touching anything after it (no inflate), or
+ * null when `bytes` does not start with a PNG signature and a well-formed
+ * IHDR. Lets compress skip a PNG the flow cannot code (16-bit, palette,
+ * interlaced) before its image data is inflated.
+ */
+export function peekPngHeader(bytes: Uint8Array): PngHeader | null {
+  const start = PNG_SIGNATURE.length;
+  if (!hasPngSignature(bytes) || bytes.length < start + 8 + 13) return null;
+  if (Buffer.from(bytes.subarray(start + 4, start + 8)).toString('latin1') !== 'IHDR') return null;
+  try {
+    return decodePngHeader(bytes.subarray(start + 8, start + 8 + 13));
+  } catch {
+    return null;
+  }
 }
 
 /**
