@@ -74,9 +74,9 @@ for (let rep = 0; rep < 3; rep++) {
 for (let i = 0; i < N; i++) if (out[i] !== syms[i]) throw new Error(`mismatch at ${i}`);
 
 const ms = (t: number) => ((N / t) * 1e3) / 1e6;
-console.log(`rANS (${CODER === 'byte' ? 'byte renormalisation, state [2^24, 2^32) started at 1, format v4' : '16-bit renormalisation, state [2^16, 2^32), format v1'}) ${N} symbols, 256-symbol table, bits=${BITS} (best of 3)`);
+console.log(
+  `rANS (${CODER === 'byte' ? 'byte renormalisation, state [2^24, 2^32) started at 1, format v4' : '16-bit renormalisation, state [2^16, 2^32), format v1'}) ${N} symbols, 256-symbol table, bits=${BITS} (best of 3)`,
+);
 console.log(`  encode: ${ms(bestEnc).toFixed(1)} M symbols/s (${bestEnc.toFixed(1)} ms)`);
 console.log(`  decode: ${ms(bestDec).toFixed(1)} M symbols/s (${bestDec.toFixed(1)} ms)`);
-console.log(
-  `  size:   ${bytes.length} bytes vs ideal ${ideal.toFixed(0)} bytes (${bytes.length >= ideal ? '+' : ''}${(((bytes.length - ideal) / ideal) * 100).toFixed(4)}%)`,
-);
+console.log(`  size:   ${bytes.length} bytes vs ideal ${ideal.toFixed(0)} bytes (${bytes.length >= ideal ? '+' : ''}${(((bytes.length - ideal) / ideal) * 100).toFixed(4)}%)`);

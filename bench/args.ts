@@ -79,28 +79,60 @@ export function parseBenchArgs(argv: string[], root: string, cores = 1): BenchAr
       return v;
     };
     switch (opt) {
-      case '--quick': a.quick = true; break;
-      case '--eval-a': a.evalA = resolve(val()); break;
-      case '--fmnist': a.fmnist = resolve(val()); break;
-      case '--fmnist-count': count = int(); break;
+      case '--quick':
+        a.quick = true;
+        break;
+      case '--eval-a':
+        a.evalA = resolve(val());
+        break;
+      case '--fmnist':
+        a.fmnist = resolve(val());
+        break;
+      case '--fmnist-count':
+        count = int();
+        break;
       case '--sets': {
-        const s = val().split(',').map((x) => x.trim().toLowerCase());
+        const s = val()
+          .split(',')
+          .map((x) => x.trim().toLowerCase());
         const bad = s.filter((x) => !['eval-a', 'fmnist', 'grid'].includes(x));
         if (bad.length) throw new Error(`unknown set(s): ${bad.join(', ')} (eval-a, fmnist, grid)`);
         a.sets = s as BenchArgs['sets'];
         break;
       }
-      case '--no-grid': noGrid = true; break;
-      case '--codecs': a.codecs = val(); break;
-      case '--no-flowzip': a.flowzip = false; break;
-      case '--jobs': jobs = int(); break;
-      case '--out': a.out = resolve(val()); break;
-      case '--model': a.model = val(); break;
-      case '--gray-model': a.grayModel = val(); break;
-      case '--backend': a.backend = val(); break;
-      case '--keep': a.keep = true; break;
-      case '-h': case '--help': a.help = true; break;
-      default: throw new Error(`unknown option ${opt}`);
+      case '--no-grid':
+        noGrid = true;
+        break;
+      case '--codecs':
+        a.codecs = val();
+        break;
+      case '--no-flowzip':
+        a.flowzip = false;
+        break;
+      case '--jobs':
+        jobs = int();
+        break;
+      case '--out':
+        a.out = resolve(val());
+        break;
+      case '--model':
+        a.model = val();
+        break;
+      case '--gray-model':
+        a.grayModel = val();
+        break;
+      case '--backend':
+        a.backend = val();
+        break;
+      case '--keep':
+        a.keep = true;
+        break;
+      case '-h':
+      case '--help':
+        a.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${opt}`);
     }
   }
   a.fmnistCount = count ?? (a.quick ? 1000 : 10000);

@@ -26,10 +26,17 @@ const effort = arg('--effort', '5');
 
 /** An RGB mosaic of about `mp` megapixels (4:3), filled row by row with the eval-A photos, cropped at the edges. */
 function mosaic(mp: number): { width: number; height: number; png: Uint8Array } {
-  const photos = readdirSync(evalA).filter((f) => f.endsWith('.png')).sort().map((f) => parsePng(new Uint8Array(readFileSync(join(evalA, f))))!.raster);
-  const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3)), height = Math.round((mp * 1e6) / width);
+  const photos = readdirSync(evalA)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => parsePng(new Uint8Array(readFileSync(join(evalA, f))))!.raster);
+  const width = Math.round(Math.sqrt((mp * 1e6 * 4) / 3)),
+    height = Math.round((mp * 1e6) / width);
   const out = new Uint8Array(width * height * 3);
-  let x0 = 0, y0 = 0, rowH = 0, k = 0;
+  let x0 = 0,
+    y0 = 0,
+    rowH = 0,
+    k = 0;
   while (y0 < height) {
     const p = photos[k++ % photos.length];
     for (let y = 0; y < p.height && y0 + y < height; y++) {
@@ -39,7 +46,11 @@ function mosaic(mp: number): { width: number; height: number; png: Uint8Array } 
     }
     rowH = Math.max(rowH, p.height);
     x0 += p.width;
-    if (x0 >= width) { x0 = 0; y0 += rowH; rowH = 0; }
+    if (x0 >= width) {
+      x0 = 0;
+      y0 += rowH;
+      rowH = 0;
+    }
   }
   return { width, height, png: writePng({ raster: { width, height, channels: 3, bitDepth: 8, samples: out }, colourType: 2, pngBitDepth: 8, interlaced: false, ancillary: [] }) };
 }
@@ -65,18 +76,23 @@ try {
     writeFileSync(src, png);
     const px = width * height;
     const label = `${width}×${height} (${(px / 1e6).toFixed(2)} MP)`;
-    const fz = join(dir, 'out.fz'), back = join(dir, 'back.png');
+    const fz = join(dir, 'out.fz'),
+      back = join(dir, 'back.png');
     const c = timed([process.execPath, cli, 'compress', '-q', '-f', '--workers', workers, '--effort', effort, '-o', fz, src]);
     const d = timed([process.execPath, cli, 'decompress', '-q', '-f', '--workers', workers, '-o', back, fz]);
     const same = Buffer.from(parsePng(new Uint8Array(readFileSync(back)))!.raster.samples).equals(Buffer.from(parsePng(png)!.raster.samples));
     if (!same) throw new Error('flowzip round trip differs');
     const bpsp = (8 * statSync(fz).size) / (px * 3);
-    console.log(`| ${label} | flowzip (effort ${effort}, ${workers} workers) | ${c.s.toFixed(2)} | ${(px / 1e6 / c.s).toFixed(2)} | ${c.mib.toFixed(0)} | ${d.s.toFixed(2)} | ${(px / 1e6 / d.s).toFixed(2)} | ${d.mib.toFixed(0)} | ${bpsp.toFixed(3)} |`);
+    console.log(
+      `| ${label} | flowzip (effort ${effort}, ${workers} workers) | ${c.s.toFixed(2)} | ${(px / 1e6 / c.s).toFixed(2)} | ${c.mib.toFixed(0)} | ${d.s.toFixed(2)} | ${(px / 1e6 / d.s).toFixed(2)} | ${d.mib.toFixed(0)} | ${bpsp.toFixed(3)} |`,
+    );
     if (existsSync('/usr/bin/cjxl')) {
       const jxl = join(dir, 'out.jxl');
       const cj = timed(['cjxl', src, jxl, '-d', '0', '-e', '7', '--num_threads=0', '--quiet']);
       const dj = timed(['djxl', jxl, back, '--num_threads=0', '--quiet']);
-      console.log(`| ${label} | cjxl -d 0 -e 7 / djxl, one thread | ${cj.s.toFixed(2)} | ${(px / 1e6 / cj.s).toFixed(2)} | ${cj.mib.toFixed(0)} | ${dj.s.toFixed(2)} | ${(px / 1e6 / dj.s).toFixed(2)} | ${dj.mib.toFixed(0)} | ${((8 * statSync(jxl).size) / (px * 3)).toFixed(3)} |`);
+      console.log(
+        `| ${label} | cjxl -d 0 -e 7 / djxl, one thread | ${cj.s.toFixed(2)} | ${(px / 1e6 / cj.s).toFixed(2)} | ${cj.mib.toFixed(0)} | ${dj.s.toFixed(2)} | ${(px / 1e6 / dj.s).toFixed(2)} | ${dj.mib.toFixed(0)} | ${((8 * statSync(jxl).size) / (px * 3)).toFixed(3)} |`,
+      );
     }
   }
 } finally {

@@ -33,15 +33,28 @@ const modes = arg('--modes', 'off,nlms,rls').split(',') as StackMode[];
 const verify = process.argv.includes('--verify');
 const withPhoto = process.argv.includes('--with-photo');
 
-interface Row { ideal: number; coded: number; fitMs: number; encMs: number; decMs: number }
+interface Row {
+  ideal: number;
+  coded: number;
+  fitMs: number;
+  encMs: number;
+  decMs: number;
+}
 const totals = new Map<string, Row & { sub: number }>();
 const add = (key: string, r: Row, sub: number) => {
   const t = totals.get(key) ?? { ideal: 0, coded: 0, fitMs: 0, encMs: 0, decMs: 0, sub: 0 };
-  t.ideal += r.ideal; t.coded += r.coded; t.fitMs += r.fitMs; t.encMs += r.encMs; t.decMs += r.decMs; t.sub += sub;
+  t.ideal += r.ideal;
+  t.coded += r.coded;
+  t.fitMs += r.fitMs;
+  t.encMs += r.encMs;
+  t.decMs += r.decMs;
+  t.sub += sub;
   totals.set(key, t);
 };
 
-const files = readdirSync(dir).filter((f) => /\.(png|ppm|pgm)$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.(png|ppm|pgm)$/.test(f))
+  .sort();
 console.log(`| image | ${modes.map((m) => `${m} ideal | ${m} coded`).join(' | ')}${withPhoto ? ' | photo (file)' : ''} |`);
 console.log(`|---|${[...modes.flatMap(() => ['---:', '---:']), ...(withPhoto ? ['---:'] : [])].join('|')}|`);
 for (const name of files) {
@@ -83,7 +96,7 @@ for (const name of files) {
   if (withPhoto) {
     const z = await compress(bytes, { model: count === 3 ? 'photo' : 'gray', workers: 1 });
     add('photo', { ideal: 0, coded: 8 * z.length, fitMs: 0, encMs: 0, decMs: 0 }, sub);
-    cells.push((8 * z.length / sub).toFixed(4));
+    cells.push(((8 * z.length) / sub).toFixed(4));
   }
   console.log(`| ${name} | ${cells.join(' | ')} |`);
 }

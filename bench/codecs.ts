@@ -179,7 +179,10 @@ export function decodedExt(channels: number): string {
 /** Codecs selected by a --codecs list (ids; `all` = every one, `default` = the non-extra ones; `+id` adds to the default). */
 export function selectCodecs(spec: string | undefined, all: ClassicCodec[] = CLASSIC_CODECS): ClassicCodec[] {
   if (!spec || spec === 'default') return all.filter((c) => !c.extra);
-  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.includes('all')) return all.slice();
   const base = parts.every((p) => p.startsWith('+')) ? all.filter((c) => !c.extra).map((c) => c.id) : [];
   const ids = new Set([...base, ...parts.map((p) => p.replace(/^\+/, ''))]);

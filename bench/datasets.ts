@@ -60,7 +60,9 @@ export function pngFileImage(path: string): BenchImage {
 
 /** eval-A: every .png of a folder, sorted by name. */
 export function loadPngFolder(dir: string, name = 'eval-A'): BenchSet {
-  const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.png'))
+    .sort();
   if (files.length === 0) throw new Error(`${dir}: no .png files`);
   return { name, description: `${files.length} PNGs from ${dir}`, images: files.map((f) => pngFileImage(join(dir, f))), flowzipInput: 'png' };
 }
@@ -70,7 +72,9 @@ export function parseIdxImages(bytes: Uint8Array, limit = Infinity): { count: nu
   const buf = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (buf.length < 16 || dv.getUint32(0) !== 0x00000803) throw new Error('not an IDX3 unsigned-byte image file');
-  const total = dv.getUint32(4), rows = dv.getUint32(8), cols = dv.getUint32(12);
+  const total = dv.getUint32(4),
+    rows = dv.getUint32(8),
+    cols = dv.getUint32(12);
   const count = Math.min(total, limit);
   if (buf.length < 16 + total * rows * cols) throw new Error('IDX file is truncated');
   return { count, rows, cols, data: buf.subarray(16, 16 + count * rows * cols) };
@@ -91,10 +95,12 @@ export function loadFmnist(path: string, limit: number): BenchSet {
 export function gridOf(images: Samples[], cols: number): Samples {
   const { width: w, height: h } = images[0];
   const rows = Math.ceil(images.length / cols);
-  const W = w * cols, H = h * rows;
+  const W = w * cols,
+    H = h * rows;
   const out = new Uint8Array(W * H);
   images.forEach((img, k) => {
-    const gx = (k % cols) * w, gy = Math.floor(k / cols) * h;
+    const gx = (k % cols) * w,
+      gy = Math.floor(k / cols) * h;
     for (let y = 0; y < h; y++) out.set(img.samples.subarray(y * w, (y + 1) * w), (gy + y) * W + gx);
   });
   return { width: W, height: H, channels: 1, samples: out };
@@ -104,5 +110,10 @@ export function gridOf(images: Samples[], cols: number): Samples {
 export function fmnistGrid(set: BenchSet, count = 1000): BenchSet {
   const imgs = set.images.slice(0, count);
   const g = gridOf(imgs, 40);
-  return { name: 'fmnist-grid', description: `the first ${imgs.length} Fashion-MNIST test images as one ${g.width}×${g.height} image`, images: [benchImage(`fmnist-grid-${imgs.length}`, g)], flowzipInput: 'pnm' };
+  return {
+    name: 'fmnist-grid',
+    description: `the first ${imgs.length} Fashion-MNIST test images as one ${g.width}×${g.height} image`,
+    images: [benchImage(`fmnist-grid-${imgs.length}`, g)],
+    flowzipInput: 'pnm',
+  };
 }

@@ -123,7 +123,10 @@ export function runProcess(cmd: Cmd, timeBin: string | null): Promise<ProcessRun
       if (fd !== null) closeSync(fd);
       const m = new RegExp(`${RSS_MARK}(\\d+)`).exec(stderr);
       // Drop GNU time's own lines (its %M mark, "Command exited with non-zero status N").
-      const rest = stderr.split('\n').filter((l) => !l.includes(RSS_MARK) && !/^Command (exited with non-zero status|terminated by signal)/.test(l)).join('\n');
+      const rest = stderr
+        .split('\n')
+        .filter((l) => !l.includes(RSS_MARK) && !/^Command (exited with non-zero status|terminated by signal)/.test(l))
+        .join('\n');
       resolve({ seconds, code, maxRssKiB: m ? Number(m[1]) : null, stderr: err ? err.message : rest.trim().slice(-500) });
     };
     child.on('error', (e) => done(null, e));
@@ -142,7 +145,21 @@ async function pool(n: number, jobs: number, fn: (i: number) => Promise<void>): 
 
 function emptyResult(set: BenchSet, id: string, name: string): CodecResult {
   const pixels = set.images.reduce((a, im) => a + im.width * im.height, 0);
-  return { set: set.name, id, name, files: set.images.length, pixels, subpixels: set.images.reduce((a, im) => a + subpixels(im), 0), bytes: 0, encSeconds: 0, decSeconds: 0, peakKiB: null, verified: 0, failures: [], failureCount: 0 };
+  return {
+    set: set.name,
+    id,
+    name,
+    files: set.images.length,
+    pixels,
+    subpixels: set.images.reduce((a, im) => a + subpixels(im), 0),
+    bytes: 0,
+    encSeconds: 0,
+    decSeconds: 0,
+    peakKiB: null,
+    verified: 0,
+    failures: [],
+    failureCount: 0,
+  };
 }
 
 function fail(r: CodecResult, file: string, why: string): void {
@@ -165,7 +182,9 @@ export const MEMORY_SAMPLE = 20;
 /** One file through one classic codec: encode, decode, verify; adds to `r`. */
 async function classicFile(codec: ClassicCodec, im: BenchImage, dir: string, timeBin: string | null, r: CodecResult): Promise<void> {
   const out = join(dir, codec.id);
-  const peak = (k: number | null) => { if (k !== null) r.peakKiB = Math.max(r.peakKiB ?? 0, k); };
+  const peak = (k: number | null) => {
+    if (k !== null) r.peakKiB = Math.max(r.peakKiB ?? 0, k);
+  };
   const input = join(dir, 'in', codec.input === 'png' ? `${im.name}.png` : `${im.name}${decodedExt(im.channels)}`);
   const enc = join(out, `${im.name}${codec.ext}`);
   const dec = join(out, `${im.name}.decoded${decodedExt(im.channels)}`);
@@ -339,7 +358,7 @@ export async function runBench(cfg: BenchConfig): Promise<BenchReport> {
 
   const notes = [
     'bpsp = total compressed bytes × 8 / total subpixels (whole files, headers included).',
-    'MP/s = megapixels / summed wall time of the codec\'s own work. CLI codecs: one process per file and direction, timed from spawn to exit, so process start-up is included (it dominates on 28×28 files). flowzip: in-process library calls (compress/decompress, models loaded and canary-checked before timing).',
+    "MP/s = megapixels / summed wall time of the codec's own work. CLI codecs: one process per file and direction, timed from spawn to exit, so process start-up is included (it dominates on 28×28 files). flowzip: in-process library calls (compress/decompress, models loaded and canary-checked before timing).",
     `Peak memory: CLI codecs, max RSS of their processes (GNU time %M) on the ${MEMORY_SAMPLE} largest files of each set${timeBin ? '' : ' — not measured: /usr/bin/time is missing (apt-get install -y time)'}; flowzip, the whole Node process's max RSS (process.resourceUsage().maxRSS) at the end of its run, harness included.`,
     'Every decoded image is compared sample for sample with the original; dwebp decodes gray to RGB (each channel checked). PNG rows are decoded with ImageMagick convert.',
   ];
@@ -351,7 +370,13 @@ export async function runBench(cfg: BenchConfig): Promise<BenchReport> {
     node: process.version,
     os: `${platform()} ${release()}`,
     versions,
-    sets: cfg.sets.map((s) => ({ name: s.name, description: s.description, files: s.images.length, pixels: s.images.reduce((a, im) => a + im.width * im.height, 0), subpixels: s.images.reduce((a, im) => a + subpixels(im), 0) })),
+    sets: cfg.sets.map((s) => ({
+      name: s.name,
+      description: s.description,
+      files: s.images.length,
+      pixels: s.images.reduce((a, im) => a + im.width * im.height, 0),
+      subpixels: s.images.reduce((a, im) => a + subpixels(im), 0),
+    })),
     results,
     skipped,
     jobs,

@@ -42,7 +42,8 @@ export function compareSamples(original: Samples, decoded: Samples): string | nu
   if (original.width !== decoded.width || original.height !== decoded.height) {
     return `size mismatch: decoded ${decoded.width}×${decoded.height}, original ${original.width}×${original.height}`;
   }
-  const oc = original.channels, dc = decoded.channels;
+  const oc = original.channels,
+    dc = decoded.channels;
   const widenGray = oc === 1 && dc === 3;
   const addAlpha = dc === oc + 1 && (oc === 1 || oc === 3);
   if (oc !== dc && !widenGray && !addAlpha) return `channel mismatch: decoded ${dc} channels, original ${oc}`;

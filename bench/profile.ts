@@ -40,19 +40,52 @@ import { parseIdxImages } from './datasets.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-interface Args { image: string; fmnist: string; fmnistCount: number; reps: number; workers: number; backend: BackendChoice }
+interface Args {
+  image: string;
+  fmnist: string;
+  fmnistCount: number;
+  reps: number;
+  workers: number;
+  backend: BackendChoice;
+}
 function parseArgs(argv: string[]): Args {
-  const a: Args = { image: join(ROOT, '..', 'shared', 'data', 'eval-A', 'cv_butterfly.png'), fmnist: '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz', fmnistCount: 300, reps: 5, workers: 2, backend: 'auto' };
+  const a: Args = {
+    image: join(ROOT, '..', 'shared', 'data', 'eval-A', 'cv_butterfly.png'),
+    fmnist: '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz',
+    fmnistCount: 300,
+    reps: 5,
+    workers: 2,
+    backend: 'auto',
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
-      case '--image': a.image = v; i++; break;
-      case '--fmnist': a.fmnist = v; i++; break;
-      case '--fmnist-count': a.fmnistCount = Number(v); i++; break;
-      case '--reps': a.reps = Number(v); i++; break;
-      case '--workers': a.workers = Number(v); i++; break;
-      case '--backend': a.backend = v as BackendChoice; i++; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
+      case '--image':
+        a.image = v;
+        i++;
+        break;
+      case '--fmnist':
+        a.fmnist = v;
+        i++;
+        break;
+      case '--fmnist-count':
+        a.fmnistCount = Number(v);
+        i++;
+        break;
+      case '--reps':
+        a.reps = Number(v);
+        i++;
+        break;
+      case '--workers':
+        a.workers = Number(v);
+        i++;
+        break;
+      case '--backend':
+        a.backend = v as BackendChoice;
+        i++;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   return a;
@@ -60,35 +93,75 @@ function parseArgs(argv: string[]): Args {
 
 /** Phase → milliseconds. */
 type Phases = Record<string, number>;
-const add = (p: Phases, k: string, ms: number) => { p[k] = (p[k] ?? 0) + ms; };
+const add = (p: Phases, k: string, ms: number) => {
+  p[k] = (p[k] ?? 0) + ms;
+};
 const now = () => performance.now();
 
 /** A runner that adds the time spent in nets to `phases.network`. */
 function timedRunner(r: NetRunner, phases: Phases): NetRunner {
-  return { name: r.name, run: (net: QNet, x: Int32Array[], h: number, w: number) => { const t = now(); const o = r.run(net, x, h, w); add(phases, 'network', now() - t); return o; } };
+  return {
+    name: r.name,
+    run: (net: QNet, x: Int32Array[], h: number, w: number) => {
+      const t = now();
+      const o = r.run(net, x, h, w);
+      add(phases, 'network', now() - t);
+      return o;
+    },
+  };
 }
 
 /** Records pushes (start, freq, bits) to replay them into a real encoder. */
 class Recorder implements SymbolSink {
-  s = new Int32Array(1 << 16); f = new Int32Array(1 << 16); b = new Int8Array(1 << 16); n = 0;
+  s = new Int32Array(1 << 16);
+  f = new Int32Array(1 << 16);
+  b = new Int8Array(1 << 16);
+  n = 0;
   private grow(): void {
-    const g = <T extends Int32Array | Int8Array>(a: T): T => { const c = new (a.constructor as new (n: number) => T)(a.length * 2); c.set(a); return c; };
-    this.s = g(this.s); this.f = g(this.f); this.b = g(this.b);
+    const g = <T extends Int32Array | Int8Array>(a: T): T => {
+      const c = new (a.constructor as new (n: number) => T)(a.length * 2);
+      c.set(a);
+      return c;
+    };
+    this.s = g(this.s);
+    this.f = g(this.f);
+    this.b = g(this.b);
   }
-  push(start: number, freq: number, bits: number): void { if (this.n === this.s.length) this.grow(); this.s[this.n] = start; this.f[this.n] = freq; this.b[this.n++] = bits; }
-  pushBits(value: number, nbits: number): void { if (nbits) this.push(value, 1, nbits); }
+  push(start: number, freq: number, bits: number): void {
+    if (this.n === this.s.length) this.grow();
+    this.s[this.n] = start;
+    this.f[this.n] = freq;
+    this.b[this.n++] = bits;
+  }
+  pushBits(value: number, nbits: number): void {
+    if (nbits) this.push(value, 1, nbits);
+  }
 }
 
 /** Forwards to a tile decoder and records what was popped (bits = −n for raw bits). */
 class RecordingSource implements SymbolSource {
   readonly rec = new Recorder();
   constructor(private readonly dec: SymbolSource) {}
-  peek(bits: number): number { return this.dec.peek(bits); }
-  advance(start: number, freq: number, bits: number): void { this.rec.push(start, freq, bits); this.dec.advance(start, freq, bits); }
-  popBits(nbits: number): number { this.rec.push(0, 0, -nbits); return this.dec.popBits(nbits); }
+  peek(bits: number): number {
+    return this.dec.peek(bits);
+  }
+  advance(start: number, freq: number, bits: number): void {
+    this.rec.push(start, freq, bits);
+    this.dec.advance(start, freq, bits);
+  }
+  popBits(nbits: number): number {
+    this.rec.push(0, 0, -nbits);
+    return this.dec.popBits(nbits);
+  }
 }
 
-interface Loaded { samples: Uint8Array; width: number; height: number; channels: 1 | 2 | 3 | 4; write: (s: Uint8Array) => Uint8Array }
+interface Loaded {
+  samples: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  write: (s: Uint8Array) => Uint8Array;
+}
 function load(bytes: Uint8Array): Loaded {
   const pnm = parsePnm(bytes);
   if (pnm) {
@@ -125,7 +198,11 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
       const encNet: Phases = {};
       t = now();
       let coded: ReturnType<typeof forward> | null = null;
-      try { coded = forward(model.flow, timedRunner(runners[gi], encNet), tile, r.ph, r.pw); } catch (e) { if (!(e instanceof LatentRangeError)) throw e; }
+      try {
+        coded = forward(model.flow, timedRunner(runners[gi], encNet), tile, r.ph, r.pw);
+      } catch (e) {
+        if (!(e instanceof LatentRangeError)) throw e;
+      }
       const fwd = now() - t;
       add(enc, 'network', encNet.network ?? 0);
       add(enc, 'flow glue', fwd - (encNet.network ?? 0));
@@ -167,7 +244,10 @@ async function profileFile(bytes: Uint8Array, backend: BackendChoice, enc: Phase
       const rec = src.rec;
       for (let k = 0; k < rec.n; k++) {
         if (rec.b[k] < 0) d.popBits(-rec.b[k]);
-        else { d.peek(rec.b[k]); d.advance(rec.s[k], rec.f[k], rec.b[k]); }
+        else {
+          d.peek(rec.b[k]);
+          d.advance(rec.s[k], rec.f[k], rec.b[k]);
+        }
       }
       d.finish();
       const rans = now() - t;
@@ -202,7 +282,8 @@ function median(xs: number[]): number {
 async function phaseSplit(files: Uint8Array[], reps: number, backend: BackendChoice): Promise<{ enc: Phases; dec: Phases }> {
   const runs: Array<{ enc: Phases; dec: Phases }> = [];
   for (let k = 0; k < reps + 2; k++) {
-    const enc: Phases = {}, dec: Phases = {};
+    const enc: Phases = {},
+      dec: Phases = {};
     for (const f of files) await profileFile(f, backend, enc, dec);
     if (k > 1) runs.push({ enc, dec }); // the first two runs warm the JIT
   }
@@ -214,17 +295,28 @@ async function phaseSplit(files: Uint8Array[], reps: number, backend: BackendCho
 }
 
 /** End-to-end compress / decompress of all files (wall ms, process CPU ms), median over reps. */
-async function endToEnd(files: Uint8Array[], reps: number, workers: number, backend: BackendChoice, method: 'auto' | 'flow'): Promise<{ enc: number; dec: number; encCpu: number; decCpu: number; bytes: number }> {
+async function endToEnd(
+  files: Uint8Array[],
+  reps: number,
+  workers: number,
+  backend: BackendChoice,
+  method: 'auto' | 'flow',
+): Promise<{ enc: number; dec: number; encCpu: number; decCpu: number; bytes: number }> {
   const streams = await Promise.all(files.map((f) => compress(f, { workers, backend, method }))); // warm-up (and pool start)
   for (const z of streams) await decompress(z, { workers, backend });
-  const e: number[] = [], d: number[] = [], ec: number[] = [], dc: number[] = [];
+  const e: number[] = [],
+    d: number[] = [],
+    ec: number[] = [],
+    dc: number[] = [];
   for (let k = 0; k < reps; k++) {
-    let c0 = process.cpuUsage(), t = now();
+    let c0 = process.cpuUsage(),
+      t = now();
     for (const f of files) await compress(f, { workers, backend, method });
     e.push(now() - t);
     let c = process.cpuUsage(c0);
     ec.push((c.user + c.system) / 1000);
-    c0 = process.cpuUsage(); t = now();
+    c0 = process.cpuUsage();
+    t = now();
     for (const z of streams) await decompress(z, { workers, backend });
     d.push(now() - t);
     c = process.cpuUsage(c0);
@@ -253,7 +345,8 @@ function startup(backend: BackendChoice): Phases {
 async function backendTimes(model: Model): Promise<Array<{ backend: BackendName; msPerMp: number }>> {
   const out: Array<{ backend: BackendName; msPerMp: number }> = [];
   const nets = flowNets(model.flow);
-  const h = 64, w = 64;
+  const h = 64,
+    w = 64;
   const inputs = nets.map((n) => Array.from({ length: n.layers[0].cin }, (_, c) => Int32Array.from({ length: h * w }, (_, i) => ((i * 37 + c * 11) % 201) - 100)));
   for (const b of ['reference', 'wasm', 'tensorflow'] as BackendName[]) {
     const r = await createRunner(b);
@@ -273,32 +366,55 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 function table(title: string, pixels: number, enc: Phases, dec: Phases): string {
   const keys = [...new Set([...Object.keys(enc), ...Object.keys(dec)])];
-  const te = Object.values(enc).reduce((a, b) => a + b, 0), td = Object.values(dec).reduce((a, b) => a + b, 0);
-  const rows = keys.map((k) => `| ${k} | ${enc[k] === undefined ? '—' : `${fmt(enc[k])} (${((100 * enc[k]) / te).toFixed(0)} %)`} | ${dec[k] === undefined ? '—' : `${fmt(dec[k])} (${((100 * dec[k]) / td).toFixed(0)} %)`} |`);
+  const te = Object.values(enc).reduce((a, b) => a + b, 0),
+    td = Object.values(dec).reduce((a, b) => a + b, 0);
+  const rows = keys.map(
+    (k) =>
+      `| ${k} | ${enc[k] === undefined ? '—' : `${fmt(enc[k])} (${((100 * enc[k]) / te).toFixed(0)} %)`} | ${dec[k] === undefined ? '—' : `${fmt(dec[k])} (${((100 * dec[k]) / td).toFixed(0)} %)`} |`,
+  );
   return [
-    `### ${title}`, '',
-    '| phase | compress ms | decompress ms |', '|---|---:|---:|',
+    `### ${title}`,
+    '',
+    '| phase | compress ms | decompress ms |',
+    '|---|---:|---:|',
     ...rows,
-    `| **total (single thread)** | **${fmt(te)}** = ${(pixels / 1e3 / te).toFixed(2)} MP/s | **${fmt(td)}** = ${(pixels / 1e3 / td).toFixed(2)} MP/s |`, '',
+    `| **total (single thread)** | **${fmt(te)}** = ${(pixels / 1e3 / te).toFixed(2)} MP/s | **${fmt(td)}** = ${(pixels / 1e3 / td).toFixed(2)} MP/s |`,
+    '',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const lines: string[] = [`# flowzip profile (${new Date().toISOString()}, backend ${a.backend}, median of ${a.reps})`, ''];
-  const say = (s: string) => { lines.push(s); console.log(s); };
+  const say = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
 
   const st = startup(a.backend);
-  say('### Start-up (fresh process, median of 3)\n\n| step | ms |\n|---|---:|\n' + Object.entries(st).map(([k, v]) => `| ${k} | ${fmt(v)} |`).join('\n') + '\n');
+  say(
+    '### Start-up (fresh process, median of 3)\n\n| step | ms |\n|---|---:|\n' +
+      Object.entries(st)
+        .map(([k, v]) => `| ${k} | ${fmt(v)} |`)
+        .join('\n') +
+      '\n',
+  );
 
   const photo = new Uint8Array(readFileSync(a.image));
   const img = load(photo);
   const px = img.width * img.height;
   const { enc, dec } = await phaseSplit([photo], a.reps, a.backend);
   say(table(`${a.image.split('/').pop()} (${img.width}×${img.height}, ${img.channels} channels)`, px, enc, dec));
-  for (const [method, w] of [['flow', 1], ['flow', a.workers], ['auto', 1], ['auto', a.workers]] as Array<['auto' | 'flow', number]>) {
+  for (const [method, w] of [
+    ['flow', 1],
+    ['flow', a.workers],
+    ['auto', 1],
+    ['auto', a.workers],
+  ] as Array<['auto' | 'flow', number]>) {
     const e = await endToEnd([photo], a.reps, w, a.backend, method);
-    say(`- end to end, method ${method}, workers ${w}: compress ${fmt(e.enc)} ms (CPU ${fmt(e.encCpu)}) = ${(px / 1e3 / e.enc).toFixed(2)} MP/s; decompress ${fmt(e.dec)} ms (CPU ${fmt(e.decCpu)}) = ${(px / 1e3 / e.dec).toFixed(2)} MP/s; ${e.bytes} bytes`);
+    say(
+      `- end to end, method ${method}, workers ${w}: compress ${fmt(e.enc)} ms (CPU ${fmt(e.encCpu)}) = ${(px / 1e3 / e.enc).toFixed(2)} MP/s; decompress ${fmt(e.dec)} ms (CPU ${fmt(e.decCpu)}) = ${(px / 1e3 / e.dec).toFixed(2)} MP/s; ${e.bytes} bytes`,
+    );
   }
   say('');
 
@@ -312,14 +428,19 @@ async function main(): Promise<void> {
   const f = await phaseSplit(pgms, Math.max(1, Math.min(a.reps, 3)), a.backend);
   say(table(`Fashion-MNIST, ${idx.count} × ${idx.cols}×${idx.rows} PGMs (each its own file)`, idx.count * n, f.enc, f.dec));
   const e = await endToEnd(pgms, Math.max(1, Math.min(a.reps, 3)), 1, a.backend, 'auto');
-  say(`- end to end (method auto, workers 1: one piece per file): compress ${fmt(e.enc)} ms = ${(idx.count / (e.enc / 1e3)).toFixed(0)} files/s; decompress ${fmt(e.dec)} ms = ${(idx.count / (e.dec / 1e3)).toFixed(0)} files/s; ${(e.bytes * 8 / (idx.count * n)).toFixed(3)} bpsp\n`);
+  say(
+    `- end to end (method auto, workers 1: one piece per file): compress ${fmt(e.enc)} ms = ${(idx.count / (e.enc / 1e3)).toFixed(0)} files/s; decompress ${fmt(e.dec)} ms = ${(idx.count / (e.dec / 1e3)).toFixed(0)} files/s; ${((e.bytes * 8) / (idx.count * n)).toFixed(3)} bpsp\n`,
+  );
 
   for (const m of [defaultModel(3), defaultModel(1)]) {
     const bt = await backendTimes(m);
     const nets = flowNets(m.flow);
     const taps = nets.reduce((s, net) => s + net.layers.reduce((t, l) => t + l.weights.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0), 0), 0);
     const macs = nets.reduce((s, net) => s + netMacsPerPixel(net), 0);
-    say(`- backends, every net of ${m.name} run on a 64×64 input (${macs} dense MACs and ${taps} non-zero weights over all nets): ` + bt.map((b) => `${b.backend} ${b.msPerMp.toFixed(0)} ms per MP of net input`).join(', '));
+    say(
+      `- backends, every net of ${m.name} run on a 64×64 input (${macs} dense MACs and ${taps} non-zero weights over all nets): ` +
+        bt.map((b) => `${b.backend} ${b.msPerMp.toFixed(0)} ms per MP of net input`).join(', '),
+    );
   }
   void lines;
 }

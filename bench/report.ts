@@ -101,14 +101,58 @@ function csvField(v: string | number | null): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ['set', 'codec', 'name', 'files', 'pixels', 'subpixels', 'bytes', 'bpsp', 'enc_s', 'dec_s', 'enc_mp_s', 'dec_mp_s', 'peak_kib', 'verified', 'failures', 'first_failure', 'methods'] as const;
+export const CSV_COLUMNS = [
+  'set',
+  'codec',
+  'name',
+  'files',
+  'pixels',
+  'subpixels',
+  'bytes',
+  'bpsp',
+  'enc_s',
+  'dec_s',
+  'enc_mp_s',
+  'dec_mp_s',
+  'peak_kib',
+  'verified',
+  'failures',
+  'first_failure',
+  'methods',
+] as const;
 
 /** One row per codec and set (plus skipped codecs, with empty figures). */
 export function formatCsv(rep: BenchReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rep.results) {
     const d = derived(r);
-    lines.push([r.set, r.id, r.name, r.files, r.pixels, r.subpixels, r.bytes, d.bpsp, r.encSeconds, r.decSeconds, d.encMPs, d.decMPs, r.peakKiB, r.verified, r.failureCount, r.failures[0] ?? '', r.methods ? Object.entries(r.methods).map(([k, v]) => `${k}:${v}`).join(' ') : ''].map(csvField).join(','));
+    lines.push(
+      [
+        r.set,
+        r.id,
+        r.name,
+        r.files,
+        r.pixels,
+        r.subpixels,
+        r.bytes,
+        d.bpsp,
+        r.encSeconds,
+        r.decSeconds,
+        d.encMPs,
+        d.decMPs,
+        r.peakKiB,
+        r.verified,
+        r.failureCount,
+        r.failures[0] ?? '',
+        r.methods
+          ? Object.entries(r.methods)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')
+          : '',
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   for (const s of rep.skipped) lines.push([`(all)`, s.id, s.name, '', '', '', '', '', '', '', '', '', '', '', '', `skipped: ${s.install}`, ''].map(csvField).join(','));
   return lines.join('\n') + '\n';
@@ -132,8 +176,14 @@ export function shortLabel(r: Pick<CodecResult, 'id' | 'name'>): string {
  */
 export function plotSvg(rep: BenchReport): string {
   const sets = rep.sets.filter((s) => rep.results.some((r) => r.set === s.name));
-  const PW = 380, PH = 300, ML = 50, MR = 20, MT = 40, MB = 45;
-  const W = Math.max(1, sets.length) * (PW + ML + MR), H = PH + MT + MB + 40;
+  const PW = 380,
+    PH = 300,
+    ML = 50,
+    MR = 20,
+    MT = 40,
+    MB = 45;
+  const W = Math.max(1, sets.length) * (PW + ML + MR),
+    H = PH + MT + MB + 40;
   const ids = [...new Set(rep.results.map((r) => r.id))];
   const colour = (id: string) => PALETTE[ids.indexOf(id) % PALETTE.length];
   const xs = rep.results.map((r) => derived(r).decMPs).filter((x) => x > 0 && Number.isFinite(x));
@@ -142,12 +192,16 @@ export function plotSvg(rep: BenchReport): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">bits per subpixel vs decode speed (lower and further right is better) — ${esc(rep.date.slice(0, 10))}, ${esc(rep.machine)}</text>`);
+  out.push(
+    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">bits per subpixel vs decode speed (lower and further right is better) — ${esc(rep.date.slice(0, 10))}, ${esc(rep.machine)}</text>`,
+  );
   sets.forEach((set, k) => {
-    const ox = k * (PW + ML + MR) + ML, oy = MT;
+    const ox = k * (PW + ML + MR) + ML,
+      oy = MT;
     const rows = rep.results.filter((r) => r.set === set.name);
     const ys = rows.map((r) => derived(r).bpsp).filter(Number.isFinite);
-    const yTop = Math.max(1, ...ys), yBot = ys.length ? Math.min(...ys) : 0;
+    const yTop = Math.max(1, ...ys),
+      yBot = ys.length ? Math.min(...ys) : 0;
     const step = niceStep(Math.max(0.1, (yTop - yBot) * 1.3) / 5);
     const ymin = Math.max(0, Math.floor((yBot - step * 0.6) / step) * step);
     const ymax = Math.ceil((yTop + step * 0.6) / step) * step;
@@ -181,13 +235,15 @@ export function plotSvg(rep: BenchReport): string {
       const label = `${shortLabel(p.r)}${p.d.ok ? '' : ' (FAILED)'} ${p.d.bpsp.toFixed(2)}`;
       const right = p.x < ox + PW * 0.6;
       const tw = label.length * 6.2;
-      const x0 = right ? p.x + 8 : p.x - 8 - tw, x1 = x0 + tw;
+      const x0 = right ? p.x + 8 : p.x - 8 - tw,
+        x1 = x0 + tw;
       const hits = (y: number) => placed.some((q) => Math.abs(q.y - y) < 12 && q.x0 < x1 && x0 < q.x1) || pts.some((o) => o !== p && Math.abs(o.y - (y - 4)) < 7 && o.x > x0 - 5 && o.x < x1 + 5);
       let ly = p.y + 4;
       for (let k = 1; hits(ly) && k < 20; k++) ly = p.y + 4 + (k % 2 ? -1 : 1) * 12 * Math.ceil(k / 2);
       placed.push({ x0, x1, y: ly });
       out.push(`<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="5" fill="${colour(p.r.id)}" stroke="${p.d.ok ? 'none' : 'black'}"/>`);
-      if (Math.abs(ly - 4 - p.y) > 1) out.push(`<line x1="${p.x.toFixed(1)}" y1="${p.y.toFixed(1)}" x2="${(right ? x0 - 1 : x1 + 1).toFixed(1)}" y2="${(ly - 4).toFixed(1)}" stroke="${colour(p.r.id)}" stroke-width="0.7"/>`);
+      if (Math.abs(ly - 4 - p.y) > 1)
+        out.push(`<line x1="${p.x.toFixed(1)}" y1="${p.y.toFixed(1)}" x2="${(right ? x0 - 1 : x1 + 1).toFixed(1)}" y2="${(ly - 4).toFixed(1)}" stroke="${colour(p.r.id)}" stroke-width="0.7"/>`);
       out.push(`<text x="${(right ? x0 : x1).toFixed(1)}" y="${ly.toFixed(1)}" text-anchor="${right ? 'start' : 'end'}" fill="${colour(p.r.id)}">${esc(label)}</text>`);
     }
     out.push(`</g>`);
@@ -202,4 +258,3 @@ function niceStep(raw: number): number {
   const f = raw / e;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
 }
-

@@ -84,7 +84,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (e) => {
     process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 2;

@@ -34,19 +34,46 @@ const signedPercent = (r: number) => `${r < 0 ? '−' : '+'}${Math.abs(r * 100).
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-interface Args { evalA: string; workers: number; reps: number; fmnist: string; fmnistCount: number; out: string }
+interface Args {
+  evalA: string;
+  workers: number;
+  reps: number;
+  fmnist: string;
+  fmnistCount: number;
+  out: string;
+}
 function parseArgs(argv: string[]): Args {
-  const a: Args = { evalA: join(ROOT, '..', 'shared', 'data', 'eval-A'), workers: 2, reps: 3, fmnist: '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz', fmnistCount: 500, out: join(ROOT, 'bench', 'results', 'speed.md') };
+  const a: Args = {
+    evalA: join(ROOT, '..', 'shared', 'data', 'eval-A'),
+    workers: 2,
+    reps: 3,
+    fmnist: '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz',
+    fmnistCount: 500,
+    out: join(ROOT, 'bench', 'results', 'speed.md'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[++i];
     switch (argv[i - 1]) {
-      case '--eval-a': a.evalA = v; break;
-      case '--workers': a.workers = Number(v); break;
-      case '--reps': a.reps = Number(v); break;
-      case '--fmnist': a.fmnist = v; break;
-      case '--fmnist-count': a.fmnistCount = Number(v); break;
-      case '--out': a.out = v; break;
-      default: throw new Error(`unknown argument ${argv[i - 1]}`);
+      case '--eval-a':
+        a.evalA = v;
+        break;
+      case '--workers':
+        a.workers = Number(v);
+        break;
+      case '--reps':
+        a.reps = Number(v);
+        break;
+      case '--fmnist':
+        a.fmnist = v;
+        break;
+      case '--fmnist-count':
+        a.fmnistCount = Number(v);
+        break;
+      case '--out':
+        a.out = v;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i - 1]}`);
     }
   }
   return a;
@@ -55,15 +82,26 @@ function parseArgs(argv: string[]): Args {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const now = () => performance.now();
 
-interface Image { name: string; bytes: Uint8Array; width: number; height: number; channels: number; samples: Uint8Array }
+interface Image {
+  name: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  samples: Uint8Array;
+}
 
 /** Coded bits of every tile vs the ideal Σ −log2(freq / 2^16) (an escape: 16 for its slot + 16 raw bits) of the same symbols. */
 async function idealVsCoded(model: Model, images: Image[]): Promise<{ coded: number; ideal: number; symbols: number; streams: number }> {
   const runner = await runnerFor(model, 'auto');
-  let coded = 0, ideal = 0, symbols = 0, streams = 0;
+  let coded = 0,
+    ideal = 0,
+    symbols = 0,
+    streams = 0;
   if (model.causal) {
     // A causal model: the image's fitted parameters, then each tile's stream and its symbols' code lengths.
-    const count = model.causal.channels, stack = model.causal.stack;
+    const count = model.causal.channels,
+      stack = model.causal.stack;
     for (const img of images) {
       const rects = tileGrid(img.width, img.height, TILE_SIZE, 0);
       const params = fitImageParams(img.samples, img.width, img.channels, 0, count, rects, model.causal.maxClasses);
@@ -100,7 +138,8 @@ async function libraryTimes(images: Image[], model: string, workers: number, met
   for (const z of streams) await decompress(z, { workers });
   // Slow models (over 20 s a pass) are timed once after the warm-up: they are not noisy at that scale.
   if (now() - t0 > 40_000) reps = 1;
-  const e: number[] = [], d: number[] = [];
+  const e: number[] = [],
+    d: number[] = [];
   for (let k = 0; k < reps; k++) {
     let t = now();
     for (const img of images) await compress(img.bytes, { model, workers, method });
@@ -113,14 +152,21 @@ async function libraryTimes(images: Image[], model: string, workers: number, met
 }
 
 /** Wall ms of running one process per file (compress, then decompress), median over reps. */
-function processTimes(images: Image[], reps: number, enc: (inp: string, out: string) => [string, string[]], dec: (inp: string, out: string) => [string, string[]], ext: string): { enc: number; dec: number; bytes: number } {
+function processTimes(
+  images: Image[],
+  reps: number,
+  enc: (inp: string, out: string) => [string, string[]],
+  dec: (inp: string, out: string) => [string, string[]],
+  ext: string,
+): { enc: number; dec: number; bytes: number } {
   const dir = mkdtempSync(join(tmpdir(), 'flowzip-speed-'));
   try {
     const run = ([cmd, args]: [string, string[]]) => {
       const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
     };
-    const e: number[] = [], d: number[] = [];
+    const e: number[] = [],
+      d: number[] = [];
     let bytes = 0;
     images.forEach((img) => writeFileSync(join(dir, `${img.name}.png`), img.bytes));
     for (let k = 0; k < reps; k++) {
@@ -141,7 +187,8 @@ function processTimes(images: Image[], reps: number, enc: (inp: string, out: str
 /** CPU time per wall time of two threads spinning for 0.5 s: ~2 when two cores are free for us, ~1 when other jobs hold one. */
 async function coresForUs(): Promise<number> {
   const spin = "const t = Date.now(); let x = 0; while (Date.now() - t < 500) x++; require('node:worker_threads').parentPort.postMessage(x);";
-  const c0 = process.cpuUsage(), t = now();
+  const c0 = process.cpuUsage(),
+    t = now();
   await Promise.all([0, 1].map(() => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000 / (now() - t);
@@ -154,11 +201,18 @@ function has(cmd: string): boolean {
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const out: string[] = [];
-  const say = (s = '') => { out.push(s); console.log(s); };
+  const say = (s = '') => {
+    out.push(s);
+    console.log(s);
+  };
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   say(`# flowzip speed (${new Date().toISOString().slice(0, 16)}Z)`);
   say();
-  say(`Machine: ${cpu}, ${availableParallelism()} cores; Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (other jobs share the machine: wall times are noisy).`);
+  say(
+    `Machine: ${cpu}, ${availableParallelism()} cores; Node ${process.version}; load average at start ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (other jobs share the machine: wall times are noisy).`,
+  );
   say(`Cores this process actually got (two spinning threads, CPU time / wall time): ${(await coresForUs()).toFixed(2)} at start — workers can only help as far as this exceeds 1.`);
   say();
 
@@ -166,25 +220,34 @@ async function main(): Promise<void> {
   say('## rANS throughput (bench/ans-speed, 10M symbols, static skewed 256-symbol table)');
   say();
   say('```');
-  for (const [bits, coder] of [['12', 'byte'], ['16', 'byte'], ['16', 'narrow']]) {
+  for (const [bits, coder] of [
+    ['12', 'byte'],
+    ['16', 'byte'],
+    ['16', 'narrow'],
+  ]) {
     say(execFileSync(process.execPath, [join(ROOT, 'dist', 'bench', 'ans-speed.js'), '10000000', bits, coder], { encoding: 'utf8' }).trim());
   }
   say('```');
   say();
 
   // eval-A.
-  const images: Image[] = readdirSync(a.evalA).filter((f) => f.endsWith('.png')).sort().map((f) => {
-    const bytes = new Uint8Array(readFileSync(join(a.evalA, f)));
-    const png = parsePng(bytes)!;
-    return { name: f.replace(/\.png$/, ''), bytes, width: png.raster.width, height: png.raster.height, channels: png.raster.channels, samples: png.raster.samples as Uint8Array };
-  });
+  const images: Image[] = readdirSync(a.evalA)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => {
+      const bytes = new Uint8Array(readFileSync(join(a.evalA, f)));
+      const png = parsePng(bytes)!;
+      return { name: f.replace(/\.png$/, ''), bytes, width: png.raster.width, height: png.raster.height, channels: png.raster.channels, samples: png.raster.samples as Uint8Array };
+    });
   const pixels = images.reduce((s, i) => s + i.width * i.height, 0);
   const subpixels = images.reduce((s, i) => s + i.width * i.height * i.channels, 0);
 
   // 2. Coded size vs ideal.
   say('## Coded size vs ideal −log2 p (per model)');
   say();
-  say('Ideal = Σ −log2(freq / 2^16) over every coded symbol under the model\'s own quantised CDF (an escape costs its slot, 16 bits, plus 16 raw bits); coded = the tile streams (rANS, 4-byte final state per tile).');
+  say(
+    "Ideal = Σ −log2(freq / 2^16) over every coded symbol under the model's own quantised CDF (an escape costs its slot, 16 bits, plus 16 raw bits); coded = the tile streams (rANS, 4-byte final state per tile).",
+  );
   say();
   say('| model | data | symbols | tile streams | ideal bits/symbol | coded bits/symbol | overhead | within 0.1 % + 8 B per stream |');
   say('|---|---|---:|---:|---:|---:|---:|---|');
@@ -198,7 +261,9 @@ async function main(): Promise<void> {
   for (const [model, data, set] of shippedModels().map((m): [Model, string, Image[]] => (m.flow.channels === 3 ? [m, 'eval-A', images] : [m, `Fashion-MNIST ×${fm.length}`, fm]))) {
     const r = await idealVsCoded(model, set);
     const within = r.coded <= r.ideal * 1.001 + 64 * r.streams;
-    say(`| ${model.name} | ${data} | ${r.symbols} | ${r.streams} | ${(r.ideal / r.symbols).toFixed(4)} | ${(r.coded / r.symbols).toFixed(4)} | ${signedPercent((r.coded - r.ideal) / r.ideal)} | ${within ? 'yes' : 'no'} |`);
+    say(
+      `| ${model.name} | ${data} | ${r.symbols} | ${r.streams} | ${(r.ideal / r.symbols).toFixed(4)} | ${(r.coded / r.symbols).toFixed(4)} | ${signedPercent((r.coded - r.ideal) / r.ideal)} | ${within ? 'yes' : 'no'} |`,
+    );
   }
   say();
 
@@ -218,11 +283,23 @@ async function main(): Promise<void> {
     }
   }
   const cli = join(ROOT, 'bin', 'flowzip.js');
-  const fzCli = processTimes(images, 1, (i, o) => [process.execPath, [cli, 'compress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]], (i, o) => [process.execPath, [cli, 'decompress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]], '.fz');
+  const fzCli = processTimes(
+    images,
+    1,
+    (i, o) => [process.execPath, [cli, 'compress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]],
+    (i, o) => [process.execPath, [cli, 'decompress', '-q', '-f', '--workers', String(a.workers), '-o', o, i]],
+    '.fz',
+  );
   row(`flowzip ${rgbModels[0].name} (default)`, `CLI, one process per file, workers ${a.workers}`, fzCli);
   let jxl: { enc: number; dec: number; bytes: number } | null = null;
   if (has('cjxl') && has('djxl')) {
-    jxl = processTimes(images, Math.max(1, Math.min(a.reps, 2)), (i, o) => ['cjxl', [i, o, '-d', '0', '-e', '7', '--num_threads=0']], (i, o) => ['djxl', [i, o, '--num_threads=0']], '.jxl');
+    jxl = processTimes(
+      images,
+      Math.max(1, Math.min(a.reps, 2)),
+      (i, o) => ['cjxl', [i, o, '-d', '0', '-e', '7', '--num_threads=0']],
+      (i, o) => ['djxl', [i, o, '--num_threads=0']],
+      '.jxl',
+    );
     row('cjxl / djxl 0.7', 'one process per file, -d 0 -e 7 --num_threads=0', jxl);
   }
   say();
@@ -234,13 +311,18 @@ async function main(): Promise<void> {
   say(`|---|---:|---:|---:|---:|${jxl ? '---:|---:|' : ''}---|`);
   for (const m of rgbModels) {
     const t = lib[`${m.name}:${a.workers}`];
-    const enc = pixels / 1e3 / t.enc, dec = pixels / 1e3 / t.dec;
+    const enc = pixels / 1e3 / t.enc,
+      dec = pixels / 1e3 / t.dec;
     const macs = (m.manifest as { macsPerPixel?: number } | undefined)?.macsPerPixel;
     const ratio = jxl ? ` | ${(jxl.enc / t.enc).toFixed(2)} | ${(jxl.dec / t.dec).toFixed(2)}` : '';
-    say(`| ${m.name} | ${m.causal ? `none (causal, stack ${m.causal.stack})` : macs === undefined ? '?' : m.manifest.arch ? `${macs} dense (+ model zero's base)` : `${macs} as dense shapes, run sparse`} | ${((t.bytes * 8) / subpixels).toFixed(3)} | ${enc.toFixed(2)} | ${dec.toFixed(2)}${ratio} | ${enc >= 1 && dec >= 1 ? 'met' : 'not met'} |`);
+    say(
+      `| ${m.name} | ${m.causal ? `none (causal, stack ${m.causal.stack})` : macs === undefined ? '?' : m.manifest.arch ? `${macs} dense (+ model zero's base)` : `${macs} as dense shapes, run sparse`} | ${((t.bytes * 8) / subpixels).toFixed(3)} | ${enc.toFixed(2)} | ${dec.toFixed(2)}${ratio} | ${enc >= 1 && dec >= 1 ? 'met' : 'not met'} |`,
+    );
   }
   say();
-  say('Method `auto` (the default) adds a whole-file brotli candidate only when the flow codes over 4 bits per sample, so on photos it costs nothing; the per-phase split of the time is in bench/profile.');
+  say(
+    'Method `auto` (the default) adds a whole-file brotli candidate only when the flow codes over 4 bits per sample, so on photos it costs nothing; the per-phase split of the time is in bench/profile.',
+  );
   mkdirSync(dirname(a.out), { recursive: true });
   writeFileSync(a.out, out.join('\n') + '\n');
   console.error(`wrote ${a.out}`);

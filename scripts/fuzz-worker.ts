@@ -16,10 +16,7 @@ export interface FuzzRequest {
 }
 
 /** What decoding one case gave. */
-export type FuzzReply =
-  | { id: number; kind: 'decoded'; sha256: string; length: number }
-  | { id: number; kind: 'typed'; code: string; message: string }
-  | { id: number; kind: 'crash'; message: string };
+export type FuzzReply = { id: number; kind: 'decoded'; sha256: string; length: number } | { id: number; kind: 'typed'; code: string; message: string } | { id: number; kind: 'crash'; message: string };
 
 /** Options the parent gives every worker. */
 export interface FuzzWorkerData {

@@ -131,16 +131,35 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     switch (k) {
-      case '--cases': a.cases = Math.floor(num(k, argv[++i], 1)); break;
-      case '--seed': a.seed = Math.floor(num(k, argv[++i], 0)); break;
-      case '--seconds': a.seconds = num(k, argv[++i], 1); break;
-      case '--timeout-ms': a.timeoutMs = Math.floor(num(k, argv[++i], 100)); break;
-      case '--workers': a.workers = Math.min(Math.floor(num(k, argv[++i], 1)), Math.max(1, availableParallelism())); break;
-      case '--backend': a.backend = argv[++i] as BackendChoice; break;
-      case '--json': a.json = true; break;
-      case '--save': a.save = argv[++i] ?? usage('--save needs a folder'); break;
-      case '--only': a.only = Math.floor(num(k, argv[++i], 0)); break;
-      default: usage(`unknown argument ${k}`);
+      case '--cases':
+        a.cases = Math.floor(num(k, argv[++i], 1));
+        break;
+      case '--seed':
+        a.seed = Math.floor(num(k, argv[++i], 0));
+        break;
+      case '--seconds':
+        a.seconds = num(k, argv[++i], 1);
+        break;
+      case '--timeout-ms':
+        a.timeoutMs = Math.floor(num(k, argv[++i], 100));
+        break;
+      case '--workers':
+        a.workers = Math.min(Math.floor(num(k, argv[++i], 1)), Math.max(1, availableParallelism()));
+        break;
+      case '--backend':
+        a.backend = argv[++i] as BackendChoice;
+        break;
+      case '--json':
+        a.json = true;
+        break;
+      case '--save':
+        a.save = argv[++i] ?? usage('--save needs a folder');
+        break;
+      case '--only':
+        a.only = Math.floor(num(k, argv[++i], 0));
+        break;
+      default:
+        usage(`unknown argument ${k}`);
     }
   }
   return a;
@@ -191,7 +210,10 @@ async function buildSeeds(backend: BackendChoice | undefined): Promise<Seed[]> {
     seeds.push({ name, method: methodOf(fz), bytes: fz, decodedSha256: sha256(out) });
   };
   const golden = join(CORPUS, 'golden');
-  for (const f of readdirSync(golden).filter((n) => n.endsWith('.fz')).sort()) await add(`golden/${f}`, new Uint8Array(readFileSync(join(golden, f))));
+  for (const f of readdirSync(golden)
+    .filter((n) => n.endsWith('.fz'))
+    .sort())
+    await add(`golden/${f}`, new Uint8Array(readFileSync(join(golden, f))));
   for (const [src, opts] of MADE) {
     const fz = await compress(new Uint8Array(readFileSync(join(CORPUS, src))), { ...opts, backend });
     await add(`${src} (${opts.method})`, fz);
@@ -238,11 +260,14 @@ function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
     } else if (op === 'set') {
       if (n === 0) continue;
       bytes = src.slice();
-      const p = position(rnd, n), len = int(1, 4), v = EXTREMES[int(0, EXTREMES.length - 1)];
+      const p = position(rnd, n),
+        len = int(1, 4),
+        v = EXTREMES[int(0, EXTREMES.length - 1)];
       bytes.fill(v, p, Math.min(n, p + len));
       what = `set ${p}+${len}=${v}`;
     } else if (op === 'insert') {
-      const p = position(rnd, n + 1), len = int(1, 16);
+      const p = position(rnd, n + 1),
+        len = int(1, 16);
       const ins = Uint8Array.from({ length: len }, () => (rnd() < 0.3 ? EXTREMES[int(0, 5)] : int(0, 255)));
       bytes = new Uint8Array(n + len);
       bytes.set(src.subarray(0, p));
@@ -251,7 +276,8 @@ function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
       what = `insert ${p}+${len}`;
     } else if (op === 'delete') {
       if (n === 0) continue;
-      const p = position(rnd, n), len = Math.min(n - p, int(1, 16));
+      const p = position(rnd, n),
+        len = Math.min(n - p, int(1, 16));
       bytes = new Uint8Array(n - len);
       bytes.set(src.subarray(0, p));
       bytes.set(src.subarray(p + len), p);
@@ -269,7 +295,9 @@ function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
     } else {
       // splice: a run of the stream copied over another place of it (valid-looking but misplaced data)
       if (n < 8) continue;
-      const from = int(0, n - 2), len = int(1, Math.min(32, n - from)), to = position(rnd, n);
+      const from = int(0, n - 2),
+        len = int(1, Math.min(32, n - from)),
+        to = position(rnd, n);
       bytes = src.slice();
       bytes.set(src.subarray(from, from + Math.min(len, n - to)), to);
       what = `splice ${from}+${len}→${to}`;
@@ -289,18 +317,25 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
   const r = new ByteReader(body);
   const h: ImageHeader = readImageHeader(r, MODEL_ID_BYTES, Number.POSITIVE_INFINITY);
   const rest = body.subarray(r.pos);
-  const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const size = () => pick([0, 1, 2, 255, 256, 257, 4096, 16384, 65536, 100000, 2 ** 31, 2 ** 40, Math.floor(rnd() * 1000)]);
   const field = pick(['width', 'height', 'both', 'kind', 'channels', 'chunks', 'verbatim']);
   let what: string;
-  if (field === 'width') { h.width = size(); what = `width=${h.width}`; }
-  else if (field === 'height') { h.height = size(); what = `height=${h.height}`; }
-  else if (field === 'both') { h.width = h.height = pick([100000, 65536, 16384, 1 << 20]); what = `${h.width}x${h.height}`; }
-  else if (field === 'kind') {
+  if (field === 'width') {
+    h.width = size();
+    what = `width=${h.width}`;
+  } else if (field === 'height') {
+    h.height = size();
+    what = `height=${h.height}`;
+  } else if (field === 'both') {
+    h.width = h.height = pick([100000, 65536, 16384, 1 << 20]);
+    what = `${h.width}x${h.height}`;
+  } else if (field === 'kind') {
     const ch = h.kind === 'pnm' ? h.channels : ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType];
-    const alt: ImageHeader = h.kind === 'pnm'
-      ? { kind: 'png', width: h.width, height: h.height, colourType: ch === 1 ? 0 : 2, chunks: [], modelIds: h.modelIds }
-      : { kind: 'pnm', width: h.width, height: h.height, channels: ch === 1 || ch === 2 ? 1 : 3, verbatim: null, modelIds: h.modelIds };
+    const alt: ImageHeader =
+      h.kind === 'pnm'
+        ? { kind: 'png', width: h.width, height: h.height, colourType: ch === 1 ? 0 : 2, chunks: [], modelIds: h.modelIds }
+        : { kind: 'pnm', width: h.width, height: h.height, channels: ch === 1 || ch === 2 ? 1 : 3, verbatim: null, modelIds: h.modelIds };
     return frameWith(alt, rest, crc, `kind→${alt.kind}`);
   } else if (field === 'channels') {
     if (h.kind === 'pnm') h.channels = h.channels === 1 ? 3 : 1;
@@ -308,8 +343,13 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
     what = h.kind === 'pnm' ? `channels=${h.channels}` : `colourType=${h.colourType}`;
   } else if (field === 'chunks') {
     if (h.kind !== 'png') return null;
-    if (h.chunks.length > 0 && rnd() < 0.5) { h.chunks.pop(); what = 'chunk dropped'; }
-    else { h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) }); what = 'chunk added'; }
+    if (h.chunks.length > 0 && rnd() < 0.5) {
+      h.chunks.pop();
+      what = 'chunk dropped';
+    } else {
+      h.chunks.push({ type: 'tEXt', position: 'afterIDAT', data: new Uint8Array(Math.floor(rnd() * 64)) });
+      what = 'chunk added';
+    }
   } else {
     if (h.kind !== 'pnm') return null;
     h.verbatim = h.verbatim ? null : new TextEncoder().encode(`P${h.channels === 1 ? 5 : 6}\n${h.width} ${h.height}\n255\n`);
@@ -345,7 +385,10 @@ function classify(c: Case, reply: FuzzReply): { cls: FuzzClass; detail: string; 
 /** A pool of decoding workers; a worker past its time limit is terminated and replaced. */
 class Pool {
   private readonly script = new URL('./fuzz-worker.js', import.meta.url);
-  constructor(private readonly data: FuzzWorkerData, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly data: FuzzWorkerData,
+    private readonly timeoutMs: number,
+  ) {}
 
   private spawn(): Promise<Worker> {
     return new Promise((resolve, reject) => {
@@ -401,10 +444,24 @@ class Pool {
 export async function fuzz(args: Args, log: (line: string) => void): Promise<FuzzSummary> {
   const t0 = performance.now();
   const seeds = await buildSeeds(args.backend);
-  log(`fuzz: ${seeds.length} seed streams (${Object.entries(countBy(seeds.map((s) => s.method))).map(([k, v]) => `${v} ${k}`).join(', ')}), seed ${args.seed}, up to ${args.cases} cases / ${args.seconds} s, ${args.workers} worker(s), ${args.timeoutMs} ms per case`);
+  log(
+    `fuzz: ${seeds.length} seed streams (${Object.entries(countBy(seeds.map((s) => s.method)))
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), seed ${args.seed}, up to ${args.cases} cases / ${args.seconds} s, ${args.workers} worker(s), ${args.timeoutMs} ms per case`,
+  );
   const summary: FuzzSummary = {
-    seed: args.seed, requested: args.cases, ran: 0, seconds: 0, stoppedByTime: false, seeds: seeds.length,
-    seedFailures: [], counts: emptyCounts(), typedCodes: {}, byOp: {}, bySeedMethod: {}, findings: [],
+    seed: args.seed,
+    requested: args.cases,
+    ran: 0,
+    seconds: 0,
+    stoppedByTime: false,
+    seeds: seeds.length,
+    seedFailures: [],
+    counts: emptyCounts(),
+    typedCodes: {},
+    byOp: {},
+    bySeedMethod: {},
+    findings: [],
   };
   // Baseline: every seed, unmutated, once as a Uint8Array and once as a Buffer (odd ids), in the workers —
   // before the mutants, and again after them (when the codec's own worker pool is warm and takes pieces).
@@ -474,7 +531,12 @@ export function formatSummary(s: FuzzSummary): string {
   const lines = [
     `fuzz summary: ${s.ran} cases (seed ${s.seed}, ${s.seeds} seed streams) in ${s.seconds} s${s.stoppedByTime ? ' (stopped by --seconds)' : ''}`,
     row('total', s.counts),
-    `  typed codes: ${Object.entries(s.typedCodes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `  typed codes: ${
+      Object.entries(s.typedCodes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
     ...Object.entries(s.byOp).map(([op, c]) => row(op, c)),
     ...Object.entries(s.bySeedMethod).map(([m, c]) => row(`[${m}]`, c)),
     `  baseline: ${s.seeds * 4 - s.seedFailures.length}/${s.seeds * 4} unmutated seed decodes gave the original (Uint8Array and Buffer, before and after the mutants)`,

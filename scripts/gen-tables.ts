@@ -9,10 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS_ROOT } from './golden-manifest.js';
-import {
-  CDF_BITS, CDF_T_STEPS, CDF_U_MAX, LOGSCALE_FRAC, LOGSCALE_MIN, LOGSCALE_MAX,
-  INV_SCALE_BITS, WINDOW_SIGMAS, MIX_WEIGHT_BITS, LOGIT_FRAC, LOGIT_RANGE,
-} from '../src/quant/constants.js';
+import { CDF_BITS, CDF_T_STEPS, CDF_U_MAX, LOGSCALE_FRAC, LOGSCALE_MIN, LOGSCALE_MAX, INV_SCALE_BITS, WINDOW_SIGMAS, MIX_WEIGHT_BITS, LOGIT_FRAC, LOGIT_RANGE } from '../src/quant/constants.js';
 
 const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
 
@@ -21,7 +18,6 @@ export const TABLES_PATH = join(dirname(CORPUS_ROOT), 'src', 'quant', 'tables.ts
 
 /** The text of src/quant/tables.ts as this generator makes it. */
 export function generateTables(): string {
-
   // Logistic CDF for u = 0..CDF_U_MAX, t = u / CDF_T_STEPS, scaled to 2^CDF_BITS.
   const cdf: number[] = [];
   for (let u = 0; u <= CDF_U_MAX; u++) cdf.push(Math.round(sigmoid(u / CDF_T_STEPS) * 2 ** CDF_BITS));
@@ -39,8 +35,7 @@ export function generateTables(): string {
   const expWeight: number[] = [];
   for (let k = 0; k <= LOGIT_RANGE; k++) expWeight.push(Math.max(1, Math.round(Math.exp(-k / 2 ** LOGIT_FRAC) * 2 ** MIX_WEIGHT_BITS)));
 
-  const fmt = (name: string, doc: string, a: number[]) =>
-    `/** ${doc} */\nexport const ${name} = Int32Array.from([\n${chunk(a).join(',\n')},\n]);\n`;
+  const fmt = (name: string, doc: string, a: number[]) => `/** ${doc} */\nexport const ${name} = Int32Array.from([\n${chunk(a).join(',\n')},\n]);\n`;
   function chunk(a: number[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < a.length; i += 16) out.push('  ' + a.slice(i, i + 16).join(', '));

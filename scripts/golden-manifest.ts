@@ -47,7 +47,12 @@ export function goldenCompressOptions(g: Golden): CompressOptions {
 /** Every model kept beside the golden streams (corpus/golden/models/*.json): what a decoder of all of them needs besides the shipped ones. */
 export function goldenModels(): Model[] {
   const dir = join(CORPUS_ROOT, 'golden', 'models');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => loadModelFile(join(dir, f))) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => loadModelFile(join(dir, f)))
+    : [];
 }
 
 /** Options that decode an entry's stream (the entry's model file among the known models). */

@@ -16,7 +16,8 @@ const MODELS: Array<{ name: string; spec: CausalSpec; description: string }> = [
   {
     name: 'causal-rgb',
     spec: { channels: 3, kernel: CAUSAL_KERNEL, maxClasses: 8, stack: 'nlms' },
-    description: 'Causal (RGB), the default: YCoCg-R, then an autoregressive integer coupling per sample in raster order — per-image class-switched least-squares predictors (fitted by the encoder, carried in the stream), an online NLMS stack over a bank of fixed predictors and the earlier planes\' errors, bias cancellation and error-energy scales — coding a discretised logistic by rANS.',
+    description:
+      "Causal (RGB), the default: YCoCg-R, then an autoregressive integer coupling per sample in raster order — per-image class-switched least-squares predictors (fitted by the encoder, carried in the stream), an online NLMS stack over a bank of fixed predictors and the earlier planes' errors, bias cancellation and error-energy scales — coding a discretised logistic by rANS.",
   },
   {
     name: 'causal-gray',

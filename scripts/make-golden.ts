@@ -59,10 +59,13 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const manifestPath = `${out}manifest.json`;
 const manifest: Array<Record<string, unknown>> = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : [];
 const jobs: Array<{ name: string; src: string; entry: Pick<Golden, 'options' | 'modelFile'> }> = SOURCES.map(([src, method]) => ({
-  name: `v${FORMAT_VERSION}-${basename(src)}.fz`, src, entry: { options: { model: 'zero-rgb', grayModel: 'zero-gray', method } },
+  name: `v${FORMAT_VERSION}-${basename(src)}.fz`,
+  src,
+  entry: { options: { model: 'zero-rgb', grayModel: 'zero-gray', method } },
 }));
 if (FORMAT_VERSION >= 4) {
-  for (const src of PIXEL_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-fmnist-29186824-${basename(src)}.fz`, src, entry: { options: { model: 'fmnist', grayModel: 'fmnist', method: 'flow' }, modelFile: PIXEL_MODEL } });
+  for (const src of PIXEL_SOURCES)
+    jobs.push({ name: `v${FORMAT_VERSION}-fmnist-29186824-${basename(src)}.fz`, src, entry: { options: { model: 'fmnist', grayModel: 'fmnist', method: 'flow' }, modelFile: PIXEL_MODEL } });
 }
 if (FORMAT_VERSION >= 5) {
   for (const [src, model, grayModel] of CAUSAL_SOURCES) {

@@ -19,7 +19,10 @@ import { createRunner } from '../src/quant/runner.js';
 export async function modelZeroFiles(): Promise<Array<{ path: string; text: string; summary: string }>> {
   const reference = (await createRunner('reference'))!;
   const files: Array<{ path: string; text: string; summary: string }> = [];
-  for (const [name, channels] of [['zero-rgb', 3], ['zero-gray', 1]] as const) {
+  for (const [name, channels] of [
+    ['zero-rgb', 3],
+    ['zero-gray', 1],
+  ] as const) {
     const params = { ...MODEL_ZERO_DEFAULTS, channels };
     const flow = buildModelZero(params);
     const manifest = {
@@ -29,7 +32,11 @@ export async function modelZeroFiles(): Promise<Array<{ path: string; text: stri
       macsPerPixel: Math.round(flowMacsPerPixel(flow) * 10) / 10,
     };
     const text = modelToJson(name, flow, computeCanary(flowNets(flow), reference), manifest);
-    files.push({ path: join(dirname(CORPUS_ROOT), 'models', `${name}.json`), text: text + '\n', summary: `${name}: id ${flowId(flow).slice(0, 16)}…, ${manifest.macsPerPixel} MACs/pixel, ${text.length} bytes` });
+    files.push({
+      path: join(dirname(CORPUS_ROOT), 'models', `${name}.json`),
+      text: text + '\n',
+      summary: `${name}: id ${flowId(flow).slice(0, 16)}…, ${manifest.macsPerPixel} MACs/pixel, ${text.length} bytes`,
+    });
   }
   return files;
 }

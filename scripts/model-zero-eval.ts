@@ -21,7 +21,8 @@ for (let i = 0; i < args.length; i++) {
   } else files.push(args[i]);
 }
 const runner = (await createRunner('reference'))!;
-let totalBits = 0, totalSub = 0;
+let totalBits = 0,
+  totalSub = 0;
 for (const f of files) {
   const img = decode(readFileSync(f));
   const C = img.channels >= 3 ? 3 : 1;

@@ -8,8 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const readme = readFileSync(`${root}README.md`, 'utf8');
-const start = '<!-- results:start -->', end = '<!-- results:end -->';
-const a = readme.indexOf(start), b = readme.indexOf(end);
+const start = '<!-- results:start -->',
+  end = '<!-- results:end -->';
+const a = readme.indexOf(start),
+  b = readme.indexOf(end);
 if (a < 0 || b < a) throw new Error('README.md lacks the results markers');
 const parts: string[] = [];
 const results = `${root}bench/results/results.md`;
@@ -17,7 +19,9 @@ if (!existsSync(results)) throw new Error('no bench/results/results.md: run `npm
 parts.push(readFileSync(results, 'utf8').trim());
 if (existsSync(`${root}bench/results/plot.svg`)) parts.push('![bits per subpixel against decode speed](bench/results/plot.svg)');
 if (existsSync(`${root}bench/results/speed.md`)) parts.push(readFileSync(`${root}bench/results/speed.md`, 'utf8').trim());
-parts.push('Reproduce: `scripts/install-codecs.sh && npm run bench` (add `-- --quick` for 1,000 Fashion-MNIST images) and `node dist/bench/speed.js` on an otherwise idle machine, then `node dist/scripts/update-readme.js`.');
+parts.push(
+  'Reproduce: `scripts/install-codecs.sh && npm run bench` (add `-- --quick` for 1,000 Fashion-MNIST images) and `node dist/bench/speed.js` on an otherwise idle machine, then `node dist/scripts/update-readme.js`.',
+);
 // The reports' headings (# …) sit under the README's "## Results": push them two levels down.
 const body = parts.join('\n\n').replace(/^(#{1,4}) /gm, '##$1 ');
 writeFileSync(`${root}README.md`, `${readme.slice(0, a + start.length)}\n${body}\n${readme.slice(b)}`);

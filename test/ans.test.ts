@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { AnsError, RansDecoder, RansEncoder } from '../src/ans/index.js';
 import { mulberry32 } from './helpers/prng.js';
 
-
 interface Table {
   bits: number;
   freq: Uint32Array;
@@ -51,16 +50,24 @@ function drawSymbols(rnd: () => number, t: Table, count: number): Uint16Array {
 /** The two coders: byte renormalisation (format v2, what streams use) and 16-bit words (format v1, decode of old streams). */
 /** The byte coder started at state 1 (format v4). */
 class OneStartEncoder extends RansEncoder {
-  constructor(initialCapacity?: number) { super(initialCapacity, 'one'); }
+  constructor(initialCapacity?: number) {
+    super(initialCapacity, 'one');
+  }
 }
 class OneStartDecoder extends RansDecoder {
-  constructor(bytes: Uint8Array) { super(bytes, 'one'); }
+  constructor(bytes: Uint8Array) {
+    super(bytes, 'one');
+  }
 }
 class WordEncoder extends RansEncoder {
-  constructor(initialCapacity?: number) { super(initialCapacity, 'normalised', 'word16'); }
+  constructor(initialCapacity?: number) {
+    super(initialCapacity, 'normalised', 'word16');
+  }
 }
 class WordDecoder extends RansDecoder {
-  constructor(bytes: Uint8Array) { super(bytes, 'normalised', 'word16'); }
+  constructor(bytes: Uint8Array) {
+    super(bytes, 'normalised', 'word16');
+  }
 }
 /**
  * The coders: byte renormalisation from state 2^24 (formats v2, v3) and from state 1 (v4, what streams use),
@@ -253,12 +260,16 @@ for (const C of CODERS) {
     });
 
     it('truncated streams throw E_TRUNCATED or E_CORRUPT', () => {
-      let tried = 0, unnoticed = 0;
+      let tried = 0,
+        unnoticed = 0;
       for (let drop = 1; drop <= good.length - 4; drop += drop < 40 ? 1 : 37) {
         const cut = good.slice(0, good.length - drop);
         const outcome = decodeOutcome(cut, t, syms.length);
         tried++;
-        if (outcome === 'ok' && C.saved > 0) { unnoticed++; continue; }
+        if (outcome === 'ok' && C.saved > 0) {
+          unnoticed++;
+          continue;
+        }
         expect(['E_TRUNCATED', 'E_CORRUPT']).toContain(outcome);
         if (drop % C.wordBytes === 0) expect(outcome).toBe(C.truncationCode);
       }

@@ -12,15 +12,24 @@ import { derived, formatCsv, formatMarkdown, hasFailures, plotSvg, sig } from '.
 import { CORPUS_DIR } from './helpers/corpus.js';
 import { skipWithout } from './helpers/optional.js';
 
-const img = (w: number, h: number, c: number, fill = (i: number) => (i * 37) & 255): Samples => ({ width: w, height: h, channels: c, samples: Uint8Array.from({ length: w * h * c }, (_, i) => fill(i)) });
+const img = (w: number, h: number, c: number, fill = (i: number) => (i * 37) & 255): Samples => ({
+  width: w,
+  height: h,
+  channels: c,
+  samples: Uint8Array.from({ length: w * h * c }, (_, i) => fill(i)),
+});
 
 describe('bpsp and throughput arithmetic', () => {
   it('bits per subpixel = bytes × 8 / subpixels', () => {
     expect(bpsp(1000, 8000)).toBe(1);
     expect(bpsp(3, 8)).toBe(3);
     // A set: totals, not a mean of per-file ratios.
-    const files = [{ bytes: 100, im: img(10, 10, 3) }, { bytes: 10, im: img(10, 10, 1) }];
-    const total = files.reduce((a, f) => a + f.bytes, 0), sub = files.reduce((a, f) => a + subpixels(f.im), 0);
+    const files = [
+      { bytes: 100, im: img(10, 10, 3) },
+      { bytes: 10, im: img(10, 10, 1) },
+    ];
+    const total = files.reduce((a, f) => a + f.bytes, 0),
+      sub = files.reduce((a, f) => a + subpixels(f.im), 0);
     expect(sub).toBe(400);
     expect(bpsp(total, sub)).toBeCloseTo(2.2, 12);
     expect(Number.isNaN(bpsp(10, 0))).toBe(true);
@@ -30,7 +39,21 @@ describe('bpsp and throughput arithmetic', () => {
     expect(Number.isNaN(mpPerSecond(100, 0))).toBe(true);
   });
   it('derived figures of a result row', () => {
-    const r: CodecResult = { set: 's', id: 'x', name: 'x', files: 2, pixels: 1e6, subpixels: 3e6, bytes: 3e6 / 8, encSeconds: 2, decSeconds: 0.5, peakKiB: 2048, verified: 2, failures: [], failureCount: 0 };
+    const r: CodecResult = {
+      set: 's',
+      id: 'x',
+      name: 'x',
+      files: 2,
+      pixels: 1e6,
+      subpixels: 3e6,
+      bytes: 3e6 / 8,
+      encSeconds: 2,
+      decSeconds: 0.5,
+      peakKiB: 2048,
+      verified: 2,
+      failures: [],
+      failureCount: 0,
+    };
     expect(derived(r)).toEqual({ bpsp: 1, encMPs: 0.5, decMPs: 2, peakMiB: 2, ok: true });
     expect(derived({ ...r, verified: 1, failureCount: 1 }).ok).toBe(false);
     expect(sig(0.031234)).toBe('0.0312');

@@ -77,7 +77,12 @@ describe('exactness canary', () => {
   });
 
   it('a runner that throws fails it (no exception escapes)', () => {
-    const broken: NetRunner = { name: 'cpu', run: () => { throw new Error('device lost'); } };
+    const broken: NetRunner = {
+      name: 'cpu',
+      run: () => {
+        throw new Error('device lost');
+      },
+    };
     // Net models fail; a causal model runs no nets, so its canary does not depend on the runner.
     for (const m of shippedModels()) expect(passesCanary(m, broken)).toBe(!!m.causal);
   });
@@ -92,7 +97,14 @@ describe('exactness canary', () => {
           const r = await real.createRunner(name);
           if (!r || name === 'reference') return r;
           // Every tfjs backend drifts: +1 on the first output of every net.
-          return { name: r.name, run: (net: QNet, input: Int32Array[], h: number, w: number) => { const o = r.run(net, input, h, w); o[0][0] += 1; return o; } };
+          return {
+            name: r.name,
+            run: (net: QNet, input: Int32Array[], h: number, w: number) => {
+              const o = r.run(net, input, h, w);
+              o[0][0] += 1;
+              return o;
+            },
+          };
         },
       };
     });

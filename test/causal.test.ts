@@ -24,7 +24,9 @@ import { writePnm } from '../src/codec/formats/pnm.js';
 function rng(seed: number): () => number {
   let s = seed | 0 || 1;
   return () => {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     return (s >>> 0) / 2 ** 32;
   };
 }
@@ -36,7 +38,7 @@ function image(w: number, h: number, count: 1 | 3, seed: number, noise = 12): Ui
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       for (let c = 0; c < count; c++) {
-        let v = (x * 3 + y * (c + 2)) % 256 + (x > w / 2 ? 60 : 0) + Math.floor((r() - 0.5) * noise);
+        let v = ((x * 3 + y * (c + 2)) % 256) + (x > w / 2 ? 60 : 0) + Math.floor((r() - 0.5) * noise);
         if (r() < 0.01) v = r() < 0.5 ? 0 : 255;
         out[(y * w + x) * count + c] = Math.max(0, Math.min(255, v));
       }
@@ -67,7 +69,15 @@ describe('YCoCg-R', () => {
 });
 
 describe('causal tile coder', () => {
-  const shapes: Array<[number, number]> = [[1, 1], [1, 37], [37, 1], [2, 2], [3, 5], [17, 9], [64, 48]];
+  const shapes: Array<[number, number]> = [
+    [1, 1],
+    [1, 37],
+    [37, 1],
+    [2, 2],
+    [3, 5],
+    [17, 9],
+    [64, 48],
+  ];
   for (const count of [1, 3] as const) {
     for (const [w, h] of shapes) {
       it(`round-trips ${w}×${h}, ${count} channel(s), every stack mode`, () => {
@@ -85,11 +95,14 @@ describe('causal tile coder', () => {
   it('encoder and decoder end in the same adaptive state (40 seeded random images)', () => {
     const r = rng(99);
     for (let t = 0; t < 40; t++) {
-      const w = 1 + Math.floor(r() * 40), h = 1 + Math.floor(r() * 30), count = r() < 0.5 ? 1 : 3;
+      const w = 1 + Math.floor(r() * 40),
+        h = 1 + Math.floor(r() * 30),
+        count = r() < 0.5 ? 1 : 3;
       const data = image(w, h, count as 1 | 3, 1000 + t, Math.floor(r() * 80));
       const params = fit(data, w, h, count as 1 | 3);
       const mode = MODES[t % 3];
-      let enc: Float64Array | null = null, dec: Float64Array | null = null;
+      let enc: Float64Array | null = null,
+        dec: Float64Array | null = null;
       const stream = encodeCausalTile(data, w, h, count as 1 | 3, params, mode, (k: CausalKernel) => (enc = k.snapshot()));
       decodeCausalTile(stream, w, h, count as 1 | 3, params, mode, (k: CausalKernel) => (dec = k.snapshot()));
       expect(enc).not.toBeNull();
@@ -98,7 +111,9 @@ describe('causal tile coder', () => {
   });
 
   it('codes a smooth image in far fewer bits than a noisy one (the prior adapts)', () => {
-    const w = 64, h = 64, r = rng(5);
+    const w = 64,
+      h = 64,
+      r = rng(5);
     const smooth = Uint8Array.from({ length: w * h * 3 }, (_, k) => (Math.floor(k / 3) % w) + Math.floor(k / 3 / w) + (k % 3) * 20);
     const noisy = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(r() * 256));
     const a = encodeCausalTile(smooth, w, h, 3, fit(smooth, w, h, 3), 'nlms').length;
@@ -182,7 +197,8 @@ describe('causal streams through the API', () => {
 
   it('codes the corpus photos smaller than model zero does', async () => {
     const dir = join(__dirname, '..', 'corpus', 'photos');
-    let causalBytes = 0, zeroBytes = 0;
+    let causalBytes = 0,
+      zeroBytes = 0;
     for (const f of readdirSync(dir).filter((n) => /^(rgb|gray)-.*\.(png|ppm|pgm)$/.test(n) && !n.includes('fmnist'))) {
       const input = readFileSync(join(dir, f));
       const c = await compress(input, { workers: 0 });
@@ -197,7 +213,7 @@ describe('causal streams through the API', () => {
 describe('automatic model choice for small images', () => {
   const pgm = (seed: number) => {
     const r = rng(seed);
-    const px = Uint8Array.from({ length: 28 * 28 }, (_, i) => ((i % 28) > 6 && (i % 28) < 22 && i > 120 && i < 700 ? 120 + Math.floor(r() * 100) : 0));
+    const px = Uint8Array.from({ length: 28 * 28 }, (_, i) => (i % 28 > 6 && i % 28 < 22 && i > 120 && i < 700 ? 120 + Math.floor(r() * 100) : 0));
     return writePnm(new TextEncoder().encode('P5\n28 28\n255\n'), { width: 28, height: 28, channels: 1, bitDepth: 8, samples: px });
   };
 
@@ -230,7 +246,9 @@ describe('automatic model choice for small images', () => {
 describe('channel palettes', () => {
   it('a posterised image is coded through its used values, smaller than without, and round-trips', async () => {
     const { chooseChannelValues, toIndices, fromIndices } = await import('../src/codec/channel-palette.js');
-    const w = 160, h = 120, r = rng(21);
+    const w = 160,
+      h = 120,
+      r = rng(21);
     // 40 gray levels spread over 0…234 (every 6th value), smooth with noise: a posterised scan.
     const px = Uint8Array.from({ length: w * h }, (_, i) => 6 * Math.max(0, Math.min(39, Math.round(((i % w) + Math.floor(i / w)) / 7 + (r() - 0.5) * 3))));
     const values = chooseChannelValues(px, w, 1, 0, 1);

@@ -51,7 +51,13 @@ describe('leaky CDF fast paths (guess + gallop search, K = 1 cache and tables)',
   it('cache slots shared by colliding parameters never mix them up', () => {
     const cdf = new LeakyMixtureCdf(1);
     // (mu, ls) and (mu', ls') with mu·31 + ls ≡ mu'·31 + ls' (mod 1024): same slot, different keys.
-    const pairs: Array<[number, number]> = [[0, 40], [1024, 40], [-1024, 40], [33, 9], [0, 40]];
+    const pairs: Array<[number, number]> = [
+      [0, 40],
+      [1024, 40],
+      [-1024, 40],
+      [33, 9],
+      [0, 40],
+    ];
     for (let rep = 0; rep < 6; rep++) {
       for (const [mu, ls] of pairs) {
         const { lo, starts } = freshStarts(1, [mu], [ls], null);

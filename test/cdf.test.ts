@@ -16,7 +16,10 @@ function checkExhaustive(cdf: LeakyMixtureCdf): void {
   // Every slot decodes to the symbol whose interval holds it.
   let z = 0;
   for (let cf = 0; cf < TOTAL; cf++) {
-    if (cf >= ESCAPE_START) { expect(cdf.symbolAt(cf)).toBe(ESCAPE); continue; }
+    if (cf >= ESCAPE_START) {
+      expect(cdf.symbolAt(cf)).toBe(ESCAPE);
+      continue;
+    }
     while (starts[z + 1] <= cf) z++;
     const got = cdf.symbolAt(cf);
     if (got !== cdf.lo + z) throw new Error(`slot ${cf}: symbol ${got}, expected ${cdf.lo + z}`);
@@ -44,7 +47,13 @@ describe('leaky mixture CDF', () => {
   it('single logistic: freq ≥ 1, sums to 2^16, exhaustive slot → symbol inverse', () => {
     const rng = mulberry32(7);
     const cdf = new LeakyMixtureCdf(1);
-    const cases: Array<[number, number]> = [[0, LOGSCALE_MIN], [0, LOGSCALE_MAX], [-LATENT_LIMIT * 16, 40], [(LATENT_LIMIT - 1) * 16, 40], [5000, 0]];
+    const cases: Array<[number, number]> = [
+      [0, LOGSCALE_MIN],
+      [0, LOGSCALE_MAX],
+      [-LATENT_LIMIT * 16, 40],
+      [(LATENT_LIMIT - 1) * 16, 40],
+      [5000, 0],
+    ];
     for (let i = 0; i < 12; i++) cases.push([randInt(rng, -4000, 4000), randInt(rng, LOGSCALE_MIN - 20, LOGSCALE_MAX + 20)]);
     for (const [m, ls] of cases) {
       cdf.set([m], [ls], null, 0, 1);
@@ -76,7 +85,8 @@ describe('leaky mixture CDF', () => {
   });
 
   it('is a pure function of its parameters (reuse gives the same table)', () => {
-    const a = new LeakyMixtureCdf(2), b = new LeakyMixtureCdf(2);
+    const a = new LeakyMixtureCdf(2),
+      b = new LeakyMixtureCdf(2);
     a.set([0, 800], [10, 60], [0, -20], 0, 1);
     a.set([100, -50], [30, 20], [5, 7], 0, 1);
     b.set([100, -50], [30, 20], [5, 7], 0, 1);
@@ -108,7 +118,8 @@ describe('leaky mixture CDF with a support (format v4)', () => {
   });
 
   it('a sharp prior centred at the bottom edge puts its mass on the edge value, not below it', () => {
-    const cut = new LeakyMixtureCdf(1, [0, 255]), free = new LeakyMixtureCdf(1);
+    const cut = new LeakyMixtureCdf(1, [0, 255]),
+      free = new LeakyMixtureCdf(1);
     for (const c of [cut, free]) c.set([0], [0], null, 0, 1); // mean 0, s = 1: half the mass lies below 0
     const p0 = (c: LeakyMixtureCdf) => (c.cum(1) - c.cum(0)) / TOTAL;
     expect(p0(free)).toBeCloseTo(0.2449, 2); // F(½) − F(−½) of a unit logistic

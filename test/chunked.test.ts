@@ -34,7 +34,8 @@ async function* from(...pieces: Uint8Array[]): AsyncGenerator<Uint8Array> {
 
 /** Seeded random bytes. */
 function noise(n: number, seed: number): Uint8Array {
-  const rand = mulberry32(seed), out = new Uint8Array(n);
+  const rand = mulberry32(seed),
+    out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
   return out;
 }
@@ -72,16 +73,36 @@ describe('chunked method (library)', () => {
     const z = corpus('golden/v5-chunked-text-random.fz');
     const codes: string[] = [];
     for (const bad of [z.subarray(0, z.length >> 1), z.subarray(0, z.length - 5), Buffer.concat([z.subarray(0, z.length - 4), Buffer.from([0]), z.subarray(z.length - 4)])]) {
-      const e = await decompress(bad).then(() => null, (x: unknown) => x);
+      const e = await decompress(bad).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(FlowzipError);
       codes.push((e as FlowzipError).code);
       await expect(checkStreamStructure(bad)).rejects.toBeInstanceOf(FlowzipError);
     }
     expect(codes.every((c) => ['E_TRUNCATED', 'E_CORRUPT', 'E_CHECKSUM'].includes(c))).toBe(true);
     // A chunk over the limit, and a brotli chunk whose data is not brotli.
-    const big = frame(Method.Chunked, new ByteWriter().varint(MAX_CHUNK_BYTES + 1).byte(0).finish(), 0);
+    const big = frame(
+      Method.Chunked,
+      new ByteWriter()
+        .varint(MAX_CHUNK_BYTES + 1)
+        .byte(0)
+        .finish(),
+      0,
+    );
     await expect(decompress(big)).rejects.toMatchObject({ code: 'E_CORRUPT' });
-    const fake = frame(Method.Chunked, new ByteWriter().varint(10).byte(1).varint(3).bytes(Uint8Array.of(1, 2, 3)).varint(0).finish(), 0);
+    const fake = frame(
+      Method.Chunked,
+      new ByteWriter()
+        .varint(10)
+        .byte(1)
+        .varint(3)
+        .bytes(Uint8Array.of(1, 2, 3))
+        .varint(0)
+        .finish(),
+      0,
+    );
     await expect(decompress(fake)).rejects.toMatchObject({ code: 'E_CORRUPT' });
     // Declared output over maxOutputBytes: E_LIMIT before decoding.
     const data = new TextEncoder().encode('x'.repeat(100));
@@ -95,7 +116,10 @@ describe('chunked method: decoding as a stream', () => {
   const golden = () => corpus('golden/v5-chunked-text-random.fz');
   const bytesOf = (z: Uint8Array) => Array.from({ length: z.length }, (_, i) => z.subarray(i, i + 1));
   const failure = async (z: Uint8Array, limit?: number) => {
-    const e = await collect(decodeChunkedStream(from(...bytesOf(z)), limit)).then(() => null, (x: unknown) => x);
+    const e = await collect(decodeChunkedStream(from(...bytesOf(z)), limit)).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(FlowzipError);
     return (e as FlowzipError).code;
   };
@@ -126,7 +150,8 @@ describe('what compress reads whole', () => {
       ihdr.set([depth, type, 0, 0, interlace], 8);
       return Buffer.concat([writePngChunks([{ type: 'IHDR', data: ihdr }]), Buffer.alloc(64)]);
     };
-    const limit = 2 ** 26, image = limit * 5 + (1 << 20);
+    const limit = 2 ** 26,
+      image = limit * 5 + (1 << 20);
     expect(wholeInputBytes(png(8192, 8192, 8, 6), limit)).toBe(image);
     expect(wholeInputBytes(png(8192, 8193, 8, 6), limit)).toBe(WHOLE_INPUT_BYTES);
     expect(wholeInputBytes(png(100, 100, 16, 6), limit)).toBe(WHOLE_INPUT_BYTES);
@@ -199,22 +224,34 @@ describe('CLI: large and endless non-image input', () => {
   }, 60_000);
 
   const devZero = existsSync('/dev/zero') && existsSync('/proc/self/status');
-  it.skipIf(!devZero)('compress -c /dev/zero runs 5 s at a bounded RSS (≤ 300 MiB), writing as it goes', async () => {
-    const r = await runCliFor(['compress', '-c', '/dev/zero'], 5000);
-    expect(r.maxRssMiB).toBeLessThan(300);
-    expect(r.stdoutBytes).toBeGreaterThan(100);
-  }, 60_000);
+  it.skipIf(!devZero)(
+    'compress -c /dev/zero runs 5 s at a bounded RSS (≤ 300 MiB), writing as it goes',
+    async () => {
+      const r = await runCliFor(['compress', '-c', '/dev/zero'], 5000);
+      expect(r.maxRssMiB).toBeLessThan(300);
+      expect(r.stdoutBytes).toBeGreaterThan(100);
+    },
+    60_000,
+  );
 
-  it.skipIf(!devZero)('cat /dev/zero | compress -c runs 5 s at a bounded RSS (≤ 300 MiB)', async () => {
-    const r = await runCliFor(['compress', '-c'], 5000, { stdinZeros: true });
-    expect(r.maxRssMiB).toBeLessThan(300);
-    expect(r.stdoutBytes).toBeGreaterThan(100);
-  }, 60_000);
+  it.skipIf(!devZero)(
+    'cat /dev/zero | compress -c runs 5 s at a bounded RSS (≤ 300 MiB)',
+    async () => {
+      const r = await runCliFor(['compress', '-c'], 5000, { stdinZeros: true });
+      expect(r.maxRssMiB).toBeLessThan(300);
+      expect(r.stdoutBytes).toBeGreaterThan(100);
+    },
+    60_000,
+  );
 
-  it.skipIf(!devZero)('compress /dev/zero -o FILE: bounded RSS, and the killed run leaves no final file', async () => {
-    const dir = newDir();
-    const r = await runCliFor(['compress', '-o', 'zero.fz', '/dev/zero'], 5000, { cwd: dir });
-    expect(r.maxRssMiB).toBeLessThan(300);
-    expect(existsSync(join(dir, 'zero.fz'))).toBe(false);
-  }, 60_000);
+  it.skipIf(!devZero)(
+    'compress /dev/zero -o FILE: bounded RSS, and the killed run leaves no final file',
+    async () => {
+      const dir = newDir();
+      const r = await runCliFor(['compress', '-o', 'zero.fz', '/dev/zero'], 5000, { cwd: dir });
+      expect(r.maxRssMiB).toBeLessThan(300);
+      expect(existsSync(join(dir, 'zero.fz'))).toBe(false);
+    },
+    60_000,
+  );
 });

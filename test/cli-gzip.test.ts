@@ -103,7 +103,11 @@ describe('-l / --list / flowzip list', () => {
     const info = runCli(['info', '--json', 'a.png.fz'], { cwd: dir });
     expect(info.status).toBe(0);
     expect(JSON.parse(info.stdout.toString())[0]).toMatchObject({ file: 'a.png.fz', method: 'image', image: { width: 64, height: 64, channels: 3 } });
-    for (const args of [['-l', '--json'], ['--list', '--json'], ['list', '--json']]) {
+    for (const args of [
+      ['-l', '--json'],
+      ['--list', '--json'],
+      ['list', '--json'],
+    ]) {
       const r = runCli([...args, 'a.png.fz'], { cwd: dir });
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout.toString(), args.join(' ')).toBe(info.stdout.toString());
@@ -151,7 +155,13 @@ describe('a stream made from stdin', () => {
   it('decompresses to a name with the image extension when its name has none', () => {
     const dir = tempDir();
     const ppm = Buffer.concat([Buffer.from('P6\n4 2\n255\n'), Buffer.from(Array.from({ length: 24 }, (_, i) => (i * 37) & 255))]);
-    const cases: Array<[Uint8Array, string, string]> = [[RGB, 'a.fz', 'a.png'], [GRAY, 'g.fz', 'g.png'], [ppm, 'p.fz', 'p.ppm'], [TEXT, 'n.fz', 'n'], [RGB, 'keep.dat.fz', 'keep.dat']];
+    const cases: Array<[Uint8Array, string, string]> = [
+      [RGB, 'a.fz', 'a.png'],
+      [GRAY, 'g.fz', 'g.png'],
+      [ppm, 'p.fz', 'p.ppm'],
+      [TEXT, 'n.fz', 'n'],
+      [RGB, 'keep.dat.fz', 'keep.dat'],
+    ];
     for (const [bytes, fz, expected] of cases) {
       const c = runCli(['--method', 'flow'], { cwd: dir, input: bytes });
       expect(c.status, fz).toBe(0);
@@ -193,7 +203,10 @@ describe('--backend tensorflow', () => {
   }
   it.skipIf(installed)('says that @tensorflow/tfjs-node is not installed (exit 2, nothing written)', () => {
     const dir = folderWith({ 'a.png': RGB });
-    for (const args of [['--backend', 'tensorflow', 'a.png'], ['-t', '--backend', 'tensorflow', 'x.fz']]) {
+    for (const args of [
+      ['--backend', 'tensorflow', 'a.png'],
+      ['-t', '--backend', 'tensorflow', 'x.fz'],
+    ]) {
       const r = runCli(args, { cwd: dir });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^flowzip: --backend tensorflow needs @tensorflow\/tfjs-node, which is not installed/);

@@ -12,7 +12,8 @@ describe('flowzip inspect', () => {
   it('writes a heatmap PNG of the image size and its total matches the compressed size within the headers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fz-inspect-'));
     const src = join(ROOT, 'corpus/photos/rgb-ladybird-256x192.ppm');
-    const heat = join(dir, 'heat.png'), fz = join(dir, 'x.fz');
+    const heat = join(dir, 'heat.png'),
+      fz = join(dir, 'x.fz');
     const r = cli('inspect', src, '-o', heat, '--json', '--model', 'zero-rgb');
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);

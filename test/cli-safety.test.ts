@@ -31,11 +31,12 @@ const TEMP = /^\..+\.tmp-\d+-[0-9a-f]+$/;
 
 /** A 1024×1024 RGB PNG, photo-ish with noise, that takes the flow a few seconds to code. */
 function busyPng(): Uint8Array {
-  const w = 1024, h = 1024;
+  const w = 1024,
+    h = 1024;
   let s = 12345;
   const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const px = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = (((x * (c + 1)) + y * 2) & 255) ^ Math.floor(rnd() * 24);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = ((x * (c + 1) + y * 2) & 255) ^ Math.floor(rnd() * 24);
   return writePng({ raster: { width: w, height: h, channels: 3, bitDepth: 8, samples: px }, colourType: 2, pngBitDepth: 8, interlaced: false, ancillary: [] });
 }
 
@@ -119,7 +120,8 @@ describe('--rm', () => {
     const r = await runWatched(['compress', '--rm', 'a.bin'], dir);
     expect(r.status, r.stderr).toBe(0);
     expect(listDir(dir)).toEqual(['a.bin.fz']);
-    const out = r.events.indexOf('a.bin.fz'), gone = r.events.lastIndexOf('a.bin');
+    const out = r.events.indexOf('a.bin.fz'),
+      gone = r.events.lastIndexOf('a.bin');
     expect(out).toBeGreaterThanOrEqual(0);
     expect(gone).toBeGreaterThan(out);
     expect(runCli(['decompress', '-c', 'a.bin.fz'], { cwd: dir }).stdout.equals(original)).toBe(true);

@@ -88,7 +88,8 @@ describe('round trip of every corpus file', () => {
 
   it('never grows a file by more than 32 bytes', () => {
     for (const name of names) {
-      const inBytes = file(dir, name).length, outBytes = file(dir, `${name}.fz`).length;
+      const inBytes = file(dir, name).length,
+        outBytes = file(dir, `${name}.fz`).length;
       expect(outBytes, name).toBeLessThanOrEqual(inBytes + 32);
     }
   });
@@ -291,27 +292,75 @@ describe('bad streams', () => {
 describe('gzip-style rewrite', () => {
   const commands = new Set(['compress', 'c', 'decompress', 'd', 'test', 'info', 'list', 'help']);
   it.each([
-    [['-d', 'a.fz'], ['decompress', 'a.fz']],
-    [['a.fz', '-d', '-f'], ['decompress', 'a.fz', '-f']],
-    [['-df', 'a.fz'], ['decompress', '-f', 'a.fz']],
-    [['-o', 'x', '--decompress', 'a.fz'], ['decompress', '-o', 'x', 'a.fz']],
-    [['-o', '-d', 'a.fz'], ['compress', '-o', '-d', 'a.fz']], // -d is the value of -o here
-    [['compress', '-d', 'a'], ['compress', '-d', 'a']],
-    [['info', 'a.fz'], ['info', 'a.fz']],
-    [['a.fz', '--', '-d'], ['compress', 'a.fz', '--', '-d']],
-    [['-t', 'a.fz'], ['test', 'a.fz']],
-    [['-tv', 'a.fz'], ['test', '-v', 'a.fz']],
-    [['--test', 'a.fz'], ['test', 'a.fz']],
-    [['-l', 'a.fz'], ['info', 'a.fz']],
-    [['--list', '--json', 'a.fz'], ['info', '--json', 'a.fz']],
-    [['-rk', 'dir'], ['compress', '-rk', 'dir']],
-    [['-c', 'a.png'], ['compress', '-c', 'a.png']],
+    [
+      ['-d', 'a.fz'],
+      ['decompress', 'a.fz'],
+    ],
+    [
+      ['a.fz', '-d', '-f'],
+      ['decompress', 'a.fz', '-f'],
+    ],
+    [
+      ['-df', 'a.fz'],
+      ['decompress', '-f', 'a.fz'],
+    ],
+    [
+      ['-o', 'x', '--decompress', 'a.fz'],
+      ['decompress', '-o', 'x', 'a.fz'],
+    ],
+    [
+      ['-o', '-d', 'a.fz'],
+      ['compress', '-o', '-d', 'a.fz'],
+    ], // -d is the value of -o here
+    [
+      ['compress', '-d', 'a'],
+      ['compress', '-d', 'a'],
+    ],
+    [
+      ['info', 'a.fz'],
+      ['info', 'a.fz'],
+    ],
+    [
+      ['a.fz', '--', '-d'],
+      ['compress', 'a.fz', '--', '-d'],
+    ],
+    [
+      ['-t', 'a.fz'],
+      ['test', 'a.fz'],
+    ],
+    [
+      ['-tv', 'a.fz'],
+      ['test', '-v', 'a.fz'],
+    ],
+    [
+      ['--test', 'a.fz'],
+      ['test', 'a.fz'],
+    ],
+    [
+      ['-l', 'a.fz'],
+      ['info', 'a.fz'],
+    ],
+    [
+      ['--list', '--json', 'a.fz'],
+      ['info', '--json', 'a.fz'],
+    ],
+    [
+      ['-rk', 'dir'],
+      ['compress', '-rk', 'dir'],
+    ],
+    [
+      ['-c', 'a.png'],
+      ['compress', '-c', 'a.png'],
+    ],
     [['a.png'], ['compress', 'a.png']],
     [['-v'], ['compress', '-v']],
     [[], []],
     [['--help'], ['--help']],
     [['-V'], ['-V']],
-    [['-d', '--help'], ['decompress', '--help']],
+    [
+      ['-d', '--help'],
+      ['decompress', '--help'],
+    ],
   ])('%j → %j', (args, expected) => {
     expect(rewriteGzipStyle(args, commands)).toEqual(expected);
   });
@@ -378,7 +427,13 @@ describe('usage', () => {
   it('conflicting effort flags and an effort out of range are usage errors (exit 2, nothing written)', () => {
     const dir = tempDir();
     const [rgb] = copyInto(dir, [byName('rgb-pixel2xl-64x64.png')]);
-    for (const args of [['--fast', '-9'], ['--effort', '0'], ['--effort', '10'], ['--best', '--effort', '3'], ['-3', '--model', 'zero-rgb']]) {
+    for (const args of [
+      ['--fast', '-9'],
+      ['--effort', '0'],
+      ['--effort', '10'],
+      ['--best', '--effort', '3'],
+      ['-3', '--model', 'zero-rgb'],
+    ]) {
       const r = runCli(['compress', ...args, rgb], { cwd: dir });
       expect(r.status, args.join(' ')).toBe(2);
       expect(errLines(r), args.join(' ')).toHaveLength(1);

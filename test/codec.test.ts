@@ -8,11 +8,18 @@ import { mulberry32 } from './helpers/prng.js';
 function sameFile(name: string, a: Uint8Array, b: Uint8Array): boolean {
   if (Buffer.from(a).equals(Buffer.from(b))) return true;
   if (!name.endsWith('.png')) return false;
-  const x = parsePng(a), y = parsePng(b);
+  const x = parsePng(a),
+    y = parsePng(b);
   if (!x || !y) return false;
-  return x.colourType === y.colourType && x.pngBitDepth === y.pngBitDepth && x.raster.width === y.raster.width && x.raster.height === y.raster.height
-    && Buffer.from(x.raster.samples.buffer).equals(Buffer.from(y.raster.samples.buffer))
-    && JSON.stringify(x.ancillary.map((c) => [c.type, c.position, Buffer.from(c.data).toString('hex')])) === JSON.stringify(y.ancillary.map((c) => [c.type, c.position, Buffer.from(c.data).toString('hex')]));
+  return (
+    x.colourType === y.colourType &&
+    x.pngBitDepth === y.pngBitDepth &&
+    x.raster.width === y.raster.width &&
+    x.raster.height === y.raster.height &&
+    Buffer.from(x.raster.samples.buffer).equals(Buffer.from(y.raster.samples.buffer)) &&
+    JSON.stringify(x.ancillary.map((c) => [c.type, c.position, Buffer.from(c.data).toString('hex')])) ===
+      JSON.stringify(y.ancillary.map((c) => [c.type, c.position, Buffer.from(c.data).toString('hex')]))
+  );
 }
 
 const corpus = corpusFiles();
@@ -80,7 +87,10 @@ describe('corrupt and truncated streams', () => {
         const bad = z.slice();
         const at = Math.floor(rng() * bad.length);
         bad[at] ^= 1 + Math.floor(rng() * 255);
-        const err = await decompress(bad).then(() => null, (e) => e);
+        const err = await decompress(bad).then(
+          () => null,
+          (e) => e,
+        );
         expect(err, `flip at ${at}`).toBeInstanceOf(FlowzipError);
         expect(['E_CORRUPT', 'E_TRUNCATED', 'E_CHECKSUM', 'E_VERSION', 'E_UNKNOWN_MODEL', 'E_LIMIT']).toContain(err.code);
       }
@@ -91,7 +101,10 @@ describe('corrupt and truncated streams', () => {
     for (const [, bytes] of sources) {
       const z = await compress(bytes);
       for (let n = 0; n < z.length; n += Math.max(1, Math.floor(z.length / 50))) {
-        const err = await decompress(z.subarray(0, n)).then(() => null, (e) => e);
+        const err = await decompress(z.subarray(0, n)).then(
+          () => null,
+          (e) => e,
+        );
         expect(err, `truncated to ${n}`).toBeInstanceOf(FlowzipError);
       }
     }

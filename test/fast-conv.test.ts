@@ -22,10 +22,12 @@ function layer(rng: () => number, kh: number, kw: number, cin: number, cout: num
 function randomNet(seed: number, cin: number, shapes: Array<[number, number, number]>, density: number): QNet {
   const rng = mulberry32(seed);
   const layers: QConv[] = [];
-  let c = cin, bound = 2048;
+  let c = cin,
+    bound = 2048;
   shapes.forEach(([kh, kw, cout], i) => {
     const last = i === shapes.length - 1;
-    const lo = last ? -5000 : randInt(rng, -50, 0), hi = last ? 5000 : 4095;
+    const lo = last ? -5000 : randInt(rng, -50, 0),
+      hi = last ? 5000 : 4095;
     layers.push(layer(rng, kh, kw, c, cout, bound, density, lo, hi));
     c = cout;
     bound = Math.max(Math.abs(lo), Math.abs(hi));
@@ -44,14 +46,49 @@ function same(a: Int32Array[], b: Int32Array[]): boolean {
 
 describe('fast conv (compiled WebAssembly) equals the specification bit for bit', () => {
   const archs: Array<[string, number, Array<[number, number, number]>, number]> = [
-    ['3×3 then 1×1 stack', 5, [[3, 3, 24], [1, 1, 8], [1, 1, 3]], 0.3],
+    [
+      '3×3 then 1×1 stack',
+      5,
+      [
+        [3, 3, 24],
+        [1, 1, 8],
+        [1, 1, 3],
+      ],
+      0.3,
+    ],
     ['1×3 lifting-like', 6, [[1, 3, 6]], 0.4],
     ['3×1 lifting-like', 6, [[3, 1, 6]], 0.4],
-    ['two spatial stages', 4, [[3, 3, 12], [1, 1, 6], [5, 5, 5], [1, 1, 2]], 0.25],
-    ['7×1 then 1×7', 2, [[7, 1, 4], [1, 7, 3]], 0.6],
+    [
+      'two spatial stages',
+      4,
+      [
+        [3, 3, 12],
+        [1, 1, 6],
+        [5, 5, 5],
+        [1, 1, 2],
+      ],
+      0.25,
+    ],
+    [
+      '7×1 then 1×7',
+      2,
+      [
+        [7, 1, 4],
+        [1, 7, 3],
+      ],
+      0.6,
+    ],
     ['dense 1×1', 7, [[1, 1, 9]], 1],
   ];
-  const sizes: Array<[number, number]> = [[1, 1], [1, 9], [13, 11], [8, 8], [17, 23], [32, 5], [3, 64]];
+  const sizes: Array<[number, number]> = [
+    [1, 1],
+    [1, 9],
+    [13, 11],
+    [8, 8],
+    [17, 23],
+    [32, 5],
+    [3, 64],
+  ];
   for (const [name, cin, shapes, density] of archs) {
     it(name, () => {
       for (const [seed, [h, w]] of sizes.entries()) {
@@ -66,7 +103,10 @@ describe('fast conv (compiled WebAssembly) equals the specification bit for bit'
 
   it('input clamps that exclude zero keep the zero padding', () => {
     const net = randomNet(7, 3, [[3, 3, 4]], 0.8);
-    for (const [lo, hi] of [[5, 900], [-900, -5]]) {
+    for (const [lo, hi] of [
+      [5, 900],
+      [-900, -5],
+    ]) {
       const n2: QNet = { ...net, inLo: lo, inHi: hi };
       const x = randomInput(8, 3, 9 * 10);
       expect(same(runNetFast(n2, x, 9, 10)!, runNetSimple(n2, x, 9, 10))).toBe(true);

@@ -13,16 +13,24 @@ const reference = (await createRunner('reference'))!;
 type Pattern = 'zeros' | 'max' | 'checker' | 'noise' | 'ramp';
 function image(c: number, h: number, w: number, pattern: Pattern, seed = 1): Int32Array[] {
   const rng = mulberry32(seed);
-  return Array.from({ length: c }, (_, ci) => Int32Array.from({ length: h * w }, (_, i) => {
-    const y = Math.floor(i / w), x = i % w;
-    switch (pattern) {
-      case 'zeros': return 0;
-      case 'max': return 255;
-      case 'checker': return (x + y + ci) % 2 ? 255 : 0;
-      case 'noise': return randInt(rng, 0, 255);
-      case 'ramp': return (x * 7 + y * 3 + ci * 50) % 256;
-    }
-  }));
+  return Array.from({ length: c }, (_, ci) =>
+    Int32Array.from({ length: h * w }, (_, i) => {
+      const y = Math.floor(i / w),
+        x = i % w;
+      switch (pattern) {
+        case 'zeros':
+          return 0;
+        case 'max':
+          return 255;
+        case 'checker':
+          return (x + y + ci) % 2 ? 255 : 0;
+        case 'noise':
+          return randInt(rng, 0, 255);
+        case 'ramp':
+          return (x * 7 + y * 3 + ci * 50) % 256;
+      }
+    }),
+  );
 }
 
 function expectSame(a: Int32Array[], b: Int32Array[]): void {
@@ -79,11 +87,16 @@ describe('integer flow', () => {
 
   it('values far outside the prior window are coded as escapes and come back', () => {
     // A zero coupling (translation 0) keeps the values but gives the latents no known range (flows/support.ts).
-    const flow: FlowSpec = { channels: 1, inputMin: 0, inputMax: 255, steps: [
-      { op: 'squeeze' },
-      { op: 'coupling', target: [1], cond: [0], net: randomNet(mulberry32(4), 1, 1, 0, 0) },
-      { op: 'top', groups: [{ channels: [0, 1, 2, 3], mixture: 1, net: null, constant: [0, 0, 0, 0, -64, -64, -64, -64] }] }, // mean 0, s = 1/16
-    ] };
+    const flow: FlowSpec = {
+      channels: 1,
+      inputMin: 0,
+      inputMax: 255,
+      steps: [
+        { op: 'squeeze' },
+        { op: 'coupling', target: [1], cond: [0], net: randomNet(mulberry32(4), 1, 1, 0, 0) },
+        { op: 'top', groups: [{ channels: [0, 1, 2, 3], mixture: 1, net: null, constant: [0, 0, 0, 0, -64, -64, -64, -64] }] }, // mean 0, s = 1/16
+      ],
+    };
     const x = image(1, 8, 8, 'noise', 3);
     const stream = encodeTile(flow, reference, x, 8, 8);
     expect(stream.length).toBeGreaterThan(64 * 3.5); // an escape costs its 16-bit slot and 16 raw bits
@@ -91,9 +104,14 @@ describe('integer flow', () => {
   });
 
   it('a flow whose latents are its samples codes far-out values within the sample range, without escapes (format v4)', () => {
-    const flow: FlowSpec = { channels: 1, inputMin: 0, inputMax: 255, steps: [
-      { op: 'top', groups: [{ channels: [0], mixture: 1, net: null, constant: [0, -64] }] }, // mean 0, s = 1/16
-    ] };
+    const flow: FlowSpec = {
+      channels: 1,
+      inputMin: 0,
+      inputMax: 255,
+      steps: [
+        { op: 'top', groups: [{ channels: [0], mixture: 1, net: null, constant: [0, -64] }] }, // mean 0, s = 1/16
+      ],
+    };
     const x = image(1, 8, 8, 'noise', 3);
     const stream = encodeTile(flow, reference, x, 8, 8);
     expect(stream.length).toBeLessThanOrEqual(64 * 2 + 4); // at most 16 bits each: every value has a slot
@@ -103,11 +121,12 @@ describe('integer flow', () => {
   it('forward refuses a coupling that leaves the latent range', () => {
     const rng = mulberry32(9);
     const net = randomNet(rng, 1, 1, 40000, 40000); // constant translation of +40000
-    const flow: FlowSpec = { channels: 1, inputMin: 0, inputMax: 255, steps: [
-      { op: 'squeeze' },
-      { op: 'coupling', target: [1], cond: [0], net },
-      { op: 'top', groups: [{ channels: [0, 1, 2, 3], mixture: 1, net: null, constant: [0, 0, 0, 0, 50, 50, 50, 50] }] },
-    ] };
+    const flow: FlowSpec = {
+      channels: 1,
+      inputMin: 0,
+      inputMax: 255,
+      steps: [{ op: 'squeeze' }, { op: 'coupling', target: [1], cond: [0], net }, { op: 'top', groups: [{ channels: [0, 1, 2, 3], mixture: 1, net: null, constant: [0, 0, 0, 0, 50, 50, 50, 50] }] }],
+    };
     expect(() => forward(flow, reference, image(1, 4, 4, 'max'), 4, 4)).toThrow(LatentRangeError);
   });
 });

@@ -6,14 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './helpers/prng.js';
 import { FlowzipError, type FlowzipErrorCode } from '../src/codec/errors.js';
 import type { Raster } from '../src/codec/formats/image.js';
-import {
-  parsePng,
-  writePng,
-  type PngAncillaryChunk,
-  type PngBitDepth,
-  type PngColourType,
-  type PngImage,
-} from '../src/codec/formats/png.js';
+import { parsePng, writePng, type PngAncillaryChunk, type PngBitDepth, type PngColourType, type PngImage } from '../src/codec/formats/png.js';
 import { canonicalPnmHeader, parsePnm, writePnm } from '../src/codec/formats/pnm.js';
 
 // ---------------------------------------------------------------------------
@@ -55,24 +48,33 @@ const CHANNELS: Record<PngColourType, 1 | 2 | 3 | 4> = { 0: 1, 2: 3, 3: 1, 4: 2,
 
 /** Every colour type × bit depth combination the PNG specification allows. */
 const PNG_COMBOS: Array<[PngColourType, PngBitDepth]> = [
-  [0, 1], [0, 2], [0, 4], [0, 8], [0, 16],
-  [2, 8], [2, 16],
-  [3, 1], [3, 2], [3, 4], [3, 8],
-  [4, 8], [4, 16],
-  [6, 8], [6, 16],
+  [0, 1],
+  [0, 2],
+  [0, 4],
+  [0, 8],
+  [0, 16],
+  [2, 8],
+  [2, 16],
+  [3, 1],
+  [3, 2],
+  [3, 4],
+  [3, 8],
+  [4, 8],
+  [4, 16],
+  [6, 8],
+  [6, 16],
 ];
 
-const SIZES: Array<[number, number]> = [[1, 1], [1, 13], [13, 1], [7, 5], [33, 9]];
+const SIZES: Array<[number, number]> = [
+  [1, 1],
+  [1, 13],
+  [13, 1],
+  [7, 5],
+  [33, 9],
+];
 
 /** A random raster for a colour type / bit depth; palette indices stay below `paletteEntries`. */
-function randomRaster(
-  rng: (n: number) => number,
-  width: number,
-  height: number,
-  colourType: PngColourType,
-  bitDepth: PngBitDepth,
-  paletteEntries: number,
-): Raster {
+function randomRaster(rng: (n: number) => number, width: number, height: number, colourType: PngColourType, bitDepth: PngBitDepth, paletteEntries: number): Raster {
   const channels = CHANNELS[colourType];
   const count = width * height * channels;
   const limit = colourType === 3 ? paletteEntries : 2 ** bitDepth;
@@ -125,7 +127,13 @@ function filterRowReference(type: number, cur: number[], prev: number[], bpp: nu
 }
 
 const ADAM7_REF = [
-  [0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2],
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
 ];
 
 /**
@@ -213,12 +221,7 @@ function trnsChunk(rng: (n: number) => number, colourType: PngColourType, palett
 }
 
 /** A varied set of ancillary chunks at every position the image allows. */
-function ancillaryFor(
-  rng: (n: number) => number,
-  colourType: PngColourType,
-  paletteEntries: number,
-  hasPalette: boolean,
-): PngAncillaryChunk[] {
+function ancillaryFor(rng: (n: number) => number, colourType: PngColourType, paletteEntries: number, hasPalette: boolean): PngAncillaryChunk[] {
   const early = hasPalette ? 'beforePLTE' : 'beforeIDAT';
   const chunks: PngAncillaryChunk[] = [
     { type: 'gAMA', data: gamaChunk(), position: early },
@@ -243,13 +246,7 @@ function paletteEntriesFor(bitDepth: PngBitDepth, rng: (n: number) => number): n
 }
 
 /** A random PngImage of the given kind, with ancillary chunks. */
-function randomPngImage(
-  rng: (n: number) => number,
-  width: number,
-  height: number,
-  colourType: PngColourType,
-  pngBitDepth: PngBitDepth,
-): PngImage {
+function randomPngImage(rng: (n: number) => number, width: number, height: number, colourType: PngColourType, pngBitDepth: PngBitDepth): PngImage {
   const entries = colourType === 3 ? paletteEntriesFor(pngBitDepth, rng) : 0;
   const raster = randomRaster(rng, width, height, colourType, pngBitDepth, entries);
   const palette = colourType === 3 ? randomBytes(rng, entries * 3) : undefined;
@@ -274,9 +271,7 @@ function expectSameImage(actual: PngImage, expected: PngImage): void {
   expect(actual.raster.bitDepth).toBe(expected.raster.bitDepth);
   expect(actual.raster.samples).toEqual(expected.raster.samples);
   expect(actual.palette).toEqual(expected.palette);
-  expect(actual.ancillary.map((c) => [c.type, c.position, Array.from(c.data)])).toEqual(
-    expected.ancillary.map((c) => [c.type, c.position, Array.from(c.data)]),
-  );
+  expect(actual.ancillary.map((c) => [c.type, c.position, Array.from(c.data)])).toEqual(expected.ancillary.map((c) => [c.type, c.position, Array.from(c.data)]));
 }
 
 // ---------------------------------------------------------------------------
@@ -343,7 +338,7 @@ describe('PNG round trip', () => {
     const image = randomPngImage(rng, 3, 3, 3, 4);
     const bytes = writePng(image);
     const types: string[] = [];
-    for (let p = 8; p < bytes.length; ) {
+    for (let p = 8; p < bytes.length;) {
       const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(p);
       types.push(String.fromCharCode(...bytes.subarray(p + 4, p + 8)));
       p += 12 + len;
@@ -370,9 +365,7 @@ describe('PNG decoding of foreign files', () => {
           expect(parsed).not.toBeNull();
           expect(parsed!.interlaced).toBe(interlaced);
           expect(parsed!.raster.samples).toEqual(raster.samples);
-          expect(parsed!.ancillary).toEqual([
-            { type: 'tEXt', data: textChunk('Software', 'test'), position: colourType === 3 ? 'beforePLTE' : 'beforeIDAT' },
-          ]);
+          expect(parsed!.ancillary).toEqual([{ type: 'tEXt', data: textChunk('Software', 'test'), position: colourType === 3 ? 'beforePLTE' : 'beforeIDAT' }]);
           if (interlaced) {
             expectFlowzipError(() => writePng(parsed!), 'E_BAD_IMAGE');
           } else {
@@ -385,12 +378,12 @@ describe('PNG decoding of foreign files', () => {
 
   it('decodes fast-png Adam7 output (8-bit RGBA, 16-bit grey) like fast-png', () => {
     const rng = makeRng(99);
-    for (const [colourType, depth] of [[6, 8], [0, 16]] as Array<[PngColourType, 8 | 16]>) {
+    for (const [colourType, depth] of [
+      [6, 8],
+      [0, 16],
+    ] as Array<[PngColourType, 8 | 16]>) {
       const raster = randomRaster(rng, 11, 6, colourType, depth, 0);
-      const bytes = fastPngEncode(
-        { width: 11, height: 6, data: raster.samples, depth, channels: raster.channels },
-        { interlace: 'Adam7' },
-      );
+      const bytes = fastPngEncode({ width: 11, height: 6, data: raster.samples, depth, channels: raster.channels }, { interlace: 'Adam7' });
       const parsed = parsePng(bytes)!;
       expect(parsed.interlaced).toBe(true);
       expect(parsed.raster.samples).toEqual(raster.samples);
@@ -420,7 +413,7 @@ describe('PNG rejection', () => {
   });
 
   it('throws E_BAD_IMAGE on a bad CRC in any chunk', () => {
-    for (let p = 8; p < good.length; ) {
+    for (let p = 8; p < good.length;) {
       const len = new DataView(good.buffer, good.byteOffset).getUint32(p);
       for (const at of [p + 4 + randomInt(rng, len + 4), p + 8 + len]) {
         const bad = good.slice();
@@ -432,31 +425,213 @@ describe('PNG rejection', () => {
   });
 
   const bad: Array<[string, Array<[string, Uint8Array]>]> = [
-    ['zero width', [['IHDR', ihdr(0, 3, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['zero height', [['IHDR', ihdr(4, 0, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['width above 2^31-1', [['IHDR', ihdr(2 ** 31, 1, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['RGB at depth 4', [['IHDR', ihdr(4, 3, 4, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['palette at depth 16', [['IHDR', ihdr(4, 3, 16, 3)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['colour type 5', [['IHDR', ihdr(4, 3, 8, 5)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['interlace method 2', [['IHDR', ihdr(4, 3, 8, 2, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['short IHDR', [['IHDR', ihdr(4, 3, 8, 2).subarray(0, 12)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['IHDR not first', [['tEXt', textChunk('a', 'b')], ['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['duplicate IHDR', [['IHDR', ihdr(4, 3, 8, 2)], ['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['palette image without PLTE', [['IHDR', ihdr(4, 3, 8, 3)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['PLTE in a grey image', [['IHDR', ihdr(4, 3, 8, 0)], ['PLTE', new Uint8Array(6)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['PLTE of 2 bytes', [['IHDR', ihdr(4, 3, 8, 2)], ['PLTE', new Uint8Array(2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['PLTE after IDAT', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData], ['PLTE', new Uint8Array(6)], ['IEND', new Uint8Array(0)]]],
-    ['no IDAT', [['IHDR', ihdr(4, 3, 8, 2)], ['IEND', new Uint8Array(0)]]],
-    ['IDAT split by a chunk', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData.subarray(0, 5)], ['tEXt', textChunk('a', 'b')], ['IDAT', rgbData.subarray(5)], ['IEND', new Uint8Array(0)]]],
-    ['unknown critical chunk', [['IHDR', ihdr(4, 3, 8, 2)], ['CRIT', new Uint8Array(1)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['non-letter chunk type', [['IHDR', ihdr(4, 3, 8, 2)], ['te5t', new Uint8Array(1)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['IEND with data', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(1)]]],
-    ['no IEND', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData]]],
-    ['image data one row short', [['IHDR', ihdr(4, 4, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['image data one row long', [['IHDR', ihdr(4, 2, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]],
-    ['image data truncated zlib', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData.subarray(0, rgbData.length - 6)], ['IEND', new Uint8Array(0)]]],
-    ['image data not zlib', [['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', ascii('not zlib at all')], ['IEND', new Uint8Array(0)]]],
-    ['filter type 5', [['IHDR', ihdr(1, 1, 8, 0)], ['IDAT', deflateSync(Uint8Array.of(5, 0))], ['IEND', new Uint8Array(0)]]],
+    [
+      'zero width',
+      [
+        ['IHDR', ihdr(0, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'zero height',
+      [
+        ['IHDR', ihdr(4, 0, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'width above 2^31-1',
+      [
+        ['IHDR', ihdr(2 ** 31, 1, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'RGB at depth 4',
+      [
+        ['IHDR', ihdr(4, 3, 4, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'palette at depth 16',
+      [
+        ['IHDR', ihdr(4, 3, 16, 3)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'colour type 5',
+      [
+        ['IHDR', ihdr(4, 3, 8, 5)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'interlace method 2',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'short IHDR',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2).subarray(0, 12)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'IHDR not first',
+      [
+        ['tEXt', textChunk('a', 'b')],
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'duplicate IHDR',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'palette image without PLTE',
+      [
+        ['IHDR', ihdr(4, 3, 8, 3)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'PLTE in a grey image',
+      [
+        ['IHDR', ihdr(4, 3, 8, 0)],
+        ['PLTE', new Uint8Array(6)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'PLTE of 2 bytes',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['PLTE', new Uint8Array(2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'PLTE after IDAT',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['PLTE', new Uint8Array(6)],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'no IDAT',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'IDAT split by a chunk',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData.subarray(0, 5)],
+        ['tEXt', textChunk('a', 'b')],
+        ['IDAT', rgbData.subarray(5)],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'unknown critical chunk',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['CRIT', new Uint8Array(1)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'non-letter chunk type',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['te5t', new Uint8Array(1)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'IEND with data',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(1)],
+      ],
+    ],
+    [
+      'no IEND',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+      ],
+    ],
+    [
+      'image data one row short',
+      [
+        ['IHDR', ihdr(4, 4, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'image data one row long',
+      [
+        ['IHDR', ihdr(4, 2, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'image data truncated zlib',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData.subarray(0, rgbData.length - 6)],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'image data not zlib',
+      [
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', ascii('not zlib at all')],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
+    [
+      'filter type 5',
+      [
+        ['IHDR', ihdr(1, 1, 8, 0)],
+        ['IDAT', deflateSync(Uint8Array.of(5, 0))],
+        ['IEND', new Uint8Array(0)],
+      ],
+    ],
   ];
   for (const [name, chunks] of bad) {
     it(`throws E_BAD_IMAGE: ${name}`, () => {
@@ -465,13 +640,23 @@ describe('PNG rejection', () => {
   }
 
   it('accepts the well-formed control case of the table above', () => {
-    const parsed = parsePng(buildPng([['IHDR', ihdr(4, 3, 8, 2)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]));
+    const parsed = parsePng(
+      buildPng([
+        ['IHDR', ihdr(4, 3, 8, 2)],
+        ['IDAT', rgbData],
+        ['IEND', new Uint8Array(0)],
+      ]),
+    );
     expect(parsed!.raster.samples).toEqual(rasterRgb.samples);
   });
 
   it('throws E_LIMIT for a 100000x100000 IHDR before reading anything else', () => {
     const headerOnly = buildPng([['IHDR', ihdr(100000, 100000, 8, 6)]]);
-    const complete = buildPng([['IHDR', ihdr(100000, 100000, 8, 6)], ['IDAT', rgbData], ['IEND', new Uint8Array(0)]]);
+    const complete = buildPng([
+      ['IHDR', ihdr(100000, 100000, 8, 6)],
+      ['IDAT', rgbData],
+      ['IEND', new Uint8Array(0)],
+    ]);
     const start = performance.now();
     expectFlowzipError(() => parsePng(headerOnly), 'E_LIMIT');
     expectFlowzipError(() => parsePng(complete), 'E_LIMIT');
@@ -582,10 +767,7 @@ describe('PNM round trip', () => {
 
   it('canonicalPnmHeader reproduces canonical headers and only those', () => {
     for (const c of PNM_CASES) {
-      const file = Uint8Array.from([
-        ...ascii(c.header),
-        ...new Uint8Array(c.width * c.height * c.channels * (c.maxval > 255 ? 2 : 1)),
-      ]);
+      const file = Uint8Array.from([...ascii(c.header), ...new Uint8Array(c.width * c.height * c.channels * (c.maxval > 255 ? 2 : 1))]);
       const parsed = parsePnm(file)!;
       const canonical = canonicalPnmHeader(parsed.raster, parsed.maxval);
       const isCanonical = c.header === `P${c.channels === 1 ? 5 : 6}\n${c.width} ${c.height}\n${c.maxval}\n`;

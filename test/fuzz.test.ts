@@ -19,7 +19,14 @@ describe('stream fuzzing (seeded subset)', () => {
     const r = spawnSync(process.execPath, [SCRIPT, '--cases', String(CASES), '--seed', '20251129', '--seconds', '50', '--json'], { cwd: ROOT, timeout: 90_000, encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-      ran: number; seeds: number; seedFailures: unknown[]; counts: Record<string, number>; typedCodes: Record<string, number>; byOp: Record<string, unknown>; bySeedMethod: Record<string, unknown>; findings: Array<{ class: string; seed: string; what: string; detail: string }>;
+      ran: number;
+      seeds: number;
+      seedFailures: unknown[];
+      counts: Record<string, number>;
+      typedCodes: Record<string, number>;
+      byOp: Record<string, unknown>;
+      bySeedMethod: Record<string, unknown>;
+      findings: Array<{ class: string; seed: string; what: string; detail: string }>;
     };
     const bad = summary.findings.filter((f) => f.class !== 'ok-identical');
     expect(bad, JSON.stringify(bad.slice(0, 5), null, 1)).toEqual([]);

@@ -23,8 +23,17 @@ const SCRIPT = join(ROOT, 'dist', 'scripts', 'golden-sha.js');
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 const skip = !linuxX64 || skipWithout('golden-node22.test.ts', existsSync(NODE22), `no Node 22 binary at ${NODE22}`, 'run scripts/install-node22.sh');
 
-interface Result { node: string; backends: string[]; decoded: Record<string, Record<string, string>>; encoded: Record<string, string> }
-interface Golden { stream: string; streamSha256: string; decodedSha256: string }
+interface Result {
+  node: string;
+  backends: string[];
+  decoded: Record<string, Record<string, string>>;
+  encoded: Record<string, string>;
+}
+interface Golden {
+  stream: string;
+  streamSha256: string;
+  decodedSha256: string;
+}
 
 function run(node: string): Result {
   const r = spawnSync(node, [SCRIPT, '--backends', 'reference,wasm'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });

@@ -26,7 +26,10 @@ import { listDir, makeTempDir, runCli } from './helpers/cli.js';
 
 /** The error `p` rejects with (fails the test if it resolves). */
 async function failure(p: Promise<unknown>): Promise<FlowzipError> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(FlowzipError);
   return e as FlowzipError;
 }
@@ -64,7 +67,11 @@ function hostilePng(width: number, height: number): Uint8Array {
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return writePngChunks([{ type: 'IHDR', data: ihdr }, { type: 'IDAT', data: deflateSync(new Uint8Array(100)) }, { type: 'IEND', data: new Uint8Array(0) }]);
+  return writePngChunks([
+    { type: 'IHDR', data: ihdr },
+    { type: 'IDAT', data: deflateSync(new Uint8Array(100)) },
+    { type: 'IEND', data: new Uint8Array(0) },
+  ]);
 }
 
 const scratch: string[] = [];
@@ -137,7 +144,10 @@ describe('decompression bombs and altered brotli streams', () => {
   it('a brotli stream that inflates past its declared length stops there (E_CORRUPT, 64 MiB never produced)', async () => {
     const { brotliCompressSync, constants } = await import('node:zlib');
     const big = new Uint8Array(64 << 20);
-    const body = new ByteWriter().varint(1000).bytes(brotliCompressSync(big, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } })).finish();
+    const body = new ByteWriter()
+      .varint(1000)
+      .bytes(brotliCompressSync(big, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } }))
+      .finish();
     const before = process.memoryUsage().arrayBuffers;
     const e = await failure(decompress(frame(Method.Brotli, body, crcOf(big.subarray(0, 1000)))));
     expect(e.code).toBe('E_CORRUPT');
@@ -174,7 +184,8 @@ describe('alterations the output would not show', () => {
 
   it('a tile length written as a non-canonical varint is refused (E_CORRUPT)', async () => {
     // 300×8 gray: two tiles, so the first piece has a varint length record.
-    const w = 300, h = 8;
+    const w = 300,
+      h = 8;
     const samples = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) & 255);
     const file = writePng({ raster: { width: w, height: h, channels: 1, bitDepth: 8, samples }, colourType: 0, pngBitDepth: 8, interlaced: false, ancillary: [] });
     const z = await compress(file, { method: 'flow' });
@@ -214,7 +225,10 @@ describe('compress: hostile and malformed images', () => {
   });
 
   it('a truncated PNG or PNM warns once and round-trips byte-exact; a clean file does not warn', async () => {
-    for (const [name, cut] of [['photos/rgb-brushes-128x128.png', 3000], ['photos/rgb-ladybird-256x192.ppm', 5000]] as const) {
+    for (const [name, cut] of [
+      ['photos/rgb-brushes-128x128.png', 3000],
+      ['photos/rgb-ladybird-256x192.ppm', 5000],
+    ] as const) {
       const input = corpus(name).subarray(0, cut);
       const warnings: string[] = [];
       const z = await compress(input, { onWarning: (m) => warnings.push(m) });

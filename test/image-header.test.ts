@@ -3,7 +3,11 @@ import { ByteReader, ByteWriter } from '../src/codec/bytes.js';
 import { readImageHeader, writeImageHeader, type ImageHeader } from '../src/codec/image-header.js';
 
 const id = Uint8Array.of(1, 2, 3, 4);
-const bytesOf = (h: ImageHeader) => { const w = new ByteWriter(); writeImageHeader(h, w); return w.finish(); };
+const bytesOf = (h: ImageHeader) => {
+  const w = new ByteWriter();
+  writeImageHeader(h, w);
+  return w.finish();
+};
 
 describe('image header', () => {
   it('a canonical PNM header is written compactly (kind, width, height) and reads back the same', () => {

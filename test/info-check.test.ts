@@ -15,7 +15,9 @@ import { mulberry32 } from './helpers/prng.js';
 
 /** A 600×300 P6 image (6 tiles): smooth gradients plus seeded noise, so the flow codes it. */
 function gradientPpm(): Uint8Array {
-  const w = 600, h = 300, rand = mulberry32(17);
+  const w = 600,
+    h = 300,
+    rand = mulberry32(17);
   const head = Buffer.from(`P6\n${w} ${h}\n255\n`);
   const px = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = (x / 3 + y / 2 + c * 40 + rand() * 8) & 255;

@@ -13,7 +13,8 @@ const names = (channels: 1 | 2 | 3 | 4, choice: Parameters<typeof planeModels>[1
 const usage = { code: 'E_USAGE' };
 
 describe('model per plane (codec/model-choice.ts)', () => {
-  const dc = defaultModel(3).name, dg = defaultModel(1).name;
+  const dc = defaultModel(3).name,
+    dg = defaultModel(1).name;
 
   it('defaults: the colour default for colour planes, the gray default for gray and alpha', () => {
     expect(names(1, {})).toEqual([dg]);
@@ -53,7 +54,8 @@ describe('model per plane (codec/model-choice.ts)', () => {
   });
 
   it('compress and inspect follow the same rule', async () => {
-    const gray = file('photos/gray-camera-160x120.png'), rgb = file('photos/rgb-hopper-150x97.png');
+    const gray = file('photos/gray-camera-160x120.png'),
+      rgb = file('photos/rgb-hopper-150x97.png');
     await expect(compress(gray, { model: 'zero-rgb' })).rejects.toMatchObject(usage);
     await expect(inspectImage(gray, { model: 'zero-rgb' })).rejects.toMatchObject(usage);
     await expect(compress(rgb, { model: 'zero-gray' })).rejects.toMatchObject(usage);
@@ -69,7 +71,10 @@ describe('model per plane (codec/model-choice.ts)', () => {
   it('the CLI reports a model that cannot code a file as that file’s error, and writes nothing for it', () => {
     const dir = makeTempDir();
     const [gray] = copyInto(dir, [join(ROOT, 'corpus/photos/gray-camera-160x120.png')]);
-    for (const args of [['compress', '--model', 'zero-rgb', gray], ['inspect', '--json', '--model', 'zero-rgb', gray]]) {
+    for (const args of [
+      ['compress', '--model', 'zero-rgb', gray],
+      ['inspect', '--json', '--model', 'zero-rgb', gray],
+    ]) {
       const r = runCli(args, { cwd: dir });
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/model zero-rgb codes colour \(3-channel\) planes and this image is gray/);

@@ -13,9 +13,21 @@ import { dirname, join, normalize } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
 
-interface PackEntry { path: string; size: number }
-interface PackInfo { files: PackEntry[]; size: number; unpackedSize: number }
-interface Pkg { main: string; types: string; bin: Record<string, string>; exports: Record<string, unknown> }
+interface PackEntry {
+  path: string;
+  size: number;
+}
+interface PackInfo {
+  files: PackEntry[];
+  size: number;
+  unpackedSize: number;
+}
+interface Pkg {
+  main: string;
+  types: string;
+  bin: Record<string, string>;
+  exports: Record<string, unknown>;
+}
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Pkg;
 let packed: PackInfo;

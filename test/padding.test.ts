@@ -25,10 +25,11 @@ const rgb: LearnedArch = { ...gray, channels: 3 };
 function blobPgm(seed: number): Uint8Array {
   const rng = mulberry32(seed);
   const px = new Uint8Array(28 * 28);
-  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
-    const d = Math.hypot(y - 14, x - 12);
-    px[y * 28 + x] = d < 10 ? Math.min(255, 120 + Math.floor(rng() * 100)) : 0;
-  }
+  for (let y = 0; y < 28; y++)
+    for (let x = 0; x < 28; x++) {
+      const d = Math.hypot(y - 14, x - 12);
+      px[y * 28 + x] = d < 10 ? Math.min(255, 120 + Math.floor(rng() * 100)) : 0;
+    }
   return new Uint8Array([...new TextEncoder().encode('P5\n28 28\n255\n'), ...px]);
 }
 
@@ -42,9 +43,17 @@ describe('padding of pixel-exact flows', () => {
 
   it('the coded positions of all groups hold every real pixel exactly once, and no padded one', () => {
     const flow = buildLearnedFlow(gray, zeroNets(gray));
-    for (const [rh, rw] of [[13, 11], [16, 9], [1, 16], [16, 16]]) {
+    for (const [rh, rw] of [
+      [13, 11],
+      [16, 9],
+      [1, 16],
+      [16, 16],
+    ]) {
       const skip = realPositions(flow, 16, 16, rh, rw);
-      if (rh === 16 && rw === 16) { expect(skip).toBeNull(); continue; }
+      if (rh === 16 && rw === 16) {
+        expect(skip).toBeNull();
+        continue;
+      }
       expect(skip!.reduce((n, p) => n + p.length, 0)).toBe(rh * rw);
     }
     expect(realPositions(resolveModel('zero-gray').flow, 32, 32, 28, 28)).toBeNull();
@@ -80,7 +89,13 @@ describe('padding of pixel-exact flows', () => {
     const reference = (await createRunner('reference'))!;
     // Images smaller than the patch, cut from a corpus photo: 28×28 (Fashion-MNIST's size) and 13×20.
     const photo = loadPngDir(join(ROOT, 'corpus/photos'), 1)[0];
-    const crop = (w: number, h: number) => ({ name: `crop-${w}x${h}`, width: w, height: h, channels: 1 as const, samples: Uint8Array.from({ length: w * h }, (_, i) => photo.samples[Math.floor(i / w) * photo.width + (i % w)]) });
+    const crop = (w: number, h: number) => ({
+      name: `crop-${w}x${h}`,
+      width: w,
+      height: h,
+      channels: 1 as const,
+      samples: Uint8Array.from({ length: w * h }, (_, i) => photo.samples[Math.floor(i / w) * photo.width + (i % w)]),
+    });
     const images = [crop(28, 28), crop(13, 20)];
     const sampler = new PatchSampler(images, 32, 4, 'zero');
     const flow = buildLearnedFlow(gray, zeroNets(gray));

@@ -15,7 +15,6 @@ import { compress, decompress } from '../src/codec/index.js';
 import { listDir, scratchFolders } from './helpers/cli.js';
 import { runCliRss } from './helpers/rss.js';
 
-
 const BLOCK = 1 << 24;
 /** 16 MiB of zeros as non-final, byte-aligned deflate blocks (sync flush): blocks that can be concatenated. */
 const zeroBlock = deflateRawSync(Buffer.alloc(BLOCK), { level: 9, finishFlush: zc.Z_SYNC_FLUSH });
@@ -45,7 +44,11 @@ function zeroPng(width: number, height: number, bitDepth: 8 | 16, colourType: 0 
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr.set([bitDepth, colourType, 0, 0, 0], 8);
-  return writePngChunks([{ type: 'IHDR', data: ihdr }, { type: 'IDAT', data: zlibZeros(inflated ?? implied) }, { type: 'IEND', data: new Uint8Array(0) }]);
+  return writePngChunks([
+    { type: 'IHDR', data: ihdr },
+    { type: 'IDAT', data: zlibZeros(inflated ?? implied) },
+    { type: 'IEND', data: new Uint8Array(0) },
+  ]);
 }
 
 const BOMBS: Array<[string, () => Uint8Array]> = [

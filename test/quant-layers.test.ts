@@ -9,7 +9,8 @@ function randomNet(seed: number, cin: number, widths: number[], kernels: number[
   const rng = mulberry32(seed);
   const inBound = 1024;
   const layers: QConv[] = [];
-  let c = cin, a = inBound;
+  let c = cin,
+    a = inBound;
   widths.forEach((cout, li) => {
     const k = kernels[li];
     const weights = new Int32Array(k * k * c * cout);
@@ -50,7 +51,11 @@ describe('quantised nets', () => {
     it(`${backend} backend equals the reference bit for bit at the bound`, async () => {
       const runner = await createRunner(backend);
       expect(runner, `${backend} backend must initialise`).not.toBeNull();
-      for (const [seed, h, w] of [[2, 17, 23], [3, 32, 32], [4, 1, 9]]) {
+      for (const [seed, h, w] of [
+        [2, 17, 23],
+        [3, 32, 32],
+        [4, 1, 9],
+      ]) {
         const net = randomNet(seed, 5, [16, 16, 6], [3, 3, 1]);
         expect(checkNet(net)).toBeNull();
         const x = randomInput(seed + 100, 5, h * w);

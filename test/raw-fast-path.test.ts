@@ -11,14 +11,16 @@ import { mulberry32 } from './helpers/prng.js';
 
 /** Seeded random bytes. */
 function noise(n: number, seed: number): Uint8Array {
-  const rand = mulberry32(seed), out = new Uint8Array(n);
+  const rand = mulberry32(seed),
+    out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (rand() * 256) | 0;
   return out;
 }
 
 /** Seeded "binary-like" bytes: a small alphabet with runs, compressible by brotli. */
 function structured(n: number, seed: number): Uint8Array {
-  const rand = mulberry32(seed), out = new Uint8Array(n);
+  const rand = mulberry32(seed),
+    out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = rand() < 0.7 ? out[Math.max(0, i - 64)] : (rand() * 16) | 0;
   return out;
 }
@@ -57,7 +59,9 @@ describe('raw bytes: fast path', () => {
   it('quality by size: 11 up to 256 KiB (small files unchanged), then 9, 7, 5, 3; random small files still try brotli', () => {
     const zeros = new Uint8Array((64 << 20) + 1);
     const q = (n: number) => rawBrotliQuality(zeros.subarray(0, n));
-    expect([q(1000), q(FULL_QUALITY_BYTES), q(FULL_QUALITY_BYTES + 1), q(4 << 20), q((4 << 20) + 1), q(16 << 20), q((16 << 20) + 1), q(64 << 20), q((64 << 20) + 1)]).toEqual([11, 11, 9, 9, 7, 7, 5, 5, 3]);
+    expect([q(1000), q(FULL_QUALITY_BYTES), q(FULL_QUALITY_BYTES + 1), q(4 << 20), q((4 << 20) + 1), q(16 << 20), q((16 << 20) + 1), q(64 << 20), q((64 << 20) + 1)]).toEqual([
+      11, 11, 9, 9, 7, 7, 5, 5, 3,
+    ]);
     expect(rawBrotliQuality(noise(FULL_QUALITY_BYTES, 9))).toBe(11);
     expect(rawBrotliQuality(zeros.subarray(0, 1 << 20), 5)).toBe(5);
   });

@@ -33,26 +33,37 @@ describe('scale offsets (tile stream v3)', () => {
   it('log2Fixed is 256·log2 x rounded down to within 2 units, for every 16-bit x', () => {
     const bad: number[] = [];
     for (let x = 1; x < 1 << 16; x++) {
-      const v = log2Fixed(x), exact = 256 * Math.log2(x);
+      const v = log2Fixed(x),
+        exact = 256 * Math.log2(x);
       if (!(Number.isInteger(v) && v <= exact + 1e-9 && v > exact - 2)) bad.push(x);
     }
     expect(bad).toEqual([]);
   });
 
   it('picks k = 0 for latents that match the prior, a wider scale for wider latents, a narrower for narrower — within 0.5% of the best k', () => {
-    const n = 4096, K = 1;
+    const n = 4096,
+      K = 1;
     const cdf = new LeakyMixtureCdf(K);
     const ls0 = 3 * 16; // s = 8
-    const means = new Int32Array(n), logScales = new Int32Array(n).fill(ls0);
+    const means = new Int32Array(n),
+      logScales = new Int32Array(n).fill(ls0);
     const pos = Int32Array.from({ length: n }, (_, i) => i);
     /** Exact code length of all n latents with every log-scale shifted by symbol s's offset. */
     const exactBits = (z: Int32Array, s: number) => {
       const ls = new Int32Array(1).fill(ls0 + offsetOfSymbol(s));
       let b = 0;
-      for (const v of z) { cdf.set(means, ls, null, 0, 1); b += PROB_BITS - Math.log2(cdf.cum(v + 1) - cdf.cum(v)); }
+      for (const v of z) {
+        cdf.set(means, ls, null, 0, 1);
+        b += PROB_BITS - Math.log2(cdf.cum(v + 1) - cdf.cum(v));
+      }
       return b;
     };
-    for (const [scale, seed, sign] of [[8, 1, 0], [16, 2, 1], [8 * 2 ** -0.5, 3, -1], [8 * 2 ** 1.5, 4, 1]]) {
+    for (const [scale, seed, sign] of [
+      [8, 1, 0],
+      [16, 2, 1],
+      [8 * 2 ** -0.5, 3, -1],
+      [8 * 2 ** 1.5, 4, 1],
+    ]) {
       const z = logisticLatents(n, scale, seed);
       const s = chooseOffsetSymbol(cdf, K, means, logScales, null, z, pos);
       expect(Math.sign(offsetOfSymbol(s)), `scale ${scale}`).toBe(sign);

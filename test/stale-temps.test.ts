@@ -25,7 +25,8 @@ function deadPid(): number {
 
 /** Seeded incompressible bytes. */
 function noise(n: number, seed: number): Buffer {
-  const rand = mulberry32(seed), out = Buffer.alloc(n);
+  const rand = mulberry32(seed),
+    out = Buffer.alloc(n);
   for (let i = 0; i < n; i += 4) out.writeUInt32LE((rand() * 2 ** 32) >>> 0, i);
   return out;
 }

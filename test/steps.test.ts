@@ -29,7 +29,9 @@ describe('flow step walker', () => {
     expect(places[1]).toEqual({ index: 1, level: 1, channels: 12 });
     expect(flowLevels(flow)).toBe(2);
     const order: number[] = [];
-    const v = (_: unknown, p: { index: number }) => { order.push(p.index); };
+    const v = (_: unknown, p: { index: number }) => {
+      order.push(p.index);
+    };
     walkSteps(flow, { squeeze: v, coupling: v, permute: v, split: v, top: v }, 'reverse');
     expect(order).toEqual(flow.steps.map((_, i) => i).reverse());
   });
@@ -67,8 +69,18 @@ describe('flow step walker', () => {
     for (const m of shippedModels()) {
       const nets = scaledFlowNets(m.flow);
       expect(nets.map((n) => n.net)).toEqual(flowNets(m.flow));
-      const bases = walkSteps(m.flow, { squeeze: () => [], coupling: () => [], permute: () => [], split: (s) => s.groups.flatMap((g) => (g.base ? [g.base] : [])), top: (s) => s.groups.flatMap((g) => (g.base ? [g.base] : [])) }).flat();
-      for (const b of bases) expect(nets.some((n) => n.net === b), `${m.name}: a base net is missing`).toBe(true);
+      const bases = walkSteps(m.flow, {
+        squeeze: () => [],
+        coupling: () => [],
+        permute: () => [],
+        split: (s) => s.groups.flatMap((g) => (g.base ? [g.base] : [])),
+        top: (s) => s.groups.flatMap((g) => (g.base ? [g.base] : [])),
+      }).flat();
+      for (const b of bases)
+        expect(
+          nets.some((n) => n.net === b),
+          `${m.name}: a base net is missing`,
+        ).toBe(true);
       // wasm's estimate is dense MACs × a constant: with the base nets it is the sum over all nets.
       const dense = nets.reduce((t, n) => t + n.scale * netMacsPerPixel(n.net), 0);
       expect(estimateNsPerPixel(m, 'wasm')).toBeCloseTo(dense * 0.26, 6);

@@ -21,7 +21,8 @@ describe('stream features per format version', () => {
     expect(streamFeatures(4)).toMatchObject({ rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true });
     // Features never go away: each later version keeps the earlier ones' flags or changes the coder state only.
     for (let v = 2; v <= 4; v++) {
-      const a = streamFeatures(v - 1), b = streamFeatures(v);
+      const a = streamFeatures(v - 1),
+        b = streamFeatures(v);
       for (const k of ['scaleOffsets', 'skipPadding', 'exactSupport', 'compactPnm'] as const) if (a[k]) expect(b[k]).toBe(true);
     }
   });
@@ -33,7 +34,8 @@ describe('stream features per format version', () => {
       writeImageHeader(h, w, streamFeatures(v));
       return w.finish();
     };
-    const compact = bytesOf(4), long = bytesOf(3);
+    const compact = bytesOf(4),
+      long = bytesOf(3);
     expect(compact[0]).toBe(2);
     expect(long[0]).toBe(0);
     expect(long.length - compact.length).toBe(2);

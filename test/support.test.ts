@@ -34,19 +34,22 @@ describe('latent support (format v4)', () => {
     // values a sharp prior centred on the neighbours puts far outside its ±12σ window.
     const rng = mulberry32(5);
     const px = new Uint8Array(28 * 28);
-    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
-      const inBlock = y >= 8 && y < 20 && x >= 8 && x < 20;
-      px[y * 28 + x] = inBlock ? (rng() < 0.1 ? 0 : 255) : rng() < 0.05 ? 255 : 0;
-    }
+    for (let y = 0; y < 28; y++)
+      for (let x = 0; x < 28; x++) {
+        const inBlock = y >= 8 && y < 20 && x >= 8 && x < 20;
+        px[y * 28 + x] = inBlock ? (rng() < 0.1 ? 0 : 255) : rng() < 0.05 ? 255 : 0;
+      }
     const r = { x: 0, y: 0, w: 28, h: 28, pw: 32, ph: 32 };
     const tile = extractTile(px, 28, 1, 0, 1, r, 'zero');
     const lengths = tileCodeLengths(flow, reference, tile, 32, 32, r);
     let coded = 0;
-    for (const g of lengths) for (const b of g.bits) for (const v of b) {
-      if (v > 0) coded++;
-      expect(v).toBeLessThanOrEqual(PROB_BITS); // an escape would cost PROB_BITS + LATENT_BITS
-      expect(v).toBeLessThan(PROB_BITS + LATENT_BITS);
-    }
+    for (const g of lengths)
+      for (const b of g.bits)
+        for (const v of b) {
+          if (v > 0) coded++;
+          expect(v).toBeLessThanOrEqual(PROB_BITS); // an escape would cost PROB_BITS + LATENT_BITS
+          expect(v).toBeLessThan(PROB_BITS + LATENT_BITS);
+        }
     expect(coded).toBe(28 * 28);
     const stream = encodeTile(flow, reference, tile, 32, 32, r);
     expect(Math.abs(totalBits(lengths) - 8 * stream.length)).toBeLessThan(64);
@@ -56,13 +59,25 @@ describe('latent support (format v4)', () => {
   it('the truncated float loss is a distribution over the support, as the integer CDF is', async () => {
     await tf.setBackend('cpu');
     const K = 2;
-    for (const [m0, m1, l0, l1] of [[-20, 3, 0, 2], [0, 0, -3, 1], [250, 260, 1, 4], [128, 40, 5, 3]]) {
+    for (const [m0, m1, l0, l1] of [
+      [-20, 3, 0, 2],
+      [0, 0, -3, 1],
+      [250, 260, 1, 4],
+      [128, 40, 5, 3],
+    ]) {
       // One row of 256 positions with the same parameters, z = 0..255.
       const params = tf.tensor4d(Array.from({ length: 256 }, () => [m0, m1, l0, l1, 0.3, -0.2]).flat(), [1, 1, 256, 3 * K]);
-      const z = tf.tensor4d(Array.from({ length: 256 }, (_, i) => i), [1, 1, 256, 1]);
-      let cut = 0, free = 0;
+      const z = tf.tensor4d(
+        Array.from({ length: 256 }, (_, i) => i),
+        [1, 1, 256, 1],
+      );
+      let cut = 0,
+        free = 0;
       for (let i = 0; i < 256; i++) {
-        const mask = tf.tensor4d(Array.from({ length: 256 }, (_, j) => (j === i ? 1 : 0)), [1, 1, 256, 1]);
+        const mask = tf.tensor4d(
+          Array.from({ length: 256 }, (_, j) => (j === i ? 1 : 0)),
+          [1, 1, 256, 1],
+        );
         cut += 2 ** -(await mixtureBits(params, z, mask, K, 1, [0, 255]).data())[0];
         free += 2 ** -(await mixtureBits(params, z, mask, K, 1).data())[0];
       }

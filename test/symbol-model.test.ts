@@ -7,7 +7,10 @@ import type { SymbolModel } from '../src/quant/symbol-model.js';
 import { mulberry32, randInt } from './helpers/prng.js';
 
 /** A sequence of (parameters, symbol) pairs: each symbol coded under its own model state. */
-interface Item { set: () => SymbolModel; z: number }
+interface Item {
+  set: () => SymbolModel;
+  z: number;
+}
 
 function roundTrip(items: Item[]): { back: number[]; bytes: number; bits: number } {
   const enc = new RansEncoder(1024, 'one');
@@ -51,7 +54,8 @@ describe('SymbolModel: the one contract between a prior and the coder', () => {
     const cdf = new LeakyMixtureCdf(1, [0, 255]);
     const rng = mulberry32(5);
     const items: Item[] = Array.from({ length: 500 }, () => {
-      const m = Int32Array.of(randInt(rng, -4000, 40000)), s = Int32Array.of(randInt(rng, -10, 80));
+      const m = Int32Array.of(randInt(rng, -4000, 40000)),
+        s = Int32Array.of(randInt(rng, -10, 80));
       return { set: () => (cdf.set(m, s, null, 0, 1), cdf), z: randInt(rng, 0, 255) };
     });
     for (const it of items) expect(it.set().slotFreq(it.z)).toBeGreaterThan(0);

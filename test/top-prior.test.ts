@@ -18,7 +18,9 @@ const gray: LearnedArch = { channels: 1, levels: 3, hidden: [4], kernel: 3, mixt
 function blobs(n: number, seed: number): Img[] {
   const rng = mulberry32(seed);
   return Array.from({ length: n }, (_, k) => {
-    const cy = 10 + rng() * 8, cx = 10 + rng() * 8, rad = 5 + rng() * 6;
+    const cy = 10 + rng() * 8,
+      cx = 10 + rng() * 8,
+      rad = 5 + rng() * 6;
     const samples = new Uint8Array(28 * 28);
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) if (Math.hypot(y - cy, x - cx) < rad) samples[y * 28 + x] = 100 + Math.floor(rng() * 150);
     return { name: `blob${k}`, width: 28, height: 28, channels: 1 as const, samples };

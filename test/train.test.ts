@@ -20,7 +20,10 @@ const tiny: LearnedArch = { channels: 3, levels: 3, hidden: [8], kernel: 3, mixt
 const ROOT = new URL('..', import.meta.url).pathname;
 
 function randTensor(rng: () => number, shape: number[]): tf.Tensor {
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() * 2 - 1),
+    shape,
+  );
 }
 
 describe('training', () => {
@@ -33,12 +36,20 @@ describe('training', () => {
   it('custom conv gradient on wasm equals the cpu backend’s native gradient', async () => {
     await tf.setBackend('cpu');
     const rng = mulberry32(3);
-    const x = randTensor(rng, [2, 7, 9, 3]) as tf.Tensor4D, w = randTensor(rng, [3, 3, 3, 4]) as tf.Tensor4D, up = randTensor(rng, [2, 7, 9, 4]);
+    const x = randTensor(rng, [2, 7, 9, 3]) as tf.Tensor4D,
+      w = randTensor(rng, [3, 3, 3, 4]) as tf.Tensor4D,
+      up = randTensor(rng, [2, 7, 9, 4]);
     const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), up));
-    const [gxCpu, gwCpu] = tf.grads(loss((a, b) => tf.conv2d(a, b, 1, 'same')))([x, w]).map((t) => t.dataSync());
+    const [gxCpu, gwCpu] = tf
+      .grads(loss((a, b) => tf.conv2d(a, b, 1, 'same')))([x, w])
+      .map((t) => t.dataSync());
     await tf.setBackend('wasm');
-    const xs = tf.tensor(x.dataSync(), x.shape), ws = tf.tensor(w.dataSync(), w.shape), ups = tf.tensor(up.dataSync(), up.shape);
-    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D), ups)))([xs, ws]).map((t) => t.dataSync());
+    const xs = tf.tensor(x.dataSync(), x.shape),
+      ws = tf.tensor(w.dataSync(), w.shape),
+      ups = tf.tensor(up.dataSync(), up.shape);
+    const [gx, gw] = tf
+      .grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D), ups)))([xs, ws])
+      .map((t) => t.dataSync());
     for (let i = 0; i < gx.length; i++) expect(gx[i]).toBeCloseTo(gxCpu[i], 4);
     for (let i = 0; i < gw.length; i++) expect(gw[i]).toBeCloseTo(gwCpu[i], 4);
   });
@@ -61,12 +72,19 @@ describe('training', () => {
     const nets = await exportNets(tiny, priors);
     const reference = (await createRunner('reference'))!;
     const rng = mulberry32(8);
-    const key = 'L1g3', net = nets.get(key)!;
-    const cin = net.layers[0].cin, h = 6, w = 5;
+    const key = 'L1g3',
+      net = nets.get(key)!;
+    const cin = net.layers[0].cin,
+      h = 6,
+      w = 5;
     const planes = Array.from({ length: cin }, () => Int32Array.from({ length: h * w }, () => Math.round((rng() * 2 - 1) * 300)));
     const intOut = reference.run(net, planes, h, w);
     const hwc = new Float32Array(h * w * cin);
-    planes.forEach((p, c) => p.forEach((v, i) => { hwc[i * cin + c] = v; }));
+    planes.forEach((p, c) =>
+      p.forEach((v, i) => {
+        hwc[i * cin + c] = v;
+      }),
+    );
     const floatOut = priors.apply(key, tf.tensor4d(hwc, [1, h, w, cin])).dataSync();
     const cout = intOut.length;
     let worst = 0;
@@ -85,11 +103,16 @@ describe('training', () => {
     const opt = tf.train.adam(0.01);
     const losses: number[] = [];
     for (let s = 0; s < 12; s++) {
-      const l = opt.minimize(() => {
-        let total = tf.scalar(0);
-        for (const g of batches) total = tf.add(total, mixtureBits(priors.apply(g.key, tf.tensor4d(g.ctx, [2, g.h, g.w, g.cin])), tf.tensor4d(g.z, [2, g.h, g.w, 3]), tf.tensor4d(g.mask, [2, g.h, g.w, 1]), 2, 3));
-        return tf.div(total, 2 * 32 * 32 * 3) as tf.Scalar;
-      }, true, priors.variables())!;
+      const l = opt.minimize(
+        () => {
+          let total = tf.scalar(0);
+          for (const g of batches)
+            total = tf.add(total, mixtureBits(priors.apply(g.key, tf.tensor4d(g.ctx, [2, g.h, g.w, g.cin])), tf.tensor4d(g.z, [2, g.h, g.w, 3]), tf.tensor4d(g.mask, [2, g.h, g.w, 1]), 2, 3));
+          return tf.div(total, 2 * 32 * 32 * 3) as tf.Scalar;
+        },
+        true,
+        priors.variables(),
+      )!;
       losses.push(l.dataSync()[0]);
     }
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] - 0.2);
@@ -155,7 +178,8 @@ describe('training', () => {
     expect(t.status, t.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).format).toBe('flowzip-model');
     const src = join(ROOT, 'corpus/photos/rgb-hopper-150x97.png');
-    const fz = join(dir, 'x.fz'), back = join(dir, 'x.png');
+    const fz = join(dir, 'x.fz'),
+      back = join(dir, 'x.png');
     expect(cli('compress', '--model', out, '--method', 'flow', '-o', fz, src).status).toBe(0);
     const missing = cli('decompress', '-o', back, fz);
     expect(missing.status).toBe(1);

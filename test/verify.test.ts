@@ -22,7 +22,7 @@ interface Chunk {
 function readChunks(png: Uint8Array): Chunk[] {
   const b = Buffer.from(png);
   const chunks: Chunk[] = [];
-  for (let at = 8; at < b.length; ) {
+  for (let at = 8; at < b.length;) {
     const length = b.readUInt32BE(at);
     chunks.push({ type: b.toString('latin1', at + 4, at + 8), data: b.subarray(at + 8, at + 8 + length) });
     at += 12 + length;
@@ -57,7 +57,13 @@ function withImageData(png: Uint8Array, raw: Uint8Array, level: number, pieces =
 }
 
 function rawImageData(png: Uint8Array): Buffer {
-  return inflateSync(Buffer.concat(readChunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  return inflateSync(
+    Buffer.concat(
+      readChunks(png)
+        .filter((c) => c.type === 'IDAT')
+        .map((c) => c.data),
+    ),
+  );
 }
 
 const corpus = (name: string) => new Uint8Array(readFileSync(join(ROOT, 'corpus', 'edge', name)));
@@ -99,7 +105,8 @@ describe('sameContent', () => {
     const rowBytes = 1 + 64 * 3;
     raw[10 * rowBytes + 1 + 7] ^= 0x01; // row 10, a sample byte (not the filter-type byte)
     const changed = withImageData(withText, raw, 9);
-    const a = parsePng(withText)!.raster.samples, b = parsePng(changed)!.raster.samples;
+    const a = parsePng(withText)!.raster.samples,
+      b = parsePng(changed)!.raster.samples;
     expect(a.some((v, i) => v !== b[i])).toBe(true);
     expect(sameContent(withText, changed)).toBe(false);
   });
@@ -117,7 +124,11 @@ describe('sameContent', () => {
     const chunks = readChunks(withText);
     const i = chunks.findIndex((c) => c.type === 'tEXt');
     const moved = chunks.filter((_, k) => k !== i);
-    moved.splice(moved.findIndex((c) => c.type === 'IEND'), 0, chunks[i]);
+    moved.splice(
+      moved.findIndex((c) => c.type === 'IEND'),
+      0,
+      chunks[i],
+    );
     expect(sameContent(withText, writeChunks(moved))).toBe(false);
 
     const edited = chunks.map((c, k) => (k === i ? { type: c.type, data: Buffer.concat([c.data, Buffer.from('!')]) } : c));

@@ -18,9 +18,13 @@ import { corpusFiles } from './helpers/corpus.js';
 /** A 600×420 RGB PPM (3×2 tiles, partial ones at the right and bottom) mirrored out of a corpus photo. */
 function bigPpm(src: Uint8Array): Uint8Array {
   const r = parsePnm(src)!.raster;
-  const W = 600, H = 420;
+  const W = 600,
+    H = 420;
   const out = new Uint8Array(W * H * 3);
-  const fold = (v: number, n: number) => { const p = v % (2 * n); return p < n ? p : 2 * n - 1 - p; };
+  const fold = (v: number, n: number) => {
+    const p = v % (2 * n);
+    return p < n ? p : 2 * n - 1 - p;
+  };
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const s = (fold(y, r.height) * r.width + fold(x, r.width)) * 3;
@@ -73,7 +77,13 @@ describe('parallel tiles', () => {
       const bad = z.slice();
       bad[at] ^= 0x5a;
       const errs = [];
-      for (const workers of [1, 2]) errs.push(await decompress(bad, { workers }).then(() => null, (e) => e));
+      for (const workers of [1, 2])
+        errs.push(
+          await decompress(bad, { workers }).then(
+            () => null,
+            (e) => e,
+          ),
+        );
       expect(errs[0], `flip at ${at}`).toBeInstanceOf(FlowzipError);
       expect(errs[1].code).toBe(errs[0].code);
       expect(errs[1].message).toBe(errs[0].message);
@@ -101,7 +111,11 @@ describe('auto backend choice', () => {
     const base = resolveModel('gray');
     const l = (kh: number, cin: number, cout: number) => ({ kh, kw: kh, cin, cout, weights: new Int32Array(kh * kh * cin * cout).fill(1), bias: new Int32Array(cout), shift: 8, lo: 0, hi: 255 });
     const net = { inLo: -255, inHi: 255, layers: [l(3, 1, 32), l(3, 32, 32), l(1, 32, 2)] };
-    const dense = { ...base, id: 'dense-test', flow: { ...base.flow, steps: [{ op: 'squeeze' as const }, { op: 'coupling' as const, target: [1], cond: [0], net: { ...net, layers: [l(3, 1, 32), l(3, 32, 32), l(1, 32, 1)] } }] } };
+    const dense = {
+      ...base,
+      id: 'dense-test',
+      flow: { ...base.flow, steps: [{ op: 'squeeze' as const }, { op: 'coupling' as const, target: [1], cond: [0], net: { ...net, layers: [l(3, 1, 32), l(3, 32, 32), l(1, 32, 1)] } }] },
+    };
     const ranked = rankBackends(dense);
     expect(ranked.findIndex((r) => r.backend === 'wasm')).toBeLessThan(ranked.findIndex((r) => r.backend === 'reference'));
   });

@@ -20,13 +20,15 @@ const BANDS = ['HL', 'LH', 'HH'];
 
 /** Per coded group (in decode order): total bits and coded latents. */
 const groups: Array<{ label: string; bits: number; latents: number }> = [];
-let subpixels = 0, escapes = 0;
+let subpixels = 0,
+  escapes = 0;
 /** What an escaped latent costs (a non-escaped one costs at most PROB_BITS). */
 const ESCAPE_COST = ESCAPE_BITS;
 for (const im of val) {
   for (const r of tileGrid(im.width, im.height, TILE_SIZE, L)) {
     const tile = flowTile(im.samples, im.width, im.channels, 0, im.channels, r, model.flow);
-    let prevLevel = -1, inLevel = 0;
+    let prevLevel = -1,
+      inLevel = 0;
     tileCodeLengths(model.flow, runner, tile, r.ph, r.pw, r).forEach((g, k) => {
       const phase = g.group.group.phase;
       // Level from the latent grid's size; within a level, model zero's layout: HL, LH, HH × phase 0, 1.
@@ -38,7 +40,11 @@ for (const im of val) {
       const band = phase === undefined ? 'top (LL), constant prior' : `${BANDS[Math.floor(inLevel / 2)] ?? `group ${inLevel}`} phase ${phase}`;
       const e = (groups[k] ??= { label: `level ${level} ${band}`, bits: 0, latents: 0 });
       // A coded latent costs > 0 bits; 0 marks positions not coded (other phase, skipped padding).
-      for (const b of g.bits) for (const v of b) { if (v > 0) e.latents++; if (v === ESCAPE_COST) escapes++; }
+      for (const b of g.bits)
+        for (const v of b) {
+          if (v > 0) e.latents++;
+          if (v === ESCAPE_COST) escapes++;
+        }
       e.bits += totalBits([g]);
     });
   }

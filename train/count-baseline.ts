@@ -8,7 +8,10 @@
  */
 import { loadIdxImages } from './data.js';
 
-const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
+const arg = (k: string, d: string) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? process.argv[i + 1] : d;
+};
 const DIR = '/usr/share/datasets/fashion-mnist';
 const train = loadIdxImages(arg('train', `${DIR}/train-images-idx3-ubyte.gz`));
 const test = loadIdxImages(arg('test', `${DIR}/t10k-images-idx3-ubyte.gz`));
@@ -23,6 +26,10 @@ const visit = (images: typeof train, f: (left: number, v: number) => void) => {
 visit(train, (l, v) => counts[l * 256 + v]++);
 const rowTotal = new Float64Array(256);
 for (let l = 0; l < 256; l++) for (let v = 0; v < 256; v++) rowTotal[l] += counts[l * 256 + v];
-let bits = 0, n = 0;
-visit(test, (l, v) => { bits -= Math.log2((counts[l * 256 + v] + 0.5) / (rowTotal[l] + 128)); n++; });
+let bits = 0,
+  n = 0;
+visit(test, (l, v) => {
+  bits -= Math.log2((counts[l * 256 + v] + 0.5) / (rowTotal[l] + 128));
+  n++;
+});
 console.log(`p(pixel | left neighbour) counts from ${train.length} train images: ${(bits / n).toFixed(4)} bits per pixel on ${test.length} test images`);

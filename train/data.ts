@@ -22,7 +22,9 @@ export interface Img {
 /** Loads every 8-bit (or palette) PNG of a folder as gray (1) or RGB (3); alpha is dropped, other kinds skipped. */
 export function loadPngDir(dir: string, channels: 1 | 3): Img[] {
   const out: Img[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.png')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.png'))
+    .sort()) {
     const png = parsePng(new Uint8Array(readFileSync(join(dir, f))));
     if (!png) continue;
     const r = png.raster;
@@ -36,7 +38,7 @@ export function loadPngDir(dir: string, channels: 1 | 3): Img[] {
       for (let i = 0; i < r.width * r.height; i++) for (let c = 0; c < channels; c++) samples[i * channels + c] = pal[r.samples[i] * 3 + c];
     } else {
       const src = r.channels;
-      if (r.bitDepth !== 8 || (channels === 3) !== (src >= 3)) continue;
+      if (r.bitDepth !== 8 || (channels === 3) !== src >= 3) continue;
       for (let i = 0; i < r.width * r.height; i++) for (let c = 0; c < channels; c++) samples[i * channels + c] = r.samples[i * src + c];
     }
     out.push({ name: f, width: r.width, height: r.height, channels, samples });
@@ -48,7 +50,9 @@ export function loadPngDir(dir: string, channels: 1 | 3): Img[] {
 export function loadIdxImages(path: string, count = Infinity): Img[] {
   const b = gunzipSync(readFileSync(path));
   if (b.readUInt32BE(0) !== 0x803) throw new Error(`${path}: not an IDX3 ubyte file`);
-  const n = Math.min(b.readUInt32BE(4), count), h = b.readUInt32BE(8), w = b.readUInt32BE(12);
+  const n = Math.min(b.readUInt32BE(4), count),
+    h = b.readUInt32BE(8),
+    w = b.readUInt32BE(12);
   const out: Img[] = [];
   for (let i = 0; i < n; i++) out.push({ name: `${i}`, width: w, height: h, channels: 1, samples: new Uint8Array(b.subarray(16 + i * h * w, 16 + (i + 1) * h * w)) });
   return out;
@@ -76,7 +80,12 @@ export class PatchSampler {
   private readonly cum: number[] = [];
   readonly rng: Rng;
 
-  constructor(private readonly images: Img[], readonly patch: number, seed: number, readonly pad: TilePadding = 'edge') {
+  constructor(
+    private readonly images: Img[],
+    readonly patch: number,
+    seed: number,
+    readonly pad: TilePadding = 'edge',
+  ) {
     let s = 0;
     for (const im of images) this.cum.push((s += im.width * im.height));
     this.rng = new Rng(seed);
@@ -89,12 +98,15 @@ export class PatchSampler {
     while (this.cum[i] <= t) i++;
     const im = this.images[i];
     const P = this.patch;
-    const w = Math.min(P, im.width), h = Math.min(P, im.height);
-    const x = Math.floor(this.rng.next() * (im.width - w + 1)), y = Math.floor(this.rng.next() * (im.height - h + 1));
+    const w = Math.min(P, im.width),
+      h = Math.min(P, im.height);
+    const x = Math.floor(this.rng.next() * (im.width - w + 1)),
+      y = Math.floor(this.rng.next() * (im.height - h + 1));
     const planes = extractTile(im.samples, im.width, im.channels, 0, im.channels, { x, y, w, h, pw: P, ph: P }, this.pad);
     if (this.rng.next() < 0.5) {
       // Zero padding stays bottom-right, where the codec puts it: flip only the image part.
-      const rows = this.pad === 'zero' ? h : P, cols = this.pad === 'zero' ? w : P;
+      const rows = this.pad === 'zero' ? h : P,
+        cols = this.pad === 'zero' ? w : P;
       for (const p of planes) for (let r = 0; r < rows; r++) p.subarray(r * P, r * P + cols).reverse();
     }
     return { planes, h, w };

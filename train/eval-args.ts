@@ -16,7 +16,10 @@ import { defaultConfig, dirData, loadImages } from './train.js';
 
 /** Parses argv as described above; loads the model and its validation set. */
 export async function evalArgs(argv: string[]): Promise<{ model: Model; val: Img[]; runner: NetRunner }> {
-  const arg = (k: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : undefined; };
+  const arg = (k: string) => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
   const model = resolveModel(arg('model') ?? 'zero-rgb');
   const runner = await wasmOrReference();
   const all = arg('idx-all');

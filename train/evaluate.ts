@@ -19,7 +19,8 @@ export function* imageTiles(flow: FlowSpec, im: Img, maxTiles = Infinity): Gener
 
 /** Bits per subpixel of `images` coded with `flow` (integer model, ideal rANS). */
 export function codedBpsp(flow: FlowSpec, runner: NetRunner, images: Img[]): number {
-  let bits = 0, sub = 0;
+  let bits = 0,
+    sub = 0;
   for (const im of images) {
     for (const { r, tile } of imageTiles(flow, im)) bits += totalBits(tileCodeLengths(flow, runner, tile, r.ph, r.pw, r));
     sub += im.width * im.height * im.channels;

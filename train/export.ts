@@ -41,11 +41,18 @@ export async function exportNets(arch: LearnedArch, priors: FloatPriors): Promis
     for (const [i, l] of layers.entries()) {
       const last = i === layers.length - 1;
       const shape = l.w.shape as [number, number, number, number];
-      q.push(quantiseLayer(
-        (await l.w.data()) as Float32Array, (await l.b.data()) as Float32Array, shape,
-        i === 0 ? IN_SCALE : HID_SCALE, i === 0 ? IN_CLAMP : HID_MAX,
-        last ? OUT_SCALE : HID_SCALE, last ? -OUT_CLAMP : 0, last ? OUT_CLAMP : HID_MAX,
-      ));
+      q.push(
+        quantiseLayer(
+          (await l.w.data()) as Float32Array,
+          (await l.b.data()) as Float32Array,
+          shape,
+          i === 0 ? IN_SCALE : HID_SCALE,
+          i === 0 ? IN_CLAMP : HID_MAX,
+          last ? OUT_SCALE : HID_SCALE,
+          last ? -OUT_CLAMP : 0,
+          last ? OUT_CLAMP : HID_MAX,
+        ),
+      );
     }
     const net: QNet = { inLo: -IN_CLAMP, inHi: IN_CLAMP, layers: q };
     const bad = checkNet(net);

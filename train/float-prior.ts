@@ -16,7 +16,8 @@ import { Mulberry32 } from '../src/quant/prng.js';
 export class Rng extends Mulberry32 {
   /** Standard normal (Box–Muller). */
   normal(): number {
-    const u = Math.max(this.next(), 1e-12), v = this.next();
+    const u = Math.max(this.next(), 1e-12),
+      v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 }
@@ -35,25 +36,32 @@ export class FloatPriors {
   readonly layers = new Map<string, FloatLayer[]>();
   private readonly prefix = `fp${instances++}/`;
 
-  constructor(readonly arch: LearnedArch, seed: number) {
+  constructor(
+    readonly arch: LearnedArch,
+    seed: number,
+  ) {
     const rng = new Rng(seed);
     this.slots = priorSlots(arch);
     for (const s of this.slots) {
       const shapes = slotLayers(arch, s);
-      this.layers.set(s.key, shapes.map(([kh, kw, ci, co], li) => {
-        const last = li === shapes.length - 1;
-        const std = last ? 0.01 : Math.sqrt(2 / (kh * kw * ci));
-        const w = Float32Array.from({ length: kh * kw * ci * co }, () => rng.normal() * std);
-        const b = new Float32Array(co);
-        if (last) {
-          // Start every component at mean 0 (spread a little between components), equal weights,
-          // and s = 2 — or, for residual architectures, exactly at model zero's prior.
-          const K = arch.mixture, C = co / paramsPerChannel(K); // planes this slot predicts
-          if (!arch.residual) for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
-          for (let c = 0; c < K * C; c++) b[c] = (Math.floor(c / C) - (K - 1) / 2) * 0.5;
-        }
-        return { w: tf.variable(tf.tensor4d(w, [kh, kw, ci, co]), true, `${this.prefix}${s.key}/w${li}`), b: tf.variable(tf.tensor1d(b), true, `${this.prefix}${s.key}/b${li}`) };
-      }));
+      this.layers.set(
+        s.key,
+        shapes.map(([kh, kw, ci, co], li) => {
+          const last = li === shapes.length - 1;
+          const std = last ? 0.01 : Math.sqrt(2 / (kh * kw * ci));
+          const w = Float32Array.from({ length: kh * kw * ci * co }, () => rng.normal() * std);
+          const b = new Float32Array(co);
+          if (last) {
+            // Start every component at mean 0 (spread a little between components), equal weights,
+            // and s = 2 — or, for residual architectures, exactly at model zero's prior.
+            const K = arch.mixture,
+              C = co / paramsPerChannel(K); // planes this slot predicts
+            if (!arch.residual) for (let c = 0; c < K * C; c++) b[K * C + c] = 1;
+            for (let c = 0; c < K * C; c++) b[c] = (Math.floor(c / C) - (K - 1) / 2) * 0.5;
+          }
+          return { w: tf.variable(tf.tensor4d(w, [kh, kw, ci, co]), true, `${this.prefix}${s.key}/w${li}`), b: tf.variable(tf.tensor1d(b), true, `${this.prefix}${s.key}/b${li}`) };
+        }),
+      );
     }
   }
 

@@ -13,7 +13,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parsePng, writePng } from '../src/codec/formats/png.js';
 
 /** A rectangle in pixels: top-left corner and size. */
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Largest-area rectangle whose pixels all satisfy `opaque(x, y)` (row histograms and a monotone stack; O(width × height)). */
 export function largestOpaqueRect(width: number, height: number, opaque: (x: number, y: number) => boolean): Rect {
@@ -44,7 +49,10 @@ if (process.argv[1]?.endsWith('opaque-crop.js')) {
   const { width, height, channels, samples } = png.raster;
   const r = channels === 4 ? largestOpaqueRect(width, height, (x, y) => samples[(y * width + x) * 4 + 3] === 255) : { x: 0, y: 0, w: width, h: height };
   const min = Number(minArg ?? 64);
-  if (r.w < min || r.h < min) { console.log(`${inPath}: no opaque rectangle of ${min}×${min}`); process.exit(3); }
+  if (r.w < min || r.h < min) {
+    console.log(`${inPath}: no opaque rectangle of ${min}×${min}`);
+    process.exit(3);
+  }
   const out = new Uint8Array(r.w * r.h * 3);
   for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) for (let c = 0; c < 3; c++) out[(y * r.w + x) * 3 + c] = samples[((r.y + y) * width + r.x + x) * channels + c];
   writeFileSync(outPath, writePng({ raster: { width: r.w, height: r.h, channels: 3, bitDepth: 8, samples: out }, colourType: 2, pngBitDepth: 8, interlaced: false, ancillary: [] }));

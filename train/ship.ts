@@ -16,8 +16,12 @@ import { readCheckpoint } from './checkpoint.js';
 import { fitTopPrior, measuredAfterFit } from './top-prior.js';
 import { loadImages } from './train.js';
 
-const arg = (k: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : undefined; };
-const run = arg('run'), name = arg('name');
+const arg = (k: string) => {
+  const i = process.argv.indexOf(`--${k}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const run = arg('run'),
+  name = arg('name');
 if (!run || !name || !/^[a-z][a-z0-9-]*$/.test(name)) throw new Error('usage: ship.js --run DIR --name NAME (lower-case letters, digits, -)');
 const model = parseModel(readFileSync(join(run, 'model.json'), 'utf8'));
 const ck = readCheckpoint(join(run, 'ckpt.json'));
@@ -25,7 +29,9 @@ if (!ck) throw new Error(`${run} has no ckpt.json (its config names the training
 const { train, val } = loadImages(ck.config);
 const runner = await wasmOrReference();
 const fit = fitTopPrior(model.flow, runner, train, val);
-console.log(`top prior fitted on ${fit.images} training images: ${fit.bitsBefore.toFixed(1)} → ${fit.bitsAfter.toFixed(1)} bits per image; val ${fit.valBefore.toFixed(4)} → ${fit.valAfter.toFixed(4)} bpsp (${fit.kept ? 'kept' : 'not kept'})`);
+console.log(
+  `top prior fitted on ${fit.images} training images: ${fit.bitsBefore.toFixed(1)} → ${fit.bitsAfter.toFixed(1)} bits per image; val ${fit.valBefore.toFixed(4)} → ${fit.valAfter.toFixed(4)} bpsp (${fit.kept ? 'kept' : 'not kept'})`,
+);
 const measured = { ...measuredAfterFit(model.manifest.measured as object, fit), valImages: val.length };
 const manifest = { ...model.manifest, measured, run: run.replace(/\/+$/, ''), trainedAs: model.name };
 const out = join(modelsDir(), `${name}.json`);

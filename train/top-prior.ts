@@ -64,7 +64,8 @@ function clampParam(K: number, i: number, v: number): number {
 
 /** Coordinate descent on integer parameters from `start`, steps 256 down to 1; returns the best point and its bits. */
 function descend(cdf: LeakyMixtureCdf, K: number, start: number[], h: Map<number, number>): { p: number[]; bits: number } {
-  let p = start.map((v, i) => clampParam(K, i, v)), bits = histogramBits(cdf, K, p, h);
+  let p = start.map((v, i) => clampParam(K, i, v)),
+    bits = histogramBits(cdf, K, p, h);
   for (const step of [256, 64, 16, 4, 1]) {
     for (let improved = true; improved;) {
       improved = false;
@@ -73,7 +74,11 @@ function descend(cdf: LeakyMixtureCdf, K: number, start: number[], h: Map<number
           const q = p.slice();
           q[i] = clampParam(K, i, q[i] + d);
           const b = histogramBits(cdf, K, q, h);
-          if (b < bits - 1e-9) { p = q; bits = b; improved = true; }
+          if (b < bits - 1e-9) {
+            p = q;
+            bits = b;
+            improved = true;
+          }
         }
       }
     }
@@ -85,7 +90,14 @@ function descend(cdf: LeakyMixtureCdf, K: number, start: number[], h: Map<number
 function quantileStart(K: number, h: Map<number, number>): number[] {
   const values = [...h.entries()].sort((a, b) => a[0] - b[0]);
   const total = values.reduce((n, [, c]) => n + c, 0);
-  const at = (q: number) => { let n = 0; for (const [v, c] of values) { n += c; if (n >= q * total) return v; } return values[values.length - 1][0]; };
+  const at = (q: number) => {
+    let n = 0;
+    for (const [v, c] of values) {
+      n += c;
+      if (n >= q * total) return v;
+    }
+    return values[values.length - 1][0];
+  };
   const spread = Math.max(1, at(0.9) - at(0.1));
   const means = Array.from({ length: K }, (_, c) => at((c + 0.5) / K) * 16);
   const ls = Array(K).fill(Math.round(16 * Math.log2(Math.max(1 / 16, spread / (4 * K)))));
@@ -101,10 +113,13 @@ function quantileStart(K: number, h: Map<number, number>): number[] {
 export function fitTopConstant(flow: FlowSpec, hist: TopHistogram): { constant: number[]; before: number; after: number } {
   const g = topGroup(flow);
   if (!g) throw new Error('the flow has no constant top prior');
-  const K = g.mixture, nT = g.channels.length, per = paramsPerChannel(K) / K; // kinds per component
+  const K = g.mixture,
+    nT = g.channels.length,
+    per = paramsPerChannel(K) / K; // kinds per component
   const cdf = new LeakyMixtureCdf(K, codingSupport(flow));
   const constant = g.constant!.slice();
-  let before = 0, after = 0;
+  let before = 0,
+    after = 0;
   for (let j = 0; j < nT; j++) {
     if (hist[j].size === 0) continue;
     // Channel j's parameters: constant[(kind·K + c)·nT + j].
@@ -114,7 +129,12 @@ export function fitTopConstant(flow: FlowSpec, hist: TopHistogram): { constant: 
     const fits = [descend(cdf, K, current, hist[j]), descend(cdf, K, quantileStart(K, hist[j]), hist[j])];
     const best = fits[0].bits <= fits[1].bits ? fits[0] : fits[1];
     before += b0;
-    if (best.bits < b0) { index.forEach((i, t) => { constant[i] = best.p[t]; }); after += best.bits; } else after += b0;
+    if (best.bits < b0) {
+      index.forEach((i, t) => {
+        constant[i] = best.p[t];
+      });
+      after += best.bits;
+    } else after += b0;
   }
   return { constant, before, after };
 }
@@ -122,7 +142,7 @@ export function fitTopConstant(flow: FlowSpec, hist: TopHistogram): { constant: 
 /** The flow with its top prior's constant replaced (every other step shared). */
 export function withTopConstant(flow: FlowSpec, constant: number[]): FlowSpec {
   const g = topGroup(flow);
-  if (!g || constant.length !== g.constant!.length) throw new Error('constant does not fit the flow\'s top prior');
+  if (!g || constant.length !== g.constant!.length) throw new Error("constant does not fit the flow's top prior");
   const steps = flow.steps.slice();
   steps[steps.length - 1] = { op: 'top', groups: [{ ...g, constant }] };
   return { ...flow, steps };
@@ -155,7 +175,8 @@ export function fitTopPrior(flow: FlowSpec, runner: NetRunner, train: Img[], val
   const fitOn = train.filter((_, i) => i % Math.ceil(train.length / FIT_IMAGES) === 0);
   const fit = fitTopConstant(flow, topHistogram(flow, runner, fitOn));
   const fitted = withTopConstant(flow, fit.constant);
-  const valBefore = codedBpsp(flow, runner, val), valAfter = codedBpsp(fitted, runner, val);
+  const valBefore = codedBpsp(flow, runner, val),
+    valAfter = codedBpsp(fitted, runner, val);
   const kept = valAfter < valBefore;
   return { flow: kept ? fitted : flow, images: fitOn.length, bitsBefore: fit.before / fitOn.length, bitsAfter: fit.after / fitOn.length, valBefore, valAfter, kept };
 }

@@ -48,7 +48,8 @@ export function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
     const all = loadIdxImages(cfg.data.path);
     return { train: all.slice(0, all.length - 500), val: all.slice(all.length - 500) };
   }
-  const train: Img[] = [], val: Img[] = [];
+  const train: Img[] = [],
+    val: Img[] = [];
   for (const dir of [cfg.data.dir, ...(cfg.data.more ?? [])]) {
     const split = holdOut(loadPngDir(dir, cfg.arch.channels), 10);
     if (split.train.length === 0) throw new Error(`no ${cfg.arch.channels === 3 ? 'RGB' : 'gray'} 8-bit PNGs in ${dir}`);
@@ -63,8 +64,11 @@ export function loadImages(cfg: TrainConfig): { train: Img[]; val: Img[] } {
 function valCrops(images: Img[], cfg: TrainConfig): Img[] {
   const crop = cfg.valCrop ?? 256;
   return images.slice(0, cfg.valImages ?? 6).map((im) => {
-    const w = Math.min(crop, im.width), h = Math.min(crop, im.height);
-    const x0 = (im.width - w) >> 1, y0 = (im.height - h) >> 1, C = im.channels;
+    const w = Math.min(crop, im.width),
+      h = Math.min(crop, im.height);
+    const x0 = (im.width - w) >> 1,
+      y0 = (im.height - h) >> 1,
+      C = im.channels;
     const s = new Uint8Array(w * h * C);
     for (let y = 0; y < h; y++) s.set(im.samples.subarray(((y0 + y) * im.width + x0) * C, ((y0 + y) * im.width + x0 + w) * C), y * w * C);
     return { ...im, width: w, height: h, samples: s };
@@ -99,7 +103,8 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
   const { train: trainImgs, val } = loadImages(cfg);
   const priors = new FloatPriors(cfg.arch, cfg.seed);
   const optimizer = tf.train.adam(cfg.lr);
-  let step = 0, seconds = 0;
+  let step = 0,
+    seconds = 0;
   let best = prev?.best ?? null;
   const skeleton = buildLearnedFlow(cfg.arch, zeroNets(cfg.arch));
   // The coder's CDF window (format v4): a flow whose latents are its samples is trained on the truncated mixture it codes with.
@@ -111,9 +116,14 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     seconds = prev.seconds;
     sampler.rng.state = prev.samplerState;
   }
-  const K = cfg.arch.mixture, C = cfg.arch.channels, B = cfg.batch, P = cfg.patch;
+  const K = cfg.arch.mixture,
+    C = cfg.arch.channels,
+    B = cfg.batch,
+    P = cfg.patch;
   const logPath = join(s.run, 'log.jsonl');
-  const say = (line: string) => { if (!s.quiet) process.stderr.write(line); };
+  const say = (line: string) => {
+    if (!s.quiet) process.stderr.write(line);
+  };
   say(`run ${cfg.name}: ${priors.paramCount()} params, ${archMacsPerPixel(cfg.arch).toFixed(0)} MACs/pixel, ${trainImgs.length} train / ${val.length} val images, from step ${step}\n`);
 
   const validate = async () => {
@@ -141,13 +151,17 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
 
   // SIGINT/SIGTERM end the session cleanly: the loop stops, validates and checkpoints.
   let stop = false;
-  const onSignal = () => { stop = true; };
+  const onSignal = () => {
+    stop = true;
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const start = Date.now();
   const budget = s.minutes * 60_000;
   const ckptEvery = (s.ckptMinutes ?? 5) * 60_000;
-  let lastCkpt = Date.now(), ema: number | null = null, stepsThisSession = 0;
+  let lastCkpt = Date.now(),
+    ema: number | null = null,
+    stepsThisSession = 0;
   while (!stop && Date.now() - start < budget && (s.maxSteps === undefined || stepsThisSession < s.maxSteps)) {
     const t0 = Date.now();
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate(cfg, step);
@@ -155,15 +169,19 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     const batches = latentBatch(cfg.arch, skeleton, reference, tiles, P);
     // Subpixels the codec codes: a pixel-exact flow skips the zero padding, others code the whole tile.
     const coded = tiles.reduce((n, t) => n + (sampler.pad === 'zero' ? t.h * t.w : P * P) * C, 0);
-    const loss = optimizer.minimize(() => {
-      let total = tf.scalar(0);
-      for (const g of batches) {
-        const net = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
-        const params = g.base ? (tf.add(net, tf.tensor4d(g.base, net.shape)) as tf.Tensor4D) : net;
-        total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [B, g.h, g.w, 1]), K, g.planes, support));
-      }
-      return tf.div(total, coded) as tf.Scalar;
-    }, true, priors.variables())!;
+    const loss = optimizer.minimize(
+      () => {
+        let total = tf.scalar(0);
+        for (const g of batches) {
+          const net = priors.apply(g.key, tf.tensor4d(g.ctx, [B, g.h, g.w, g.cin]));
+          const params = g.base ? (tf.add(net, tf.tensor4d(g.base, net.shape)) as tf.Tensor4D) : net;
+          total = tf.add(total, mixtureBits(params, tf.tensor4d(g.z, [B, g.h, g.w, g.planes]), tf.tensor4d(g.mask, [B, g.h, g.w, 1]), K, g.planes, support));
+        }
+        return tf.div(total, coded) as tf.Scalar;
+      },
+      true,
+      priors.variables(),
+    )!;
     const bpsp = (await loss.data())[0];
     await new Promise((r) => setImmediate(r)); // let signal handlers run (tfjs promises resolve as microtasks only)
     loss.dispose();
@@ -175,11 +193,14 @@ export async function train(s: TrainSession): Promise<{ step: number; best: numb
     const entry: Record<string, number> = { step, bpsp, ema, lr: learningRate(cfg, step), seconds: Math.round(seconds) };
     if (step % cfg.valEvery === 0) entry.valBpsp = await validate();
     appendFileSync(logPath, JSON.stringify(entry) + '\n');
-    const elapsed = Date.now() - start, rate = stepsThisSession / (elapsed / 1000);
+    const elapsed = Date.now() - start,
+      rate = stepsThisSession / (elapsed / 1000);
     const eta = Math.max(0, (budget - elapsed) / 1000);
     if (step % 10 === 0 || entry.valBpsp !== undefined) {
       const bar = '#'.repeat(Math.round((20 * elapsed) / budget)).padEnd(20, '.');
-      say(`${process.stderr.isTTY ? '\r' : ''}[${bar}] step ${step} train ${ema.toFixed(4)} bpsp${entry.valBpsp !== undefined ? ` val ${entry.valBpsp.toFixed(4)}` : ''} ${rate.toFixed(2)} steps/s ETA ${Math.round(eta / 60)} min${process.stderr.isTTY ? '' : '\n'}`);
+      say(
+        `${process.stderr.isTTY ? '\r' : ''}[${bar}] step ${step} train ${ema.toFixed(4)} bpsp${entry.valBpsp !== undefined ? ` val ${entry.valBpsp.toFixed(4)}` : ''} ${rate.toFixed(2)} steps/s ETA ${Math.round(eta / 60)} min${process.stderr.isTTY ? '' : '\n'}`,
+      );
     }
     if (Date.now() - lastCkpt > ckptEvery) {
       await save();
@@ -199,4 +220,3 @@ export function defaultConfig(name: string, arch: LearnedArch, data: TrainConfig
   const small = data.kind === 'idx';
   return { name, arch, data, patch: small ? 32 : 64, batch: small ? 32 : 12, lr: 2e-3, lrHalfLife: small ? 4000 : 3000, lrFloor: 0.05, seed: 1, valEvery: small ? 500 : 250 };
 }
-

@@ -24,7 +24,8 @@ export async function trainOnFolder(o: UserTrainOptions): Promise<TrainResult> {
   let config;
   if (!existsSync(`${run}/ckpt.json`)) {
     const count = (imgs: ReturnType<typeof loadPngDir>) => imgs.reduce((n, im) => n + im.width * im.height, 0);
-    const rgb = count(loadPngDir(o.dir, 3)), gray = count(loadPngDir(o.dir, 1));
+    const rgb = count(loadPngDir(o.dir, 3)),
+      gray = count(loadPngDir(o.dir, 1));
     if (rgb + gray === 0) throw new Error(`no 8-bit gray or RGB PNG images in ${o.dir}`);
     const archName = o.arch ?? (rgb >= gray ? 'photo' : 'gray');
     const arch = PRESETS[archName];

@@ -21,15 +21,10 @@ export class AnsError extends Error {
 
 /** RangeError for an invalid symbol interval (shared by both coders). */
 export function badSymbol(start: number, freq: number, bits: number): RangeError {
-  return new RangeError(
-    `rANS: bad symbol start=${start} freq=${freq} bits=${bits}` +
-      ' (need integer bits in 1..16, freq >= 1, start >= 0, start+freq <= 2^bits)',
-  );
+  return new RangeError(`rANS: bad symbol start=${start} freq=${freq} bits=${bits}` + ' (need integer bits in 1..16, freq >= 1, start >= 0, start+freq <= 2^bits)');
 }
 
 /** RangeError for an invalid raw-bits field (shared by both coders). */
 export function badBits(value: number, nbits: number): RangeError {
-  return new RangeError(
-    `rANS: bad raw bits value=${value} nbits=${nbits} (need integer nbits in 0..16, 0 <= value < 2^nbits)`,
-  );
+  return new RangeError(`rANS: bad raw bits value=${value} nbits=${nbits} (need integer nbits in 0..16, 0 <= value < 2^nbits)`);
 }

@@ -39,7 +39,8 @@ export async function testCommand(files: string[], flags: TestFlags): Promise<nu
     const output = await decodeStream(packed, models, flags, progress, label);
     const info = headerOf(packed);
     let line = `${label}: OK`;
-    if (flags.verbose && info) line += ` (${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${await codingDetails(info, models, flags.backend, flags.workers)}, ${fmt.elapsed(start)})`;
+    if (flags.verbose && info)
+      line += ` (${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${await codingDetails(info, models, flags.backend, flags.workers)}, ${fmt.elapsed(start)})`;
     if (!flags.quiet) await writeStdout(Buffer.from(`${line}\n`));
   });
 }

@@ -53,4 +53,3 @@ export function releaseTemp(path: string): void {
   if (!pending.delete(path)) return;
   if (pending.size === 0) uninstall();
 }
-

@@ -63,7 +63,10 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
         await verifyChunkedFile(target.path, input);
         await removeInputAfter(input, target.path);
       }
-      if (flags.verbose) log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
+      if (flags.verbose)
+        log.detail(
+          `${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
+        );
       return;
     }
     const original = opened.bytes;

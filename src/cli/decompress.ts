@@ -111,7 +111,9 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
 
     if (flags.verbose && info) {
       const how = await codingDetails(info, models, flags.backend, flags.workers);
-      log.detail(`${label} -> ${targetLabel(target)}: ${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${how}, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
+      log.detail(
+        `${label} -> ${targetLabel(target)}: ${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${how}, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
+      );
     }
   });
 }

@@ -23,7 +23,15 @@ export async function openFz(path: string, maxOutput?: number): Promise<FzInput>
     // Short, but a chunked stream may still hold gigabytes (8 MiB of zeros codes to a few hundred bytes).
     if (!isChunked(opened.bytes)) return { stats: opened.stats, packed: opened.bytes };
     const whole = opened.bytes;
-    return { stats: opened.stats, decoded: decodeChunkedStream((async function* () { yield whole; })(), maxOutput) };
+    return {
+      stats: opened.stats,
+      decoded: decodeChunkedStream(
+        (async function* () {
+          yield whole;
+        })(),
+        maxOutput,
+      ),
+    };
   }
   const it = opened.stream[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];

@@ -32,7 +32,11 @@ export async function inspectCommand(file: string, flags: InspectFlags): Promise
     if (flags.output) await writeFileSafely(flags.output, r.heatmapPng, { force: flags.force ?? false });
     const planes = r.channelNames.map((n, i) => ({ plane: n, bpsp: r.perChannelBpsp[i] }));
     if (flags.json) {
-      await writeStdout(Buffer.from(`${JSON.stringify({ file: label, width: r.width, height: r.height, channels: r.channels, models: r.models, totalBits: r.totalBits, bpsp: r.bpsp, planes, heatmap: flags.output ?? null, heatmapMaxBitsPerPixel: r.heatmapMax }, null, 2)}\n`));
+      await writeStdout(
+        Buffer.from(
+          `${JSON.stringify({ file: label, width: r.width, height: r.height, channels: r.channels, models: r.models, totalBits: r.totalBits, bpsp: r.bpsp, planes, heatmap: flags.output ?? null, heatmapMaxBitsPerPixel: r.heatmapMax }, null, 2)}\n`,
+        ),
+      );
     } else {
       const lines = [
         `${label}: ${r.width}x${r.height}, ${r.channels} channel${r.channels === 1 ? '' : 's'}, models ${r.models.join(', ')}`,

@@ -83,7 +83,8 @@ export async function openInput(path: string, maxPixels: number): Promise<Opened
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
-  let limit = WHOLE_INPUT_BYTES, decided = false;
+  let limit = WHOLE_INPUT_BYTES,
+    decided = false;
   for (;;) {
     // The first 64 bytes (a pipe may deliver a few at a time) tell an image from the rest.
     if (!decided && length >= 64) {

@@ -106,11 +106,16 @@ export function buildProgram(state: RunState, hooks: MainHooks = {}): Command {
     .command('compress')
     .alias('c')
     .summary('compress files to FILE.fz (images with the flow, anything else with brotli or stored)')
-    .description('Compress each FILE to FILE.fz next to it, keeping FILE (unless --rm). With no FILE, or FILE -, read stdin and write stdout. The command name may be left out: flowzip FILE… compresses.')
+    .description(
+      'Compress each FILE to FILE.fz next to it, keeping FILE (unless --rm). With no FILE, or FILE -, read stdin and write stdout. The command name may be left out: flowzip FILE… compresses.',
+    )
     .usage('[options] [FILE…]')
     .argument('[FILE...]', 'files to compress (- or none: stdin)');
   recursiveOption(outputOptions(compress, 'compressed stream'), 'every file (except .fz files)')
-    .option('--model <name|file.json>', 'model (shipped name, id, or model file): a gray model codes gray images and alpha planes, a colour model colour images; a file it cannot code fails with a usage error')
+    .option(
+      '--model <name|file.json>',
+      'model (shipped name, id, or model file): a gray model codes gray images and alpha planes, a colour model colour images; a file it cannot code fails with a usage error',
+    )
     .addOption(new Option('--effort <n>', 'effort 1 (fastest) to 9 (smallest), default 5; also -1 … -9').argParser(parseEffort))
     .option('--fast', 'effort 1: the causal models without their online stack (faster, about 1 % larger)')
     .option('--best', 'effort 9: the strong causal models (RLS stack: a few tenths of a percent smaller, about half the speed)')
@@ -143,7 +148,9 @@ export function buildProgram(state: RunState, hooks: MainHooks = {}): Command {
     .command('test')
     .alias('t')
     .summary('decode and verify FILE.fz without writing anything (also: flowzip -t)')
-    .description('Decode each FILE.fz and verify it (format, model, checksum of the original) without writing anything. Prints FILE.fz: OK for each good stream; a bad one is an error (exit status 1).')
+    .description(
+      'Decode each FILE.fz and verify it (format, model, checksum of the original) without writing anything. Prints FILE.fz: OK for each good stream; a bad one is an error (exit status 1).',
+    )
     .usage('[options] [FILE.fz…]')
     .argument('[FILE.fz...]', 'streams to test (- or none: stdin)');
   verbosityOptions(decodingOptions(recursiveOption(test, 'every .fz file')))

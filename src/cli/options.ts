@@ -80,7 +80,9 @@ export function checkBackend(backend: BackendChoice | undefined, resolve: (id: s
   try {
     resolve('@tensorflow/tfjs-node');
   } catch {
-    throw new UsageError("--backend tensorflow needs @tensorflow/tfjs-node, which is not installed (an optional dependency: 'npm install @tensorflow/tfjs-node' where it can download libtensorflow); --backend auto gives the same bytes");
+    throw new UsageError(
+      "--backend tensorflow needs @tensorflow/tfjs-node, which is not installed (an optional dependency: 'npm install @tensorflow/tfjs-node' where it can download libtensorflow); --backend auto gives the same bytes",
+    );
   }
 }
 

@@ -38,7 +38,17 @@ export async function trainCommand(dir: string, flags: TrainFlags, load?: Traine
     return 1;
   }
   try {
-    const res = await trainer.trainOnFolder({ dir, out: flags.out, arch: flags.arch, minutes: num(flags.minutes), steps: num(flags.steps), run: flags.run, batch: num(flags.batch), patch: num(flags.patch), quiet: flags.quiet });
+    const res = await trainer.trainOnFolder({
+      dir,
+      out: flags.out,
+      arch: flags.arch,
+      minutes: num(flags.minutes),
+      steps: num(flags.steps),
+      run: flags.run,
+      batch: num(flags.batch),
+      patch: num(flags.patch),
+      quiet: flags.quiet,
+    });
     if (!flags.quiet) process.stderr.write(`wrote ${flags.out} (${res.steps} steps, validation ${res.valBpsp?.toFixed(3) ?? '-'} bpsp; resume with the same command, checkpoints in ${res.run})\n`);
     return 0;
   } catch (e) {

@@ -173,7 +173,9 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
   const first = planeModels(channels, options);
   if (pixels > AUTO_MODEL_PIXELS || options.model !== undefined || options.grayModel !== undefined || options.effort !== undefined) return [first];
   const main = planeGroups(channels)[0].count;
-  const others = shippedModels().filter((m) => m.flow.channels === main && m !== first[0]).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const others = shippedModels()
+    .filter((m) => m.flow.channels === main && m !== first[0])
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   return [first, ...others.map((m) => planeModels(channels, { model: m }))];
 }
 

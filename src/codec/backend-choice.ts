@@ -64,7 +64,8 @@ export function rankBackends(model: Model): Array<{ backend: BackendName; ns: nu
 
 /** Measured milliseconds for one run of every net of `model` on a 32×32 input (median of 3, after a warm-up run). */
 export function measureRunner(model: Model, runner: NetRunner): number {
-  const h = 32, w = 32;
+  const h = 32,
+    w = 32;
   const nets = flowNets(model.flow);
   const inputs = nets.map((n) => Array.from({ length: n.layers[0]?.cin ?? 0 }, (_, c) => Int32Array.from({ length: h * w }, (_, i) => ((i * 37 + c * 11) % 201) - 100)));
   const times: number[] = [];

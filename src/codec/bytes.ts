@@ -53,7 +53,10 @@ export class ByteWriter {
 /** Bounds-checked reader over a byte array. */
 export class ByteReader {
   pos = 0;
-  constructor(private readonly buf: Uint8Array, private readonly end = buf.length) {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly end = buf.length,
+  ) {}
 
   /** Bytes left before the end. */
   get remaining(): number {
@@ -65,7 +68,8 @@ export class ByteReader {
   }
   /** Unsigned LEB128 varint; refuses values past 2^53 as corrupt. */
   varint(): number {
-    let v = 0, mul = 1;
+    let v = 0,
+      mul = 1;
     for (let i = 0; i < 8; i++) {
       const b = this.byte();
       v += (b & 0x7f) * mul;

@@ -12,7 +12,8 @@ import type { CausalSpec } from '../flows/causal-spec.js';
 import { encodeCausalTile } from './causal-coder.js';
 
 /** Edge of the canary image (pixels). */
-const W = 40, H = 36;
+const W = 40,
+  H = 36;
 
 /** The canary image: smooth gradients, an edge and seeded noise (xorshift32), `count` channels interleaved. */
 function canaryImage(count: 1 | 3): Uint8Array {
@@ -21,7 +22,9 @@ function canaryImage(count: 1 | 3): Uint8Array {
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       for (let c = 0; c < count; c++) {
-        s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
         const noise = ((s >>> 0) % 9) - 4;
         const v = (x > y ? 40 : 170) + 2 * x + y * (c + 1) + noise;
         out[(y * W + x) * count + c] = v < 0 ? 0 : v > 255 ? 255 : v;
@@ -38,8 +41,11 @@ function canaryParams(count: 1 | 3): CausalParams {
     planes: Array.from({ length: count }, (_, c) => {
       const nf = featureCount(c);
       const weights = new Int32Array(2 * nf);
-      weights[0] = one / 2; weights[1] = one / 2;
-      weights[nf] = (3 * one) / 4; weights[nf + 1] = (3 * one) / 4; weights[nf + 2] = -one / 2;
+      weights[0] = one / 2;
+      weights[1] = one / 2;
+      weights[nf] = (3 * one) / 4;
+      weights[nf + 1] = (3 * one) / 4;
+      weights[nf + 2] = -one / 2;
       return { thresholds: Int32Array.of(12), weights };
     }),
   };

@@ -65,7 +65,15 @@ export function readCausalParams(r: ByteReader, count: 1 | 3): CausalParams {
 }
 
 /** Encoder side, step 1 of the fit (flows/causal-fit.ts): the plan for plane group (first, count) of an interleaved image cut into `rects`. */
-export function planImageFit(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): FitPlan {
+export function planImageFit(
+  samples: Uint8Array,
+  width: number,
+  channels: number,
+  first: number,
+  count: 1 | 3,
+  rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>,
+  maxClasses: number,
+): FitPlan {
   let total = 0;
   for (const r of rects) total += r.w * r.h;
   const values = chooseChannelValues(samples, width, channels, first, count);
@@ -92,7 +100,15 @@ export function sumParts(parts: Float64Array[]): Float64Array {
 }
 
 /** The whole encoder-side fit in this thread (what encodeImagePieces computes on the pool, identically). */
-export function fitImageParams(samples: Uint8Array, width: number, channels: number, first: number, count: 1 | 3, rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>, maxClasses: number): CausalParams {
+export function fitImageParams(
+  samples: Uint8Array,
+  width: number,
+  channels: number,
+  first: number,
+  count: 1 | 3,
+  rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>,
+  maxClasses: number,
+): CausalParams {
   const plan = planImageFit(samples, width, channels, first, count, rects, maxClasses);
   return solveFit(sumParts(rects.map((r) => accumulateImageTile(subImage(samples, width, channels, first, count, r), r.w, r.h, count, plan))), plan);
 }
@@ -143,12 +159,14 @@ class Prior {
 
 /** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack; `onKernel` (tests) sees the kernel's final state. */
 export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
-  const n = w * h, total = n * count;
+  const n = w * h,
+    total = n * count;
   const values = toPlanes(toIndices(data, count, params.values), n, count);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
   // Run the coupling in decode order and record each sample's prior; rANS then takes them in reverse.
-  const means = new Int32Array(total), scales = new Int32Array(total);
+  const means = new Int32Array(total),
+    scales = new Int32Array(total);
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       kernel.pixel(x, y);
@@ -162,7 +180,8 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
   }
   onKernel?.(kernel);
   const enc = new ByteRansEncoder(Math.max(64, total), 'one');
-  const prior = new Prior(), cdf = prior.cdf;
+  const prior = new Prior(),
+    cdf = prior.cdf;
   for (let j = total - 1; j >= 0; j--) {
     prior.set(means[j], scales[j]);
     const z = values[j];
@@ -187,7 +206,8 @@ export function causalCodeLengths(data: Uint8Array, w: number, h: number, count:
   const values = toPlanes(toIndices(data, count, params.values), n, count);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
-  const prior = new Prior(), cdf = prior.cdf;
+  const prior = new Prior(),
+    cdf = prior.cdf;
   const bits = new Float64Array(n * count);
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
@@ -209,7 +229,8 @@ export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count:
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
-  const prior = new Prior(), cdf = prior.cdf;
+  const prior = new Prior(),
+    cdf = prior.cdf;
   try {
     const dec = new ByteRansDecoder(bytes, 'one');
     for (let y = 0, i = 0; y < h; y++) {

@@ -37,11 +37,15 @@ function usedValues(samples: Uint8Array, channels: number, ch: number): Uint8Arr
 function smoothBits(samples: Uint8Array, channels: number, ch: number, width: number, map: Int16Array | null): number {
   const at = (i: number) => (map ? map[samples[i * channels + ch]] : samples[i * channels + ch]);
   const n = samples.length / channels;
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (let i = width + 1; i < n; i++) {
     if (i % width === 0) continue;
-    const W = at(i - 1), N = at(i - width), NW = at(i - width - 1);
-    const mx = W > N ? W : N, mn = W > N ? N : W;
+    const W = at(i - 1),
+      N = at(i - width),
+      NW = at(i - width - 1);
+    const mx = W > N ? W : N,
+      mn = W > N ? N : W;
     const pred = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
     sum += Math.abs(at(i) - pred);
     count++;
@@ -65,7 +69,9 @@ export function chooseChannelValues(samples: Uint8Array, width: number, channels
   let gain = -8 * 32 * count;
   used.forEach((u, c) => {
     const map = new Int16Array(256);
-    u.forEach((v, i) => { map[v] = i; });
+    u.forEach((v, i) => {
+      map[v] = i;
+    });
     const plain = smoothBits(samples, channels, first + c, width, null);
     gain += 0.98 * plain - smoothBits(samples, channels, first + c, width, map);
   });
@@ -75,7 +81,9 @@ export function chooseChannelValues(samples: Uint8Array, width: number, channels
 /** Writes the flags byte and the bitmaps (see the header). */
 export function writeChannelValues(values: ChannelValues, w: ByteWriter): void {
   let flags = 0;
-  values.forEach((v, c) => { if (v) flags |= 1 << c; });
+  values.forEach((v, c) => {
+    if (v) flags |= 1 << c;
+  });
   w.byte(flags);
   for (const v of values) {
     if (!v) continue;
@@ -106,7 +114,9 @@ export function toIndices(data: Uint8Array, count: number, values: ChannelValues
   values.forEach((v, c) => {
     if (!v) return;
     const index = new Int16Array(256).fill(-1);
-    v.forEach((x, i) => { index[x] = i; });
+    v.forEach((x, i) => {
+      index[x] = i;
+    });
     for (let i = c; i < out.length; i += count) {
       const k = index[out[i]];
       if (k < 0) throw new Error(`channel palette: value ${out[i]} of channel ${c} is not in the palette`);

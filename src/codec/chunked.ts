@@ -46,7 +46,8 @@ export function chunkRecord(chunk: Uint8Array): Uint8Array {
 
 /** Regroups a byte source into chunks of exactly `size` bytes (the last one shorter, never empty). */
 async function* rechunk(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let buf = new Uint8Array(size), fill = 0;
+  let buf = new Uint8Array(size),
+    fill = 0;
   for await (const piece of source) {
     let at = 0;
     while (at < piece.length) {
@@ -203,7 +204,8 @@ export async function* decodeChunkedStream(source: AsyncIterable<Uint8Array>, ma
   if (head[0] !== MAGIC[0] || head[1] !== MAGIC[1]) throw new FlowzipError('E_CORRUPT', 'not a flowzip stream (bad magic)');
   if (head[2] >> 4 > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${head[2] >> 4} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
   if ((head[2] & 15) !== Method.Chunked) throw new FlowzipError('E_CORRUPT', 'not a chunked stream');
-  let total = 0, crc = 0;
+  let total = 0,
+    crc = 0;
   for (;;) {
     const rawLength = await r.varint();
     if (rawLength === 0) break;

@@ -62,7 +62,8 @@ export function isFz(bytes: Uint8Array): boolean {
 export function unframe(bytes: Uint8Array): { method: Method; version: number; body: Uint8Array; crc: number } {
   if (bytes.length >= 2 && !isFz(bytes)) throw new FlowzipError('E_CORRUPT', 'not a flowzip stream (bad magic)');
   if (bytes.length < FRAME_BYTES) throw new FlowzipError('E_TRUNCATED', 'stream is truncated');
-  const version = bytes[2] >> 4, method = bytes[2] & 0x0f;
+  const version = bytes[2] >> 4,
+    method = bytes[2] & 0x0f;
   if (version > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${version} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
   if (version < 1 || method > Method.Chunked || (method === Method.Chunked && version < CHUNKED_FROM_VERSION)) throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
   const body = bytes.subarray(3, bytes.length - 4);

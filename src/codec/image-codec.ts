@@ -117,7 +117,10 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
   let fallback: 0 | 1 = 0;
   if (fallbackWorthTrying(best ? best.length : null, raw.length)) {
     const b = brotliTile(raw);
-    if (!best || b.length < best.length) { best = b; fallback = 1; }
+    if (!best || b.length < best.length) {
+      best = b;
+      fallback = 1;
+    }
   }
   return { bytes: best!, fallback }; // non-null: with no flow stream the fallback is always taken
 }
@@ -200,11 +203,21 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
       local: () => accumulateImageTile(subImage(samples, shape, p, r), r.w, r.h, p.count, plan),
       job: () => {
         const sub = subImage(samples, shape, p, r);
-        return { job: { kind: 'fit', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph }, data: sub, params: planBytes }, transfer: [sub.buffer] };
+        return {
+          job: { kind: 'fit', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph }, data: sub, params: planBytes },
+          transfer: [sub.buffer],
+        };
       },
       result: (reply) => new Float64Array(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength / 8),
     }));
-    await runPieces(fitTasks, threads, (i, part) => { parts[i] = part; }, planeModels(planes));
+    await runPieces(
+      fitTasks,
+      threads,
+      (i, part) => {
+        parts[i] = part;
+      },
+      planeModels(planes),
+    );
     p.params = solveFit(sumParts(parts), plan);
     writeCausalParams(p.params, w);
   }
@@ -224,7 +237,15 @@ export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, 
     }
   }
   const coded = new Array<CodedPiece>(tasks.length);
-  await runPieces(tasks, threads, (i, piece) => { coded[i] = piece; onPiece?.(); }, planeModels(planes));
+  await runPieces(
+    tasks,
+    threads,
+    (i, piece) => {
+      coded[i] = piece;
+      onPiece?.();
+    },
+    planeModels(planes),
+  );
   coded.forEach(({ bytes, fallback }, i) => {
     if (i === coded.length - 1) w.byte(fallback).bytes(bytes);
     else w.varint(bytes.length * 2 + fallback).bytes(bytes);
@@ -277,14 +298,32 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     local: () => decodePiece(data, fallback, rect, p, features),
     job: () => {
       const copy = data.slice();
-      return { job: { kind: 'decode', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph }, data: copy, fallback, features, params: wire[planes.indexOf(p)] }, transfer: [copy.buffer] };
+      return {
+        job: {
+          kind: 'decode',
+          model: p.model,
+          backend: p.runner.name,
+          count: p.count,
+          rect: { x: 0, y: 0, w: rect.w, h: rect.h, pw: rect.pw, ph: rect.ph },
+          data: copy,
+          fallback,
+          features,
+          params: wire[planes.indexOf(p)],
+        },
+        transfer: [copy.buffer],
+      };
     },
     result: (reply) => reply.data,
   }));
-  await runPieces(tasks, threads, (i, raw) => {
-    putRawTile(samples, shape, pieces[i].p, pieces[i].rect, raw);
-    onPiece?.();
-  }, planeModels(planes));
+  await runPieces(
+    tasks,
+    threads,
+    (i, raw) => {
+      putRawTile(samples, shape, pieces[i].p, pieces[i].rect, raw);
+      onPiece?.();
+    },
+    planeModels(planes),
+  );
   if (recordError) throw recordError;
   if (r.remaining !== 0) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');
   return samples;

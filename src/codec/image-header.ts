@@ -20,7 +20,8 @@ import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 
 const POSITIONS: PngChunkPosition[] = ['beforePLTE', 'beforeIDAT', 'afterIDAT'];
 /** Kind bytes of the compact PNM header (canonical header, gray or RGB). */
-const KIND_PNM_GRAY = 2, KIND_PNM_RGB = 3;
+const KIND_PNM_GRAY = 2,
+  KIND_PNM_RGB = 3;
 
 /** A parsed image header: what rebuilds the file around the samples, and the model id of each plane group. */
 export type ImageHeader =
@@ -36,19 +37,35 @@ export function headerChannels(h: ImageHeader): 1 | 2 | 3 | 4 {
 /** Plane groups coded by the flow: [first channel, count]; colour (or gray) first, then alpha. */
 export function planeGroups(channels: 1 | 2 | 3 | 4): Array<{ first: number; count: 1 | 3 }> {
   switch (channels) {
-    case 1: return [{ first: 0, count: 1 }];
-    case 2: return [{ first: 0, count: 1 }, { first: 1, count: 1 }];
-    case 3: return [{ first: 0, count: 3 }];
-    case 4: return [{ first: 0, count: 3 }, { first: 3, count: 1 }];
+    case 1:
+      return [{ first: 0, count: 1 }];
+    case 2:
+      return [
+        { first: 0, count: 1 },
+        { first: 1, count: 1 },
+      ];
+    case 3:
+      return [{ first: 0, count: 3 }];
+    case 4:
+      return [
+        { first: 0, count: 3 },
+        { first: 3, count: 1 },
+      ];
   }
 }
 
 /** Serialises the header (model ids must be MODEL_ID_BYTES each) as format `features` lays it out (default: the version written). */
 export function writeImageHeader(h: ImageHeader, w: ByteWriter, features: StreamFeatures = WRITTEN_FEATURES): void {
   if (h.kind === 'pnm' && !h.verbatim && features.compactPnm) {
-    w.byte(h.channels === 1 ? KIND_PNM_GRAY : KIND_PNM_RGB).varint(h.width).varint(h.height);
+    w.byte(h.channels === 1 ? KIND_PNM_GRAY : KIND_PNM_RGB)
+      .varint(h.width)
+      .varint(h.height);
   } else if (h.kind === 'pnm') {
-    w.byte(0).byte(h.verbatim ? 1 : 0).byte(h.channels).varint(h.width).varint(h.height);
+    w.byte(0)
+      .byte(h.verbatim ? 1 : 0)
+      .byte(h.channels)
+      .varint(h.width)
+      .varint(h.height);
     if (h.verbatim) w.lengthPrefixed(h.verbatim);
   } else {
     w.byte(1).byte(h.colourType).varint(h.width).varint(h.height).varint(h.chunks.length);
@@ -62,14 +79,21 @@ export function readImageHeader(r: ByteReader, idBytes: number, maxPixels: numbe
   const kind = r.byte();
   let h: ImageHeader;
   if (kind === 0) {
-    const flags = r.byte(), channels = r.byte(), width = r.varint(), height = r.varint();
+    const flags = r.byte(),
+      channels = r.byte(),
+      width = r.varint(),
+      height = r.varint();
     if ((channels !== 1 && channels !== 3) || flags > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt image header');
     h = { kind: 'pnm', width, height, channels, verbatim: flags & 1 ? r.lengthPrefixed().slice() : null, modelIds: [] };
   } else if (kind === KIND_PNM_GRAY || kind === KIND_PNM_RGB) {
-    const width = r.varint(), height = r.varint();
+    const width = r.varint(),
+      height = r.varint();
     h = { kind: 'pnm', width, height, channels: kind === KIND_PNM_GRAY ? 1 : 3, verbatim: null, modelIds: [] };
   } else if (kind === 1) {
-    const colourType = r.byte(), width = r.varint(), height = r.varint(), n = r.varint();
+    const colourType = r.byte(),
+      width = r.varint(),
+      height = r.varint(),
+      n = r.varint();
     if (![0, 2, 4, 6].includes(colourType) || n > r.remaining) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt image header');
     const chunks: PngAncillaryChunk[] = [];
     for (let i = 0; i < n; i++) {

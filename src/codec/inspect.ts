@@ -103,7 +103,11 @@ export function groupPlanes(flow: FlowSpec): Map<PriorGroup, number[]> {
     },
     coupling: (_, labels) => labels,
     coded: (step, labels, factor) => {
-      for (const g of step.groups) out.set(g, g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])));
+      for (const g of step.groups)
+        out.set(
+          g,
+          g.channels.map((j) => (squeezed ? labels[factor[j]] : factor[j])),
+        );
     },
   });
   return out;
@@ -117,11 +121,19 @@ export function modelPlaneNames(model: Model): string[] {
 }
 
 /** A viridis-like ramp: t in [0, 1] → [r, g, b]. */
-const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const RAMP = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 export function rampColour(t: number): [number, number, number] {
   const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(u)), f = u - i;
-  const a = RAMP[i], b = RAMP[i + 1];
+  const i = Math.min(RAMP.length - 2, Math.floor(u)),
+    f = u - i;
+  const a = RAMP[i],
+    b = RAMP[i + 1];
   return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
 }
 
@@ -196,7 +208,8 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
 
   for (const r of rects) {
     for (const [pi, p] of planes.entries()) {
-      const causal = p.model.causal, fitted = params[pi];
+      const causal = p.model.causal,
+        fitted = params[pi];
       if (causal && fitted) {
         const data = causalSubImage(samples, width, channels, p.first, p.count, r);
         const rawBytes = r.w * r.h * p.count;

@@ -59,7 +59,10 @@ export function planeModels(channels: 1 | 2 | 3 | 4, choice: ModelChoice, extra:
     return gray ?? (given?.flow.channels === 1 ? given : defaultModel(1, extra, choice.effort));
   });
   if (given && !gray && !models.includes(given)) {
-    throw new FlowzipError('E_USAGE', `model ${given.name} codes ${kindOf(given.flow.channels)} planes and this image is ${imageKind(channels)}: it cannot code it (choose a ${given.flow.channels === 3 ? 'gray' : 'colour'} model)`);
+    throw new FlowzipError(
+      'E_USAGE',
+      `model ${given.name} codes ${kindOf(given.flow.channels)} planes and this image is ${imageKind(channels)}: it cannot code it (choose a ${given.flow.channels === 3 ? 'gray' : 'colour'} model)`,
+    );
   }
   return models;
 }

@@ -20,7 +20,9 @@ export const MODEL_ID_BYTES = 4;
 export type BackendChoice = BackendName | 'auto';
 
 /** Effort levels: 1–2 fast, 3–6 the default, 7–9 strong (see `defaultModel`). */
-export const MIN_EFFORT = 1, MAX_EFFORT = 9, DEFAULT_EFFORT = 5;
+export const MIN_EFFORT = 1,
+  MAX_EFFORT = 9,
+  DEFAULT_EFFORT = 5;
 
 /** Default models by effort tier and channel count, best first; the first one shipped is used. */
 const DEFAULTS: Record<'fast' | 'default' | 'strong', Record<1 | 3, string[]>> = {
@@ -55,7 +57,10 @@ let shipped: Model[] | null = null;
 export function shippedModels(): Model[] {
   if (!shipped) {
     const dir = modelsDir();
-    shipped = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => loadModelText(readFileSync(join(dir, f), 'utf8'), f));
+    shipped = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => loadModelText(readFileSync(join(dir, f), 'utf8'), f));
   }
   return shipped;
 }
@@ -92,7 +97,12 @@ export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
   const m = all.find((x) => x.name === ref || (/^[0-9a-f]{8,64}$/i.test(ref) && x.id.startsWith(ref.toLowerCase())));
   if (m) return m;
   if (ref.endsWith('.json')) return loadModelFile(ref);
-  throw new FlowzipError('E_UNKNOWN_MODEL', `unknown model "${ref}" (shipped: ${shippedModels().map((x) => x.name).join(', ')})`);
+  throw new FlowzipError(
+    'E_UNKNOWN_MODEL',
+    `unknown model "${ref}" (shipped: ${shippedModels()
+      .map((x) => x.name)
+      .join(', ')})`,
+  );
 }
 
 /** The model a stream names by id prefix, or E_UNKNOWN_MODEL naming it. */
@@ -185,7 +195,10 @@ function autoRunner(model: Model): Promise<NetRunner | null> {
         if (best && ns > best.ns * DECISIVE_RATIO) break;
         const runner = await canaryRunner(model, backend);
         if (!runner) continue;
-        if (!best) { best = { runner, ns }; continue; }
+        if (!best) {
+          best = { runner, ns };
+          continue;
+        }
         best.ms ??= measureRunner(model, best.runner);
         const ms = measureRunner(model, runner);
         if (ms < best.ms) best = { runner, ns: best.ns, ms };

@@ -85,10 +85,7 @@ export interface WirePrepare {
   modelKey: number;
   backend: BackendName;
 }
-export type WireReply =
-  | { type: 'ready' }
-  | { type: 'done'; id: number; reply: PieceReply }
-  | { type: 'error'; id: number; code: string | null; message: string };
+export type WireReply = { type: 'ready' } | { type: 'done'; id: number; reply: PieceReply } | { type: 'error'; id: number; code: string | null; message: string };
 
 /** A worker died or could not start: its piece is run on the calling thread instead. */
 class WorkerLost extends Error {}
@@ -119,7 +116,11 @@ class PoolWorker {
   }
 
   private onMessage(m: WireReply): void {
-    if (m.type === 'ready') { this.ready = true; everReady = true; return; }
+    if (m.type === 'ready') {
+      this.ready = true;
+      everReady = true;
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -188,9 +189,7 @@ let broken = false;
 function workerUrl(): URL | null {
   if (workerScript === undefined) {
     const here = import.meta.url;
-    const url = here.endsWith('.ts')
-      ? pathToFileURL(join(dirname(modelsDir()), 'dist', 'src', 'codec', 'worker.js'))
-      : new URL('./worker.js', here);
+    const url = here.endsWith('.ts') ? pathToFileURL(join(dirname(modelsDir()), 'dist', 'src', 'codec', 'worker.js')) : new URL('./worker.js', here);
     workerScript = existsSync(fileURLToPath(url)) ? url : null;
   }
   return workerScript;
@@ -249,16 +248,20 @@ export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, 
         fail(i, e);
         return;
       }
-      const p = w.run(wire.job, wire.transfer).then(
-        (reply) => {
-          poolStats.remotePieces++;
-          onResult(i, tasks[i].result(reply));
-        },
-        (e) => (e instanceof WorkerLost ? runLocal(i) : fail(i, e)),
-      ).catch((e) => fail(i, e)).finally(() => {
-        inflight.delete(p);
-        dispatch();
-      });
+      const p = w
+        .run(wire.job, wire.transfer)
+        .then(
+          (reply) => {
+            poolStats.remotePieces++;
+            onResult(i, tasks[i].result(reply));
+          },
+          (e) => (e instanceof WorkerLost ? runLocal(i) : fail(i, e)),
+        )
+        .catch((e) => fail(i, e))
+        .finally(() => {
+          inflight.delete(p);
+          dispatch();
+        });
       inflight.add(p);
     }
   };

@@ -18,7 +18,8 @@ import { brotliCompressSync, constants as zc } from 'node:zlib';
 
 /** Inputs up to this size get quality 11 and no sampling. */
 export const FULL_QUALITY_BYTES = 256 << 10;
-const SAMPLES = 16, SAMPLE_BYTES = 64 << 10;
+const SAMPLES = 16,
+  SAMPLE_BYTES = 64 << 10;
 
 /** Quality for brotli by input size (above {@link FULL_QUALITY_BYTES}). */
 function qualityBySize(bytes: number): number {
@@ -32,7 +33,8 @@ function qualityBySize(bytes: number): number {
 /** True when quality-1 brotli of evenly spread samples saves under 1% (random, already compressed). */
 export function looksIncompressible(input: Uint8Array): boolean {
   const step = Math.max(SAMPLE_BYTES, Math.floor(input.length / SAMPLES));
-  let raw = 0, packed = 0;
+  let raw = 0,
+    packed = 0;
   for (let at = 0; at < input.length; at += step) {
     const sample = input.subarray(at, Math.min(input.length, at + SAMPLE_BYTES));
     raw += sample.length;

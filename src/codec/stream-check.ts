@@ -47,7 +47,8 @@ export async function checkStreamStructure(bytes: Uint8Array): Promise<void> {
 /** Inflates `data` chunk by chunk (nothing kept) and checks length and CRC. */
 async function checkBrotli(data: Uint8Array, declared: number, crc: number): Promise<void> {
   const corrupt = () => new FlowzipError('E_CORRUPT', 'stream is truncated or corrupt (brotli data)');
-  let length = 0, c = 0;
+  let length = 0,
+    c = 0;
   const inflater = createBrotliDecompress();
   const done = new Promise<void>((resolve, reject) => {
     inflater.on('data', (chunk: Buffer) => {

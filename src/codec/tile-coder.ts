@@ -26,7 +26,8 @@ import type { NetRunner } from '../quant/runner.js';
  * offset i·K and stride 1: means[i·K + c], logScales[...], logits[...] (null when K = 1).
  */
 export function channelParams(g: PriorGroup, params: Int32Array[], j: number): { means: Int32Array; logScales: Int32Array; logits: Int32Array | null } {
-  const K = g.mixture, nT = g.channels.length;
+  const K = g.mixture,
+    nT = g.channels.length;
   const plane = (kind: number, c: number) => params[(kind * K + c) * nT + j];
   if (K === 1) return { means: plane(0, 0), logScales: plane(1, 0), logits: null };
   const n = params[0].length;

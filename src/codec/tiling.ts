@@ -23,7 +23,8 @@ export function tileGrid(width: number, height: number, tileSize: number, levels
   const rects: TileRect[] = [];
   for (let y = 0; y < height; y += tileSize) {
     for (let x = 0; x < width; x += tileSize) {
-      const w = Math.min(tileSize, width - x), h = Math.min(tileSize, height - y);
+      const w = Math.min(tileSize, width - x),
+        h = Math.min(tileSize, height - y);
       rects.push({ x, y, w, h, pw: up(w), ph: up(h) });
     }
   }

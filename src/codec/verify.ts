@@ -39,7 +39,8 @@ function tryParsePng(bytes: Uint8Array): PngImage | null {
 
 /** Field-by-field comparison of two parsed PNGs (see {@link sameContent}). */
 function samePngContent(a: PngImage, b: PngImage): boolean {
-  const ra = a.raster, rb = b.raster;
+  const ra = a.raster,
+    rb = b.raster;
   if (ra.width !== rb.width || ra.height !== rb.height || ra.channels !== rb.channels || ra.bitDepth !== rb.bitDepth) return false;
   if (a.colourType !== b.colourType || a.pngBitDepth !== b.pngBitDepth) return false;
   if (!sameSamples(ra.samples, rb.samples)) return false;

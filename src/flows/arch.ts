@@ -149,7 +149,8 @@ export function buildLearnedFlow(a: LearnedArch, nets: Map<string, QNet>): FlowS
       const net = nets.get(slotKey(a, level, g));
       if (!net) throw new Error(`missing prior net ${slotKey(a, level, g)}`);
       // Band group bg (HL, LH, HH × phase); with channelSplit, plane k of it.
-      const bg = Math.floor(g / (C / P)), k = P === C ? -1 : g % C;
+      const bg = Math.floor(g / (C / P)),
+        k = P === C ? -1 : g % C;
       const band = bg >> 1;
       const base = !a.residual ? undefined : pixels ? pixelBaseNet(C, band, groupCin(a, g), k) : k < 0 ? baseNet(C, bg) : basePlaneNet(baseNet(C, bg), C, k);
       const channels = k < 0 ? Array.from({ length: C }, (_, j) => band * C + j) : [band * C + k];
@@ -191,7 +192,22 @@ export function pixelBaseNet(C: number, band: number, cin: number, k: number): Q
   const n = planes.length;
   const l = emptyConv(3, 3, cin, 2 * n, 0, -OUT_CLAMP, OUT_CLAMP);
   // Kept pixel (y, x) sits at kernel (1, 1); its right and lower neighbours at (1, 2) and (2, 1).
-  const taps = [[[1, 1], [1, 2]], [[1, 1], [2, 1]], [[1, 1], [1, 2], [2, 1], [2, 2]]][band];
+  const taps = [
+    [
+      [1, 1],
+      [1, 2],
+    ],
+    [
+      [1, 1],
+      [2, 1],
+    ],
+    [
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ],
+  ][band];
   const w = 2 ** MEAN_FRAC / taps.length;
   planes.forEach((c, j) => {
     for (const [ky, kx] of taps) setWeight(l, ky, kx, c, j, w);
@@ -236,7 +252,10 @@ export function zeroNets(a: LearnedArch): Map<string, QNet> {
       inLo: -IN_CLAMP,
       inHi: IN_CLAMP,
       layers: slotLayers(a, s).map(([kh, kw, cin, cout], i, all) => ({
-        kh, kw, cin, cout,
+        kh,
+        kw,
+        cin,
+        cout,
         weights: new Int32Array(kh * kw * cin * cout),
         bias: new Int32Array(cout),
         shift: 0,

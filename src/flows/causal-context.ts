@@ -17,7 +17,18 @@
 
 /** Same-plane neighbour offsets (dx, dy), in feature order: W, N, NW, NE, WW, NN, NNW, NNE, NWW, NEE, NNWW, NNEE. */
 export const NEIGHBOURS: ReadonlyArray<readonly [number, number]> = [
-  [-1, 0], [0, -1], [-1, -1], [1, -1], [-2, 0], [0, -2], [-1, -2], [1, -2], [-2, -1], [2, -1], [-2, -2], [2, -2],
+  [-1, 0],
+  [0, -1],
+  [-1, -1],
+  [1, -1],
+  [-2, 0],
+  [0, -2],
+  [-1, -2],
+  [1, -2],
+  [-2, -1],
+  [2, -1],
+  [-2, -2],
+  [2, -2],
 ];
 /** Same-plane neighbours per sample. */
 export const SAME_PLANE = NEIGHBOURS.length;
@@ -81,6 +92,11 @@ export function gatherFeatures(vals: Int32Array, nch: number, mids: Int32Array, 
     }
   }
   f[n] = 1;
-  const W = f[0], N = f[1], NW = f[2], NE = f[3], WW = f[4], NN = f[5];
+  const W = f[0],
+    N = f[1],
+    NW = f[2],
+    NE = f[3],
+    WW = f[4],
+    NN = f[5];
   return Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
 }

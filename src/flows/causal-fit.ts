@@ -96,7 +96,10 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
   const cls = new Uint8Array(rows);
   let off = 0;
   for (let c = 0; c < t.nch; c++) {
-    const nf = featureCount(c), th = plan.thresholds[c], K = th.length + 1, stride = nf * nf + nf;
+    const nf = featureCount(c),
+      th = plan.thresholds[c],
+      K = th.length + 1,
+      stride = nf * nf + nf;
     // Features of every fitted sample (row-major, then the target), and its class.
     const f = new Int32Array(nf);
     const feats = new Float64Array(rows * (nf + 1));
@@ -182,7 +185,9 @@ export function solveFit(sums: Float64Array, plan: FitPlan): CausalParams {
   const planes = [];
   let off = 0;
   for (let c = 0; c < plan.thresholds.length; c++) {
-    const nf = featureCount(c), K = plan.thresholds[c].length + 1, stride = nf * nf + nf;
+    const nf = featureCount(c),
+      K = plan.thresholds[c].length + 1,
+      stride = nf * nf + nf;
     const weights = new Int32Array(K * nf);
     for (let k = 0; k < K; k++) {
       const o = off + k * stride;

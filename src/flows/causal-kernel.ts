@@ -66,7 +66,8 @@ const BIAS_LIMIT = 128;
 /** 16·log2(16 · 2 ln 2): turns a mean |error| in 1/16 units into a logistic log-scale (E|x − μ| = 2 ln 2 · s). */
 const ABS_TO_LOGSCALE = 72;
 /** Log-scale range given to the CDF (within quant/constants.ts LOGSCALE_MIN..MAX). */
-const LS_MIN = -64, LS_MAX = 160;
+const LS_MIN = -64,
+  LS_MAX = 160;
 /** |error| (1/16 units) assumed for a missing neighbour. */
 const DEFAULT_ERR = 64;
 /** Weight of the bank's spread (Σ|u|, pixel units) in the error energy (1/16 units). */
@@ -143,7 +144,8 @@ export class CausalKernel {
     this.wOff = new Int32Array(nch);
     this.thrOff = new Int32Array(nch);
     this.thrN = new Int32Array(nch);
-    let nw = 0, nt = 0;
+    let nw = 0,
+      nt = 0;
     for (let c = 0; c < nch; c++) {
       this.wOff[c] = nw;
       this.thrOff[c] = nt;
@@ -171,7 +173,8 @@ export class CausalKernel {
     this.bCnt = new Int32Array(nch * BIAS_LEVELS * 64).fill(1);
     this.swOff = new Int32Array(nch);
     this.sPOff = new Int32Array(nch);
-    let sw = 0, sp = 0;
+    let sw = 0,
+      sp = 0;
     for (let c = 0; c < nch; c++) {
       const k = stackInputs(c);
       this.swOff[c] = sw;
@@ -208,20 +211,37 @@ export class CausalKernel {
 
   /** The prior of plane c at pixel i (of the last `pixel` call): sets mean16 and logScale. */
   predict(c: number, i: number): void {
-    const nch = this.nch, vals = this.values, errs = this.errs, idx = this.idx, f = this.f;
+    const nch = this.nch,
+      vals = this.values,
+      errs = this.errs,
+      idx = this.idx,
+      f = this.f;
     const act = gatherFeatures(vals, nch, this.mids, c, i, idx, f);
     const n = featureCount(c);
-    const W = f[0], N = f[1], NW = f[2], NE = f[3], WW = f[4], NN = f[5];
+    const W = f[0],
+      N = f[1],
+      NW = f[2],
+      NE = f[3],
+      WW = f[4],
+      NN = f[5];
     // Class and fitted prediction.
-    const to = this.thrOff[c], tn = this.thrN[c], thr = this.thr;
+    const to = this.thrOff[c],
+      tn = this.thrN[c],
+      thr = this.thr;
     let k = 0;
     while (k < tn && act >= thr[to + k]) k++;
-    const wts = this.weights, o = this.wOff[c] + k * n;
+    const wts = this.weights,
+      o = this.wOff[c] + k * n;
     let s = 0;
     for (let j = 0; j < n; j++) s += wts[o + j] * f[j];
     const lsMean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
     // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
-    const iW = idx[0], iN = idx[1], iNW = idx[2], iNE = idx[3], iWW = idx[4], iNN = idx[5];
+    const iW = idx[0],
+      iN = idx[1],
+      iNW = idx[2],
+      iNE = idx[3],
+      iWW = idx[4],
+      iNN = idx[5];
     const eW = iW === MID ? DEFAULT_ERR : errs[iW * nch + c];
     const eN = iN === MID ? DEFAULT_ERR : errs[iN * nch + c];
     const eNW = iNW === MID ? DEFAULT_ERR : errs[iNW * nch + c];
@@ -260,7 +280,8 @@ export class CausalKernel {
     const bctx = (c * BIAS_LEVELS + (bucket >> 1)) * 64 + tex;
     this.m16pre = mean;
     mean += Math.floor(this.bSum[bctx] / this.bCnt[bctx]);
-    const lo16 = this.lo16[c], hi16 = this.hi16[c];
+    const lo16 = this.lo16[c],
+      hi16 = this.hi16[c];
     this.mean16 = mean < lo16 ? lo16 : mean > hi16 ? hi16 : mean;
     const sb = c * BUCKETS + bucket;
     const ls = log16(this.sAbs[sb]) - log16(this.sCnt[sb]) - ABS_TO_LOGSCALE;

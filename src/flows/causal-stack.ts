@@ -94,7 +94,8 @@ export function rlsUpdate(w: Float64Array, ow: number, P: Float64Array, op: numb
  * eN, eNW, eNE in 1/16 units).
  */
 export function bank(W: number, N: number, NW: number, NE: number, WW: number, NN: number, NNE: number, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): void {
-  const mx = W > N ? W : N, mn = W > N ? N : W;
+  const mx = W > N ? W : N,
+    mn = W > N ? N : W;
   const med = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
   const avg = (2 * W + 2 * N + NE - NW) * 0.25;
   const dh = Math.abs(W - WW) + Math.abs(N - NW) + Math.abs(NE - N);

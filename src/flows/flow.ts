@@ -38,7 +38,8 @@ export type GroupDecoder = (group: PriorGroup, params: Int32Array[], h: number, 
 
 /** Squeeze of planar channels: (C, h, w) → (4C, h/2, w/2), channel 4c + 2dy + dx holding x[c][2y+dy][2x+dx]. */
 export function squeeze(x: Int32Array[], h: number, w: number): Int32Array[] {
-  const h2 = h >> 1, w2 = w >> 1;
+  const h2 = h >> 1,
+    w2 = w >> 1;
   const out: Int32Array[] = [];
   for (const p of x) {
     for (let dy = 0; dy < 2; dy++) {
@@ -58,7 +59,9 @@ function unsqueeze(x: Int32Array[], h2: number, w2: number): Int32Array[] {
   for (let c = 0; c < x.length; c += 4) {
     const p = new Int32Array(4 * h2 * w2);
     for (let k = 0; k < 4; k++) {
-      const q = x[c + k], dy = k >> 1, dx = k & 1;
+      const q = x[c + k],
+        dy = k >> 1,
+        dx = k & 1;
       for (let y = 0; y < h2; y++) for (let i = 0; i < w2; i++) p[(2 * y + dy) * w + 2 * i + dx] = q[y * w2 + i];
     }
     out.push(p);
@@ -73,11 +76,13 @@ function groupParams(runner: NetRunner, g: PriorGroup, context: Int32Array[], h:
   if (g.base) {
     // Base [mean_j, logscale_j] is added to every component's mean and log-scale.
     const base = runner.run(g.base, context, h, w);
-    const K = g.mixture, nT = g.channels.length;
+    const K = g.mixture,
+      nT = g.channels.length;
     for (let kind = 0; kind < 2; kind++) {
       for (let k = 0; k < K; k++) {
         for (let j = 0; j < nT; j++) {
-          const p = params[(kind * K + k) * nT + j], b = base[kind * nT + j];
+          const p = params[(kind * K + k) * nT + j],
+            b = base[kind * nT + j];
           for (let i = 0; i < n; i++) p[i] += b[i];
         }
       }
@@ -98,7 +103,8 @@ function masked(p: Int32Array, phase: 0 | 1 | undefined, h: number, w: number): 
 /** p + d as a new plane; LatentRangeError if a value leaves [-LATENT_LIMIT, LATENT_LIMIT). */
 function addInRange(p: Int32Array, d: Int32Array): Int32Array {
   const out = new Int32Array(p.length);
-  const lo = -LATENT_LIMIT, hi = LATENT_LIMIT - 1;
+  const lo = -LATENT_LIMIT,
+    hi = LATENT_LIMIT - 1;
   for (let i = 0; i < out.length; i++) {
     const v = p[i] + d[i];
     if (v < lo || v > hi) throw new LatentRangeError('latent out of range');
@@ -130,9 +136,16 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
   const bySplit = walkChannels<Int32Array, CodedGroup[]>(spec, tile, h, w, {
     squeeze: squeeze,
     coupling: (step, x, sh, sw) => {
-      const t = runner.run(step.net, step.cond.map((i) => x[i]), sh, sw);
+      const t = runner.run(
+        step.net,
+        step.cond.map((i) => x[i]),
+        sh,
+        sw,
+      );
       const y = x.slice();
-      step.target.forEach((ti, k) => { y[ti] = addInRange(x[ti], t[k]); });
+      step.target.forEach((ti, k) => {
+        y[ti] = addInRange(x[ti], t[k]);
+      });
       return y;
     },
     coded: (step, x, factor, sh, sw) => {
@@ -155,41 +168,57 @@ export function forward(spec: FlowSpec, runner: NetRunner, tile: Int32Array[], h
 export function inverse(spec: FlowSpec, runner: NetRunner, h: number, w: number, decode: GroupDecoder): Int32Array[] {
   let x: Int32Array[] = [];
   const coded = (step: CodedStep, at: StepPlace) => {
-    const sh = h >> at.level, sw = w >> at.level, sc = at.channels;
+    const sh = h >> at.level,
+      sw = w >> at.level,
+      sc = at.channels;
     const factor = factorOf(step, sc);
     const keptIdx = step.op === 'split' ? complement(sc, factor) : [];
     const context = x.slice();
     const full = new Array<Int32Array>(sc);
-    keptIdx.forEach((ci, k) => { full[ci] = x[k]; });
+    keptIdx.forEach((ci, k) => {
+      full[ci] = x[k];
+    });
     for (const ci of factor) full[ci] = new Int32Array(sh * sw);
     for (const g of step.groups) {
       const values = decode(g, groupParams(runner, g, context, sh, sw), sh, sw);
       g.channels.forEach((j, k) => {
-        const dst = full[factor[j]], src = values[k];
+        const dst = full[factor[j]],
+          src = values[k];
         for (let i = 0; i < dst.length; i++) dst[i] += src[i];
       });
       context.push(...values);
     }
     x = full;
   };
-  walkSteps(spec, {
-    squeeze: (_, at) => {
-      x = unsqueeze(x, h >> (at.level + 1), w >> (at.level + 1));
+  walkSteps(
+    spec,
+    {
+      squeeze: (_, at) => {
+        x = unsqueeze(x, h >> (at.level + 1), w >> (at.level + 1));
+      },
+      coupling: (step, at) => {
+        const t = runner.run(
+          step.net,
+          step.cond.map((i) => x[i]),
+          h >> at.level,
+          w >> at.level,
+        );
+        x = x.slice();
+        step.target.forEach((ti, k) => {
+          x[ti] = subtract(x[ti], t[k]);
+        });
+      },
+      permute: (step) => {
+        const y = new Array<Int32Array>(x.length);
+        step.perm.forEach((src, dst) => {
+          y[src] = x[dst];
+        });
+        x = y;
+      },
+      split: coded,
+      top: coded,
     },
-    coupling: (step, at) => {
-      const t = runner.run(step.net, step.cond.map((i) => x[i]), h >> at.level, w >> at.level);
-      x = x.slice();
-      step.target.forEach((ti, k) => {
-        x[ti] = subtract(x[ti], t[k]);
-      });
-    },
-    permute: (step) => {
-      const y = new Array<Int32Array>(x.length);
-      step.perm.forEach((src, dst) => { y[src] = x[dst]; });
-      x = y;
-    },
-    split: coded,
-    top: coded,
-  }, 'reverse');
+    'reverse',
+  );
   return x;
 }

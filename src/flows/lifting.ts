@@ -51,13 +51,72 @@ export function liftingSteps(C: number): FlowStep[] {
   const n = 2 * C;
   return [
     // horizontal predict: b −= ⌊(a + a→)/2⌋, d −= ⌊(c + c→)/2⌋
-    { op: 'coupling', target: pair(1, 3), cond: pair(0, 2), net: linear(1, 3, n, [[0, 1, -1], [0, 2, -1]], 1, 1) },
+    {
+      op: 'coupling',
+      target: pair(1, 3),
+      cond: pair(0, 2),
+      net: linear(
+        1,
+        3,
+        n,
+        [
+          [0, 1, -1],
+          [0, 2, -1],
+        ],
+        1,
+        1,
+      ),
+    },
     // horizontal update: a += ⌊(b← + b + 2)/4⌋, c += ⌊(d← + d + 2)/4⌋
-    { op: 'coupling', target: pair(0, 2), cond: pair(1, 3), net: linear(1, 3, n, [[0, 0, 1], [0, 1, 1]], 2, 2) },
+    {
+      op: 'coupling',
+      target: pair(0, 2),
+      cond: pair(1, 3),
+      net: linear(
+        1,
+        3,
+        n,
+        [
+          [0, 0, 1],
+          [0, 1, 1],
+        ],
+        2,
+        2,
+      ),
+    },
     // vertical predict: c −= ⌊(a + a↓)/2⌋, d −= ⌊(b + b↓)/2⌋
-    { op: 'coupling', target: pair(2, 3), cond: pair(0, 1), net: linear(3, 1, n, [[1, 0, -1], [2, 0, -1]], 1, 1) },
+    {
+      op: 'coupling',
+      target: pair(2, 3),
+      cond: pair(0, 1),
+      net: linear(
+        3,
+        1,
+        n,
+        [
+          [1, 0, -1],
+          [2, 0, -1],
+        ],
+        1,
+        1,
+      ),
+    },
     // vertical update: a += ⌊(c↑ + c + 2)/4⌋, b += ⌊(d↑ + d + 2)/4⌋
-    { op: 'coupling', target: pair(0, 1), cond: pair(2, 3), net: linear(3, 1, n, [[0, 0, 1], [1, 0, 1]], 2, 2) },
+    {
+      op: 'coupling',
+      target: pair(0, 1),
+      cond: pair(2, 3),
+      net: linear(
+        3,
+        1,
+        n,
+        [
+          [0, 0, 1],
+          [1, 0, 1],
+        ],
+        2,
+        2,
+      ),
+    },
   ];
 }
-

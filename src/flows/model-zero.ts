@@ -68,21 +68,54 @@ export function detailPrior(p: ModelZeroParams, C: number, band: number, earlier
   for (let k = 0; k < C; k++) {
     let f = 2 * featPerColour * k;
     const feat = (taps: Array<[number, number, number, number]>, weight: number) => {
-      for (const [ky, kx, ci, v] of taps) { setW(l1, ky, kx, ci, f, v); setW(l1, ky, kx, ci, f + 1, -v); }
+      for (const [ky, kx, ci, v] of taps) {
+        setW(l1, ky, kx, ci, f, v);
+        setW(l1, ky, kx, ci, f + 1, -v);
+      }
       setW(l2, 0, 0, f, k, weight);
       setW(l2, 0, 0, f + 1, k, weight);
       f += 2;
     };
     const ll = k;
-    feat([[1, 1, ll, 1], [1, 0, ll, -1]], p.llWeight);
-    feat([[1, 2, ll, 1], [1, 1, ll, -1]], p.llWeight);
-    feat([[1, 1, ll, 1], [0, 1, ll, -1]], p.llWeight);
-    feat([[2, 1, ll, 1], [1, 1, ll, -1]], p.llWeight);
+    feat(
+      [
+        [1, 1, ll, 1],
+        [1, 0, ll, -1],
+      ],
+      p.llWeight,
+    );
+    feat(
+      [
+        [1, 2, ll, 1],
+        [1, 1, ll, -1],
+      ],
+      p.llWeight,
+    );
+    feat(
+      [
+        [1, 1, ll, 1],
+        [0, 1, ll, -1],
+      ],
+      p.llWeight,
+    );
+    feat(
+      [
+        [2, 1, ll, 1],
+        [1, 1, ll, -1],
+      ],
+      p.llWeight,
+    );
     earlier.forEach((b, e) => {
       const ci = C + e * C + k;
       const wgt = b === band ? p.sameBandWeight : p.detailWeight;
       feat([[1, 1, ci, 1]], 2 * wgt);
-      for (const [ky, kx] of [[0, 1], [2, 1], [1, 0], [1, 2]]) feat([[ky, kx, ci, 1]], wgt);
+      for (const [ky, kx] of [
+        [0, 1],
+        [2, 1],
+        [1, 0],
+        [1, 2],
+      ])
+        feat([[ky, kx, ci, 1]], wgt);
     });
   }
   // Layer 3: hinges relu(A − t) per colour; layer 4: mean = 0, ls = Σ w·hinge + bias.

@@ -33,8 +33,22 @@ export interface Model {
   causal?: CausalSpec;
 }
 
-interface QConvJson { kh: number; kw: number; cin: number; cout: number; shift: number; lo: number; hi: number; weights: string; bias: number[] }
-interface QNetJson { inLo: number; inHi: number; layers: QConvJson[] }
+interface QConvJson {
+  kh: number;
+  kw: number;
+  cin: number;
+  cout: number;
+  shift: number;
+  lo: number;
+  hi: number;
+  weights: string;
+  bias: number[];
+}
+interface QNetJson {
+  inLo: number;
+  inHi: number;
+  layers: QConvJson[];
+}
 
 /** True when typed arrays are little-endian here (then Int32 LE bytes are the array's own bytes). */
 const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
@@ -73,7 +87,14 @@ function netFromJson(j: QNetJson): QNet {
 }
 
 function groupToJson(g: PriorGroup): unknown {
-  return { channels: g.channels, mixture: g.mixture, net: g.net ? netToJson(g.net) : null, ...(g.constant ? { constant: g.constant } : {}), ...(g.phase !== undefined ? { phase: g.phase } : {}), ...(g.base ? { base: netToJson(g.base) } : {}) };
+  return {
+    channels: g.channels,
+    mixture: g.mixture,
+    net: g.net ? netToJson(g.net) : null,
+    ...(g.constant ? { constant: g.constant } : {}),
+    ...(g.phase !== undefined ? { phase: g.phase } : {}),
+    ...(g.base ? { base: netToJson(g.base) } : {}),
+  };
 }
 
 /** The flow as canonical JSON-able data (weights base64 Int32 LE). */
@@ -94,19 +115,32 @@ export function flowToJson(f: FlowSpec): unknown {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped model JSON, checked by validateFlow once built */
 function flowFromJson(j: any): FlowSpec {
-  const group = (g: any): PriorGroup => ({ channels: g.channels, mixture: g.mixture, net: g.net ? netFromJson(g.net) : null, constant: g.constant, phase: g.phase, ...(g.base ? { base: netFromJson(g.base) } : {}) });
+  const group = (g: any): PriorGroup => ({
+    channels: g.channels,
+    mixture: g.mixture,
+    net: g.net ? netFromJson(g.net) : null,
+    constant: g.constant,
+    phase: g.phase,
+    ...(g.base ? { base: netFromJson(g.base) } : {}),
+  });
   return {
     channels: j.channels,
     inputMin: j.inputMin,
     inputMax: j.inputMax,
     steps: j.steps.map((s: any): FlowStep => {
       switch (s.op) {
-        case 'squeeze': return { op: 'squeeze' };
-        case 'permute': return { op: 'permute', perm: s.perm };
-        case 'coupling': return { op: 'coupling', target: s.target, cond: s.cond, net: netFromJson(s.net) };
-        case 'split': return { op: 'split', factor: s.factor, groups: s.groups.map(group) };
-        case 'top': return { op: 'top', groups: s.groups.map(group) };
-        default: return unknownStep(s);
+        case 'squeeze':
+          return { op: 'squeeze' };
+        case 'permute':
+          return { op: 'permute', perm: s.perm };
+        case 'coupling':
+          return { op: 'coupling', target: s.target, cond: s.cond, net: netFromJson(s.net) };
+        case 'split':
+          return { op: 'split', factor: s.factor, groups: s.groups.map(group) };
+        case 'top':
+          return { op: 'top', groups: s.groups.map(group) };
+        default:
+          return unknownStep(s);
       }
     }),
   };
@@ -115,7 +149,9 @@ function flowFromJson(j: any): FlowSpec {
 
 /** SHA-256 hex of the canonical flow JSON: the model id. */
 export function flowId(f: FlowSpec): string {
-  return createHash('sha256').update(JSON.stringify(flowToJson(f))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(flowToJson(f)))
+    .digest('hex');
 }
 
 const isPerm = (a: number[], n: number) => a.length === n && new Set(a).size === n && a.every((v) => Number.isInteger(v) && v >= 0 && v < n);
@@ -154,7 +190,8 @@ function codedStepError(s: Extract<FlowStep, { op: 'split' | 'top' }>, c: number
 export function validateFlow(f: FlowSpec): string | null {
   if (f.channels !== 1 && f.channels !== 3) return `channels must be 1 or 3, got ${f.channels}`;
   for (const place of stepPlaces(f)) {
-    const s = f.steps[place.index], c = place.channels;
+    const s = f.steps[place.index],
+      c = place.channels;
     const at = `step ${place.index} (${s.op})`;
     const error = visitStep<string | null>(s, place, {
       squeeze: () => null,
@@ -199,7 +236,9 @@ export function causalFlow(channels: 1 | 3): FlowSpec {
 
 /** SHA-256 hex of a causal spec's canonical JSON: a causal model's id. */
 export function causalId(s: CausalSpec): string {
-  return createHash('sha256').update(JSON.stringify(causalToJson(s))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(causalToJson(s)))
+    .digest('hex');
 }
 
 /** Serialises a causal model to its JSON file text. */

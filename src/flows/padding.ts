@@ -30,19 +30,26 @@ function sameIndex(a: Int32Array, b: Int32Array): boolean {
 function latentPixels(spec: FlowSpec, h: number, w: number): Int32Array[] | null {
   const index = Int32Array.from({ length: h * w }, (_, i) => i);
   let exact = true;
-  const bySplit = walkChannels<Int32Array, Int32Array[]>(spec, Array.from({ length: spec.channels }, () => index), h, w, {
-    squeeze: squeeze,
-    coupling: (step, x) => {
-      const all = [...step.target, ...step.cond].map((i) => x[i]);
-      if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1) || !all.every((p) => sameIndex(p, all[0]))) exact = false;
-      return x;
+  const bySplit = walkChannels<Int32Array, Int32Array[]>(
+    spec,
+    Array.from({ length: spec.channels }, () => index),
+    h,
+    w,
+    {
+      squeeze: squeeze,
+      coupling: (step, x) => {
+        const all = [...step.target, ...step.cond].map((i) => x[i]);
+        if (step.net.layers.some((l) => l.kh !== 1 || l.kw !== 1) || !all.every((p) => sameIndex(p, all[0]))) exact = false;
+        return x;
+      },
+      coded: (step, x, factor) =>
+        step.groups.map((g) => {
+          const planes = g.channels.map((j) => x[factor[j]]);
+          if (!planes.every((p) => sameIndex(p, planes[0]))) exact = false;
+          return planes[0];
+        }),
     },
-    coded: (step, x, factor) => step.groups.map((g) => {
-      const planes = g.channels.map((j) => x[factor[j]]);
-      if (!planes.every((p) => sameIndex(p, planes[0]))) exact = false;
-      return planes[0];
-    }),
-  });
+  );
   return exact ? bySplit.reverse().flat() : null;
 }
 
@@ -79,7 +86,8 @@ export function realPositions(spec: FlowSpec, h: number, w: number, realH: numbe
     const groups = groupsInDecodeOrder(spec);
     p = pixels.map((idx, k) => {
       const g = groups[k];
-      const gh = h >> g.level, gw = w >> g.level;
+      const gh = h >> g.level,
+        gw = w >> g.level;
       return groupPositions(g.phase, gh, gw).filter((i) => idx[i] % w < realW && Math.floor(idx[i] / w) < realH);
     });
     if (a.positions.size > 64) a.positions.clear();
@@ -91,5 +99,7 @@ export function realPositions(spec: FlowSpec, h: number, w: number, realH: numbe
 /** Phase and level (number of squeezes before it) of every coded group, in decode order. */
 function groupsInDecodeOrder(spec: FlowSpec): Array<{ phase: 0 | 1 | undefined; level: number }> {
   const coded = (s: { groups: PriorGroup[] }, at: StepPlace) => s.groups.map((g) => ({ phase: g.phase, level: at.level }));
-  return walkSteps(spec, { squeeze: () => [], coupling: () => [], permute: () => [], split: coded, top: coded }).reverse().flat();
+  return walkSteps(spec, { squeeze: () => [], coupling: () => [], permute: () => [], split: coded, top: coded })
+    .reverse()
+    .flat();
 }

@@ -102,28 +102,42 @@ export function unknownStep(step: unknown): never {
 /** The one dispatch on a step's type: calls the visitor's handler for `step.op`; an unknown op throws (unknownStep). */
 export function visitStep<R>(step: FlowStep, at: StepPlace, visitor: StepVisitor<R>): R {
   switch (step.op) {
-    case 'squeeze': return visitor.squeeze(step, at);
-    case 'coupling': return visitor.coupling(step, at);
-    case 'permute': return visitor.permute(step, at);
-    case 'split': return visitor.split(step, at);
-    case 'top': return visitor.top(step, at);
-    default: return unknownStep(step);
+    case 'squeeze':
+      return visitor.squeeze(step, at);
+    case 'coupling':
+      return visitor.coupling(step, at);
+    case 'permute':
+      return visitor.permute(step, at);
+    case 'split':
+      return visitor.split(step, at);
+    case 'top':
+      return visitor.top(step, at);
+    default:
+      return unknownStep(step);
   }
 }
 
 /** The place of every step (index, level, channels before it); throws on an unknown step type. */
 export function stepPlaces(spec: FlowSpec): StepPlace[] {
   const places: StepPlace[] = [];
-  let level = 0, channels = spec.channels;
+  let level = 0,
+    channels = spec.channels;
   for (const [index, step] of spec.steps.entries()) {
     const at = { index, level, channels };
     places.push(at);
     visitStep(step, at, {
-      squeeze: () => { level++; channels *= 4; },
+      squeeze: () => {
+        level++;
+        channels *= 4;
+      },
       coupling: () => {},
       permute: () => {},
-      split: (s) => { channels -= s.factor.length; },
-      top: () => { channels = 0; },
+      split: (s) => {
+        channels -= s.factor.length;
+      },
+      top: () => {
+        channels = 0;
+      },
     });
   }
   return places;
@@ -177,9 +191,15 @@ export function walkChannels<T, R>(spec: FlowSpec, x: T[], h: number, w: number,
     x = x.filter((_, i) => !f.has(i));
   };
   walkSteps(spec, {
-    squeeze: (_, at) => { x = walk.squeeze(x, h >> at.level, w >> at.level); },
-    coupling: (step, at) => { x = walk.coupling(step, x, h >> at.level, w >> at.level); },
-    permute: (step) => { x = step.perm.map((i) => x[i]); },
+    squeeze: (_, at) => {
+      x = walk.squeeze(x, h >> at.level, w >> at.level);
+    },
+    coupling: (step, at) => {
+      x = walk.coupling(step, x, h >> at.level, w >> at.level);
+    },
+    permute: (step) => {
+      x = step.perm.map((i) => x[i]);
+    },
     split: coded,
     top: coded,
   });

@@ -19,8 +19,12 @@ export function toPlanes(data: ArrayLike<number>, n: number, count: 1 | 3): Int3
     return out;
   }
   for (let i = 0; i < 3 * n; i += 3) {
-    const r = data[i], g = data[i + 1], b = data[i + 2];
-    const co = r - b, t = b + (co >> 1), cg = g - t;
+    const r = data[i],
+      g = data[i + 1],
+      b = data[i + 2];
+    const co = r - b,
+      t = b + (co >> 1),
+      cg = g - t;
     out[i] = t + (cg >> 1);
     out[i + 1] = co;
     out[i + 2] = cg;
@@ -35,8 +39,12 @@ export function fromPlanes(planes: Int32Array, n: number, count: 1 | 3, out: Uin
     return;
   }
   for (let i = 0; i < 3 * n; i += 3) {
-    const y = planes[i], co = planes[i + 1], cg = planes[i + 2];
-    const t = y - (cg >> 1), g = cg + t, b = t - (co >> 1);
+    const y = planes[i],
+      co = planes[i + 1],
+      cg = planes[i + 2];
+    const t = y - (cg >> 1),
+      g = cg + t,
+      b = t - (co >> 1);
     out[i] = b + co;
     out[i + 1] = g;
     out[i + 2] = b;

@@ -60,8 +60,15 @@ function int32Safe(net: QNet): boolean {
     if (!(Number.isInteger(l.shift) && l.shift >= 0 && l.shift <= 30)) return false;
     if (!clampOk(l.lo, l.hi) || !(l.weights instanceof Int32Array) || !(l.bias instanceof Int32Array)) return false;
     // Shapes as checkNet requires them (odd kernels up to 7, consistent sizes); anything else runs on the specification.
-    const shapeOk = [l.kh, l.kw, l.cin, l.cout].every((v) => Number.isInteger(v) && v >= 1) && l.kh % 2 === 1 && l.kw % 2 === 1 && l.kh <= 7 && l.kw <= 7
-      && l.weights.length === l.kh * l.kw * l.cin * l.cout && l.bias.length === l.cout && (l === net.layers[0] || l.cin === net.layers[net.layers.indexOf(l) - 1].cout);
+    const shapeOk =
+      [l.kh, l.kw, l.cin, l.cout].every((v) => Number.isInteger(v) && v >= 1) &&
+      l.kh % 2 === 1 &&
+      l.kw % 2 === 1 &&
+      l.kh <= 7 &&
+      l.kw <= 7 &&
+      l.weights.length === l.kh * l.kw * l.cin * l.cout &&
+      l.bias.length === l.cout &&
+      (l === net.layers[0] || l.cin === net.layers[net.layers.indexOf(l) - 1].cout);
     if (!shapeOk) return false;
     for (let o = 0; o < l.cout; o++) {
       let s = 0;
@@ -76,16 +83,34 @@ function int32Safe(net: QNet): boolean {
 // ---------------------------------------------------------------------------
 // A minimal WebAssembly binary writer: just what a stage function needs.
 
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f,
+  V128 = 0x7b;
 const OP = {
-  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  localGet: 0x20, localSet: 0x21, i32Const: 0x41,
-  i32GeS: 0x4e, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Const: 0x41,
+  i32GeS: 0x4e,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
 } as const;
 /** SIMD opcodes (after the 0xfd prefix). */
 const SIMD = {
-  load: 0x00, store: 0x0b, const: 0x0c, i32x4Splat: 0x11,
-  i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5, i32x4MinS: 0xb6, i32x4MaxS: 0xb8,
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  i32x4Splat: 0x11,
+  i32x4ShrS: 0xac,
+  i32x4Add: 0xae,
+  i32x4Sub: 0xb1,
+  i32x4Mul: 0xb5,
+  i32x4MinS: 0xb6,
+  i32x4MaxS: 0xb8,
 } as const;
 
 /** A growable byte buffer. */
@@ -115,7 +140,10 @@ class Bytes {
     for (;;) {
       const b = v & 0x7f;
       v >>= 7;
-      if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) { this.byte(b); return; }
+      if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) {
+        this.byte(b);
+        return;
+      }
       this.byte(b | 0x80);
     }
   }
@@ -126,21 +154,52 @@ class Bytes {
 
 /** Instruction stream of one function body. */
 class Body extends Bytes {
-  op(...codes: number[]): this { for (const c of codes) this.byte(c); return this; }
-  get(i: number): this { this.byte(OP.localGet); this.uleb(i); return this; }
-  set(i: number): this { this.byte(OP.localSet); this.uleb(i); return this; }
-  i32(v: number): this { this.byte(OP.i32Const); this.sleb(v); return this; }
-  simd(code: number): this { this.byte(0xfd); this.uleb(code); return this; }
+  op(...codes: number[]): this {
+    for (const c of codes) this.byte(c);
+    return this;
+  }
+  get(i: number): this {
+    this.byte(OP.localGet);
+    this.uleb(i);
+    return this;
+  }
+  set(i: number): this {
+    this.byte(OP.localSet);
+    this.uleb(i);
+    return this;
+  }
+  i32(v: number): this {
+    this.byte(OP.i32Const);
+    this.sleb(v);
+    return this;
+  }
+  simd(code: number): this {
+    this.byte(0xfd);
+    this.uleb(code);
+    return this;
+  }
   /** v128.const with the same int32 in all four lanes. */
   splat(v: number): this {
     this.simd(SIMD.const);
-    for (let k = 0; k < 4; k++) { this.byte(v & 0xff); this.byte((v >> 8) & 0xff); this.byte((v >> 16) & 0xff); this.byte((v >>> 24) & 0xff); }
+    for (let k = 0; k < 4; k++) {
+      this.byte(v & 0xff);
+      this.byte((v >> 8) & 0xff);
+      this.byte((v >> 16) & 0xff);
+      this.byte((v >>> 24) & 0xff);
+    }
     return this;
   }
   /** v128.load / v128.store with a 4-byte alignment hint and a constant byte offset. */
-  mem(code: number, offset: number): this { this.simd(code); this.byte(2); this.uleb(offset); return this; }
+  mem(code: number, offset: number): this {
+    this.simd(code);
+    this.byte(2);
+    this.uleb(offset);
+    return this;
+  }
   /** local[i] += v (i32). */
-  inc(i: number, v: number): this { return this.get(i).i32(v).op(OP.i32Add).set(i); }
+  inc(i: number, v: number): this {
+    return this.get(i).i32(v).op(OP.i32Add).set(i);
+  }
 }
 
 function section(out: Bytes, id: number, body: Uint8Array): void {
@@ -164,7 +223,10 @@ function moduleBytes(params: number, locals: Array<[number, number]>, body: Uint
   section(out, 7, Uint8Array.of(1, 3, 0x72, 0x75, 0x6e, 0x00, 0x00)); // export "run" = func 0
   const fn = new Bytes();
   fn.uleb(locals.length);
-  for (const [count, type] of locals) { fn.uleb(count); fn.byte(type); }
+  for (const [count, type] of locals) {
+    fn.uleb(count);
+    fn.byte(type);
+  }
   fn.bytes(body);
   fn.byte(OP.end);
   const code = new Bytes();
@@ -190,7 +252,8 @@ const P = { src: 0, dst: 1, h: 2, w: 3, pw: 4, ps: 5, dw: 6, ds: 7 } as const;
  * layer uses are not computed.
  */
 function stageModule(layers: QConv[]): Uint8Array<ArrayBuffer> {
-  const first = layers[0], last = layers[layers.length - 1];
+  const first = layers[0],
+    last = layers[layers.length - 1];
   const live: boolean[][] = layers.map((l) => new Array<boolean>(l.cout).fill(false));
   live[layers.length - 1].fill(true);
   for (let li = layers.length - 1; li > 0; li--) {
@@ -201,7 +264,10 @@ function stageModule(layers: QConv[]): Uint8Array<ArrayBuffer> {
     }
   }
   // i32 locals: y, x, q, qd, then c[i,ky] for the (input, kernel row) pairs used, then d[o].
-  const Y = 8, X = 9, Q = 10, QD = 11;
+  const Y = 8,
+    X = 9,
+    Q = 10,
+    QD = 11;
   let nextI32 = 12;
   const rowLocal = new Map<number, number>(); // i * kh + ky -> local
   for (let ky = 0; ky < first.kh; ky++) {
@@ -227,10 +293,17 @@ function stageModule(layers: QConv[]): Uint8Array<ArrayBuffer> {
   const c = new Body();
   // Prologue: c[i,ky] = (i·PS + ky·PW)·4, d[o] = o·DS·4.
   for (const [key, local] of rowLocal) {
-    const i = Math.floor(key / first.kh), ky = key % first.kh;
+    const i = Math.floor(key / first.kh),
+      ky = key % first.kh;
     c.get(P.ps).i32(i).op(OP.i32Mul).get(P.pw).i32(ky).op(OP.i32Mul).op(OP.i32Add).i32(2).op(OP.i32Shl).set(local);
   }
-  dLocal.forEach((local, o) => c.get(P.ds).i32(o * 4).op(OP.i32Mul).set(local));
+  dLocal.forEach((local, o) =>
+    c
+      .get(P.ds)
+      .i32(o * 4)
+      .op(OP.i32Mul)
+      .set(local),
+  );
   // for (y = 0; y < h; y++) { q = src + 4·y·PW; qd = dst + 4·y·DW; for (x = 0; x < w; x += 4) { … } }
   c.op(OP.block, 0x40, OP.loop, 0x40);
   c.get(Y).get(P.h).op(OP.i32GeS, OP.brIf, 1);
@@ -250,7 +323,11 @@ function stageModule(layers: QConv[]): Uint8Array<ArrayBuffer> {
           for (let i = 0; i < l.cin; i++) {
             const wt = l.weights[((ky * l.kw + kx) * l.cin + i) * l.cout + o];
             if (wt === 0) continue;
-            if (li === 0) c.get(Q).get(rowLocal.get(i * l.kh + ky)!).op(OP.i32Add).mem(SIMD.load, 4 * kx);
+            if (li === 0)
+              c.get(Q)
+                .get(rowLocal.get(i * l.kh + ky)!)
+                .op(OP.i32Add)
+                .mem(SIMD.load, 4 * kx);
             else c.get(act[li - 1][i]);
             if (wt === 1) c.simd(SIMD.i32x4Add);
             else if (wt === -1) c.simd(SIMD.i32x4Sub);
@@ -324,7 +401,12 @@ let clampRun: ((from: number, to: number, lo: number, hi: number) => void) | nul
 /** A wasm function clamping int32s in [from, to) (byte addresses, multiples of 16 apart) to [lo, hi], four at a time. */
 function clampFn(): (from: number, to: number, lo: number, hi: number) => void {
   if (!clampRun) {
-    const FROM = 0, TO = 1, LO = 2, HI = 3, VLO = 4, VHI = 5;
+    const FROM = 0,
+      TO = 1,
+      LO = 2,
+      HI = 3,
+      VLO = 4,
+      VHI = 5;
     const c = new Body();
     c.get(LO).simd(SIMD.i32x4Splat).set(VLO).get(HI).simd(SIMD.i32x4Splat).set(VHI);
     c.op(OP.block, 0x40, OP.loop, 0x40);
@@ -376,7 +458,10 @@ export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number)
   const pss = stages.map((s, k) => pws[k] * (h + 2 * s.py));
   const base: number[] = [];
   let end = 0;
-  stages.forEach((s, k) => { base.push(end); end += ((s.cin * pss[k] + 3) & ~3); });
+  stages.forEach((s, k) => {
+    base.push(end);
+    end += (s.cin * pss[k] + 3) & ~3;
+  });
   const outBase = end;
   const last = stages[stages.length - 1];
   end += last.cout * h * w4;
@@ -384,7 +469,11 @@ export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number)
   const mem = heap;
   // Stage 0 input: copy rows into the zeroed bordered planes, then clamp in place.
   {
-    const s = stages[0], pw = pws[0], ps = pss[0], lo = net.inLo, hi = net.inHi;
+    const s = stages[0],
+      pw = pws[0],
+      ps = pss[0],
+      lo = net.inLo,
+      hi = net.inHi;
     const size = (s.cin * ps + 3) & ~3;
     mem.fill(0, base[0], base[0] + size);
     for (let c = 0; c < s.cin; c++) {
@@ -408,7 +497,8 @@ export function runNetFast(net: QNet, input: Int32Array[], h: number, w: number)
     }
   }
   for (let k = 0; k < stages.length; k++) {
-    const s = stages[k], next = stages[k + 1];
+    const s = stages[k],
+      next = stages[k + 1];
     if (!next) {
       s.run(base[k] * 4, outBase * 4, h, w, pws[k], pss[k], w4, h * w4);
       break;

@@ -23,10 +23,7 @@
  */
 import type { SymbolSink, SymbolSource } from '../ans/index.js';
 import type { SymbolModel } from './symbol-model.js';
-import {
-  PROB_BITS, LATENT_BITS, LATENT_LIMIT, MEAN_FRAC, MEAN_LIMIT, LOGSCALE_MIN, LOGSCALE_MAX,
-  CDF_U_MAX, CDF_BITS, MAX_WINDOW, LOGIT_RANGE,
-} from './constants.js';
+import { PROB_BITS, LATENT_BITS, LATENT_LIMIT, MEAN_FRAC, MEAN_LIMIT, LOGSCALE_MIN, LOGSCALE_MAX, CDF_U_MAX, CDF_BITS, MAX_WINDOW, LOGIT_RANGE } from './constants.js';
 import { LOGISTIC_CDF, INV_SCALE, HALF_WINDOW, EXP_WEIGHT } from './tables.js';
 
 const TOTAL = 1 << PROB_BITS;
@@ -215,7 +212,10 @@ export class LeakyMixtureCdf implements SymbolModel {
           w = EXP_WEIGHT[gap > LOGIT_RANGE ? LOGIT_RANGE : gap];
         }
         this.weight[c] = w;
-        if (w > bestW) { bestW = w; best = c; }
+        if (w > bestW) {
+          bestW = w;
+          best = c;
+        }
         const centre = mu >> MEAN_FRAC;
         const h = HALF_WINDOW[ls];
         if (centre - h < lo) lo = centre - h;
@@ -321,10 +321,13 @@ export class LeakyMixtureCdf implements SymbolModel {
    * with the window's linear leak (d = z − lo) taken out in one refinement.
    */
   private guess(cf: number): number {
-    const lo = this.lo, hi = this.hi;
+    const lo = this.lo,
+      hi = this.hi;
     if (this.span <= 0) return lo + Math.floor((cf * this.n) / TOTAL);
     const b = this.best;
-    const w = this.k === 1 ? this.weight0 : this.weight[b], mean2 = this.k === 1 ? this.mean20 : this.mean2[b], invS = this.k === 1 ? this.invS0 : this.invS[b];
+    const w = this.k === 1 ? this.weight0 : this.weight[b],
+      mean2 = this.k === 1 ? this.mean20 : this.mean2[b],
+      invS = this.k === 1 ? this.invS0 : this.invS[b];
     const scale = this.span / (this.m * w);
     const gLo = this.gLo / w;
     let z = lo;
@@ -351,45 +354,68 @@ export class LeakyMixtureCdf implements SymbolModel {
     const t = this.table;
     if (t !== null) {
       // Cached table: bisect it directly (t[0] = 0 ≤ cf < t[n] = ESCAPE_START).
-      let a = 0, b = this.n;
+      let a = 0,
+        b = this.n;
       while (b - a > 1) {
         const mid = (a + b) >> 1;
-        if (t[mid] <= cf) a = mid; else b = mid;
+        if (t[mid] <= cf) a = mid;
+        else b = mid;
       }
       this.start = t[a];
       this.freq = t[a + 1] - t[a];
       return this.lo + a;
     }
-    const lo = this.lo, hi = this.hi;
+    const lo = this.lo,
+      hi = this.hi;
     // Bracket: cum(a) = ca ≤ cf < cum(b) = cb, with cum(lo) = 0 and cum(hi + 1) = ESCAPE_START known.
     let a: number, ca: number, b: number, cb: number;
     const z = this.guess(cf);
     const cz = z === lo ? 0 : this.cum(z);
     if (cz <= cf) {
-      a = z; ca = cz;
-      b = hi + 1; cb = ESCAPE_START;
+      a = z;
+      ca = cz;
+      b = hi + 1;
+      cb = ESCAPE_START;
       for (let step = 1; ; step *= 2) {
         const t = a + step;
         if (t > hi) break;
         const ct = this.cum(t);
-        if (ct > cf) { b = t; cb = ct; break; }
-        a = t; ca = ct;
+        if (ct > cf) {
+          b = t;
+          cb = ct;
+          break;
+        }
+        a = t;
+        ca = ct;
       }
     } else {
-      b = z; cb = cz;
-      a = lo; ca = 0;
+      b = z;
+      cb = cz;
+      a = lo;
+      ca = 0;
       for (let step = 1; ; step *= 2) {
         const t = b - step;
         if (t <= lo) break;
         const ct = this.cum(t);
-        if (ct <= cf) { a = t; ca = ct; break; }
-        b = t; cb = ct;
+        if (ct <= cf) {
+          a = t;
+          ca = ct;
+          break;
+        }
+        b = t;
+        cb = ct;
       }
     }
     while (b - a > 1) {
       const mid = (a + b) >> 1;
       const cm = this.cum(mid);
-      if (cm <= cf) { a = mid; ca = cm; } else { b = mid; cb = cm; }
+      if (cm <= cf) {
+        a = mid;
+        ca = cm;
+      } else {
+        b = mid;
+        cb = cm;
+      }
     }
     this.start = ca;
     this.freq = cb - ca;

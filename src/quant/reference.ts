@@ -32,7 +32,8 @@ const tapCache = new WeakMap<QConv, Int32Array[]>();
 function tapsOf(l: QConv): Int32Array[] {
   let t = tapCache.get(l);
   if (!t) {
-    const py = (l.kh - 1) >> 1, px = (l.kw - 1) >> 1;
+    const py = (l.kh - 1) >> 1,
+      px = (l.kw - 1) >> 1;
     t = [];
     for (let o = 0; o < l.cout; o++) {
       const list: number[] = [];
@@ -66,16 +67,23 @@ export function convReference(l: QConv, x: Int32Array[], h: number, w: number): 
     acc.fill(l.bias[o]);
     const t = taps[o];
     for (let k = 0; k < t.length; k += 4) {
-      const dy = t[k], dx = t[k + 1], src = x[t[k + 2]], wt = t[k + 3];
-      const y0 = Math.max(0, -dy), y1 = Math.min(h, h - dy);
-      const x0 = Math.max(0, -dx), x1 = Math.min(w, w - dx);
+      const dy = t[k],
+        dx = t[k + 1],
+        src = x[t[k + 2]],
+        wt = t[k + 3];
+      const y0 = Math.max(0, -dy),
+        y1 = Math.min(h, h - dy);
+      const x0 = Math.max(0, -dx),
+        x1 = Math.min(w, w - dx);
       for (let y = y0; y < y1; y++) {
-        const row = y * w, off = (y + dy) * w + dx;
+        const row = y * w,
+          off = (y + dy) * w + dx;
         for (let xx = x0; xx < x1; xx++) acc[row + xx] += wt * src[off + xx];
       }
     }
     const q = new Int32Array(n);
-    const lo = l.lo, hi = l.hi;
+    const lo = l.lo,
+      hi = l.hi;
     for (let i = 0; i < n; i++) {
       const v = Math.floor(acc[i] / div);
       q[i] = v < lo ? lo : v > hi ? hi : v;

@@ -87,7 +87,10 @@ export function log2Fixed(x: number): number {
   for (let b = 0; b < COST_FRAC; b++) {
     m = Math.floor((m * m) / 2 ** 15);
     r *= 2;
-    if (m >= 2 ** 16) { m = Math.floor(m / 2); r += 1; }
+    if (m >= 2 ** 16) {
+      m = Math.floor(m / 2);
+      r += 1;
+    }
   }
   return r;
 }
@@ -123,7 +126,9 @@ export function chooseOffsetSymbol(cdf: LeakyMixtureCdf, K: number, means: Int32
   const stride = Math.min(OFFSET_STRIDE, Math.max(1, Math.floor(n / OFFSET_MIN_SAMPLES)));
   const taken = Math.ceil(n / stride);
   // One position's parameters, copied out so that the offset can be added (set() reads them at offset 0).
-  const mu = new Int32Array(K), ls = new Int32Array(K), lg = logits ? new Int32Array(K) : null;
+  const mu = new Int32Array(K),
+    ls = new Int32Array(K),
+    lg = logits ? new Int32Array(K) : null;
   const costOf = (s: number): number => {
     const off = offsetOfSymbol(s);
     let sum = 0;
@@ -140,7 +145,8 @@ export function chooseOffsetSymbol(cdf: LeakyMixtureCdf, K: number, means: Int32
     }
     return (sum * n) / taken + COST[OFFSET_FREQ[s]];
   };
-  let best = OFFSET_ZERO_SYMBOL, bestCost = costOf(best);
+  let best = OFFSET_ZERO_SYMBOL,
+    bestCost = costOf(best);
   for (const dir of [1, -1]) {
     let moved = false;
     for (let s = best + dir; s >= 0 && s < OFFSET_SYMBOLS; s += dir) {

@@ -23,7 +23,13 @@ function split(stderr: string): { stderr: string; maxRssMiB: number } {
 
 /** Runs `flowzip ...args` to its end (killed after `timeout` ms). */
 export function runCliRss(args: string[], options: { cwd?: string; input?: Uint8Array; timeout?: number } = {}): RssResult {
-  const r = spawnSync(process.execPath, [WRAPPER, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? '', env: { ...process.env, FLOWZIP_DEBUG: '' }, timeout: options.timeout ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [WRAPPER, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input ?? '',
+    env: { ...process.env, FLOWZIP_DEBUG: '' },
+    timeout: options.timeout ?? 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: r.stdout, ...split(r.stderr.toString('utf8')) };
 }
@@ -43,7 +49,11 @@ export function peakRssOf(pid: number): number {
  * then kills it. With `stdinZeros`, stdin is an endless pipe of zeros (as
  * `cat /dev/zero |`). `stdoutBytes` counts what it wrote (not kept).
  */
-export function runCliFor(args: string[], ms: number, options: { cwd?: string; stdinZeros?: boolean } = {}): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdoutBytes: number; stderr: string; maxRssMiB: number }> {
+export function runCliFor(
+  args: string[],
+  ms: number,
+  options: { cwd?: string; stdinZeros?: boolean } = {},
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdoutBytes: number; stderr: string; maxRssMiB: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, FLOWZIP_DEBUG: '' }, stdio: [options.stdinZeros ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     if (options.stdinZeros) {
@@ -55,7 +65,9 @@ export function runCliFor(args: string[], ms: number, options: { cwd?: string; s
       child.stdin!.on('error', () => {});
       feed();
     }
-    let stdoutBytes = 0, stderr = '', maxRssMiB = Number.NaN;
+    let stdoutBytes = 0,
+      stderr = '',
+      maxRssMiB = Number.NaN;
     child.stdout!.on('data', (c: Buffer) => (stdoutBytes += c.length));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const timer = setTimeout(() => {

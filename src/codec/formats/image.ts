@@ -53,12 +53,7 @@ export function sampleCount(raster: Pick<Raster, 'width' | 'height' | 'channels'
  * Allocates a zero-filled raster of the given shape. The caller guarantees the
  * shape is valid (positive integer dimensions).
  */
-export function createRaster(
-  width: number,
-  height: number,
-  channels: RasterChannels,
-  bitDepth: RasterBitDepth,
-): Raster {
+export function createRaster(width: number, height: number, channels: RasterChannels, bitDepth: RasterBitDepth): Raster {
   const count = width * height * channels;
   const samples = bitDepth === 16 ? new Uint16Array(count) : new Uint8Array(count);
   return { width, height, channels, bitDepth, samples };
@@ -76,16 +71,11 @@ export function assertRaster(raster: Raster, context: string): void {
   if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) {
     throw new FlowzipError('E_BAD_IMAGE', `${context}: raster has invalid channel count ${channels}`);
   }
-  const typeMatches =
-    (bitDepth === 8 && samples instanceof Uint8Array) ||
-    (bitDepth === 16 && samples instanceof Uint16Array);
+  const typeMatches = (bitDepth === 8 && samples instanceof Uint8Array) || (bitDepth === 16 && samples instanceof Uint16Array);
   if (!typeMatches) {
     throw new FlowzipError('E_BAD_IMAGE', `${context}: raster sample array does not match bit depth ${bitDepth}`);
   }
   if (samples.length !== sampleCount(raster)) {
-    throw new FlowzipError(
-      'E_BAD_IMAGE',
-      `${context}: raster has ${samples.length} samples, expected ${sampleCount(raster)}`,
-    );
+    throw new FlowzipError('E_BAD_IMAGE', `${context}: raster has ${samples.length} samples, expected ${sampleCount(raster)}`);
   }
 }

@@ -124,23 +124,55 @@ function applyFilter(type: FilterType, cur: Uint8Array, prev: Uint8Array, bpp: n
   let cost = 0;
   switch (type) {
     case FilterType.None:
-      for (let i = 0; i < n; i++) { const b = cur[i]; dst[i] = b; cost += b < 128 ? b : 256 - b; }
+      for (let i = 0; i < n; i++) {
+        const b = cur[i];
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
       break;
     case FilterType.Sub:
-      for (let i = 0; i < m; i++) { const b = cur[i]; dst[i] = b; cost += b < 128 ? b : 256 - b; }
-      for (let i = m; i < n; i++) { const b = (cur[i] - cur[i - bpp]) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
+      for (let i = 0; i < m; i++) {
+        const b = cur[i];
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
+      for (let i = m; i < n; i++) {
+        const b = (cur[i] - cur[i - bpp]) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
       break;
     case FilterType.Up:
-      for (let i = 0; i < n; i++) { const b = (cur[i] - prev[i]) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
+      for (let i = 0; i < n; i++) {
+        const b = (cur[i] - prev[i]) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
       break;
     case FilterType.Average:
-      for (let i = 0; i < m; i++) { const b = (cur[i] - (prev[i] >>> 1)) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
-      for (let i = m; i < n; i++) { const b = (cur[i] - ((cur[i - bpp] + prev[i]) >>> 1)) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
+      for (let i = 0; i < m; i++) {
+        const b = (cur[i] - (prev[i] >>> 1)) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
+      for (let i = m; i < n; i++) {
+        const b = (cur[i] - ((cur[i - bpp] + prev[i]) >>> 1)) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
       break;
     case FilterType.Paeth:
       // paeth(0, up, 0) = up for the first bpp bytes.
-      for (let i = 0; i < m; i++) { const b = (cur[i] - prev[i]) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
-      for (let i = m; i < n; i++) { const b = (cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp])) & 0xff; dst[i] = b; cost += b < 128 ? b : 256 - b; }
+      for (let i = 0; i < m; i++) {
+        const b = (cur[i] - prev[i]) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
+      for (let i = m; i < n; i++) {
+        const b = (cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp])) & 0xff;
+        dst[i] = b;
+        cost += b < 128 ? b : 256 - b;
+      }
       break;
   }
   return cost;

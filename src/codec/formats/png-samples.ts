@@ -64,15 +64,7 @@ export function unpackScanline(
  * zeroed, so sub-byte padding bits are 0). Throws `FlowzipError('E_BAD_IMAGE')`
  * if a sample does not fit in `bitDepth` bits.
  */
-export function packScanline(
-  src: Uint8Array | Uint16Array,
-  srcIndex: number,
-  pixels: number,
-  channels: number,
-  bitDepth: PngBitDepth,
-  dst: Uint8Array,
-  dstOffset: number,
-): void {
+export function packScanline(src: Uint8Array | Uint16Array, srcIndex: number, pixels: number, channels: number, bitDepth: PngBitDepth, dst: Uint8Array, dstOffset: number): void {
   const count = pixels * channels;
   if (bitDepth === 8) {
     dst.set(src.subarray(srcIndex, srcIndex + count), dstOffset);

@@ -8,23 +8,8 @@
 
 import { FlowzipError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS, assertRaster, type Raster } from './image.js';
-import {
-  PngChunkReader,
-  hasPngSignature,
-  PNG_SIGNATURE,
-  isCriticalChunk,
-  writePngChunks,
-  type PngChunk,
-} from './png-chunks.js';
-import {
-  CHANNELS_OF,
-  decodePngHeader,
-  encodePngHeader,
-  isValidColourAndDepth,
-  type PngBitDepth,
-  type PngColourType,
-  type PngHeader,
-} from './png-header.js';
+import { PngChunkReader, hasPngSignature, PNG_SIGNATURE, isCriticalChunk, writePngChunks, type PngChunk } from './png-chunks.js';
+import { CHANNELS_OF, decodePngHeader, encodePngHeader, isValidColourAndDepth, type PngBitDepth, type PngColourType, type PngHeader } from './png-header.js';
 import { decodeImageData, encodeImageData } from './png-image-data.js';
 
 export type { PngChunk } from './png-chunks.js';
@@ -100,10 +85,7 @@ export function parsePng(bytes: Uint8Array, opts: PngParseOptions = {}): PngImag
   const header = decodePngHeader(first.data);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (header.width * header.height > maxPixels) {
-    throw new FlowzipError(
-      'E_LIMIT',
-      `PNG: ${header.width}x${header.height} exceeds the limit of ${maxPixels} pixels`,
-    );
+    throw new FlowzipError('E_LIMIT', `PNG: ${header.width}x${header.height} exceeds the limit of ${maxPixels} pixels`);
   }
 
   const layout = readChunksAfterHeader(reader, header);
@@ -167,8 +149,7 @@ export function writePng(img: PngImage): Uint8Array {
   };
   checkImageConsistency(img, header);
 
-  const ancillaryAt = (position: PngChunkPosition): PngChunk[] =>
-    img.ancillary.filter((c) => c.position === position).map(({ type, data }) => ({ type, data }));
+  const ancillaryAt = (position: PngChunkPosition): PngChunk[] => img.ancillary.filter((c) => c.position === position).map(({ type, data }) => ({ type, data }));
   const chunks: PngChunk[] = [{ type: 'IHDR', data: encodePngHeader(header) }];
   chunks.push(...ancillaryAt('beforePLTE'));
   if (img.palette) chunks.push({ type: 'PLTE', data: img.palette });
@@ -246,10 +227,7 @@ function checkPalette(palette: Uint8Array, colourType: PngColourType): void {
 /** The checks {@link writePng} documents, except sample ranges (checked while packing). */
 function checkImageConsistency(img: PngImage, header: PngHeader): void {
   if (!isValidColourAndDepth(img.colourType, img.pngBitDepth)) {
-    throw new FlowzipError(
-      'E_BAD_IMAGE',
-      `PNG: colour type ${img.colourType} with bit depth ${img.pngBitDepth} is invalid`,
-    );
+    throw new FlowzipError('E_BAD_IMAGE', `PNG: colour type ${img.colourType} with bit depth ${img.pngBitDepth} is invalid`);
   }
   assertRaster(img.raster, 'PNG');
   const channels = CHANNELS_OF[img.colourType];

@@ -131,7 +131,7 @@ export function canonicalPnmHeader(raster: Raster, maxval: number): Uint8Array {
   if (!Number.isInteger(maxval) || maxval < 1 || maxval > MAX_MAXVAL) {
     throw new FlowzipError('E_BAD_IMAGE', `PNM: maxval ${maxval} is outside 1..${MAX_MAXVAL}`);
   }
-  if ((maxval > 255) !== (raster.bitDepth === 16)) {
+  if (maxval > 255 !== (raster.bitDepth === 16)) {
     throw new FlowzipError('E_BAD_IMAGE', `PNM: maxval ${maxval} does not match bit depth ${raster.bitDepth}`);
   }
   const magic = raster.channels === 1 ? 'P5' : 'P6';
@@ -139,13 +139,7 @@ export function canonicalPnmHeader(raster: Raster, maxval: number): Uint8Array {
 }
 
 /** Copies sample bytes into `samples`; false if any sample exceeds maxval. */
-function readSamples(
-  bytes: Uint8Array,
-  start: number,
-  samples: Uint8Array | Uint16Array,
-  bitDepth: 8 | 16,
-  maxval: number,
-): boolean {
+function readSamples(bytes: Uint8Array, start: number, samples: Uint8Array | Uint16Array, bitDepth: 8 | 16, maxval: number): boolean {
   let o = start;
   for (let i = 0; i < samples.length; i++) {
     const v = bitDepth === 8 ? bytes[o++] : (bytes[o++] << 8) | bytes[o++];
