@@ -34,13 +34,19 @@ function canaryImage(count: 1 | 3): Uint8Array {
   return out;
 }
 
-/** Fixed parameters: two classes (threshold 12), predicting (W + N)/2 and (3W + 3N − 2NW)/4 in every plane. */
+/**
+ * Fixed parameters: two classes (threshold 12); class 0 predicts (W + N)/2,
+ * class 1 (3W + 3N − 2NW)/4; every other feature (the outer neighbours, the
+ * earlier planes, the constant) gets a small weight, so that every feature
+ * the kernel gathers shows in the stream.
+ */
 function canaryParams(count: 1 | 3): CausalParams {
   const one = 1 << WEIGHT_FRAC;
   return {
     planes: Array.from({ length: count }, (_, c) => {
       const nf = featureCount(c);
       const weights = new Int32Array(2 * nf);
+      for (let k = 0; k < 2; k++) for (let j = 4; j < nf; j++) weights[k * nf + j] = ((j % 3) - 1) * (one >> 6) + (j === nf - 1 ? one >> 4 : 0);
       weights[0] = one / 2;
       weights[1] = one / 2;
       weights[nf] = (3 * one) / 4;

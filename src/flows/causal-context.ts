@@ -7,7 +7,7 @@
  * Samples are coded pixel by pixel in raster order within a tile, and
  * within a pixel plane 0, 1, 2 (Y, Co, Cg after YCoCg-R). Plane c of a pixel
  * sees, in its own plane, the 12 neighbours of NEIGHBOURS; in every earlier
- * plane p < c, the pixel itself and its W, N, NW, NE; and a constant.
+ * plane p < c, the pixel itself and its W and N; and a constant.
  *
  * Border rule (a neighbour outside the decoded part of the tile): columns
  * are clamped to the tile; then a position above the tile stands for the
@@ -32,8 +32,8 @@ export const NEIGHBOURS: ReadonlyArray<readonly [number, number]> = [
 ];
 /** Same-plane neighbours per sample. */
 export const SAME_PLANE = NEIGHBOURS.length;
-/** Features taken from each earlier plane: the pixel itself, then its W, N, NW, NE. */
-export const CROSS_PER_PLANE = 5;
+/** Features taken from each earlier plane: the pixel itself, then its W and N. */
+export const CROSS_PER_PLANE = 3;
 /** Where a neighbour index says "no decoded sample": use the plane's mid value. */
 export const MID = -1;
 
@@ -86,7 +86,7 @@ export function gatherFeatures(vals: Int32Array, nch: number, mids: Int32Array, 
   for (let p = 0; p < c; p++) {
     const m = mids[p];
     f[n++] = vals[i * nch + p];
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < CROSS_PER_PLANE - 1; k++) {
       const j = idx[k];
       f[n++] = j === MID ? m : vals[j * nch + p];
     }

@@ -34,7 +34,7 @@ export interface FitPlan {
 }
 
 /** Samples per plane the least squares look at, at most (larger images are subsampled by rows). */
-const FIT_SAMPLES = 1 << 17;
+const FIT_SAMPLES = 1 << 16;
 /** Samples per plane the class thresholds are taken from, at most. */
 const THRESHOLD_SAMPLES = 1 << 16;
 /** Samples per class wanted: fewer classes on small images (their side information would not pay). */
