@@ -19,8 +19,10 @@ if (!existsSync(results)) throw new Error('no bench/results/results.md: run `npm
 parts.push(readFileSync(results, 'utf8').trim());
 if (existsSync(`${root}bench/results/plot.svg`)) parts.push('![bits per subpixel against decode speed](bench/results/plot.svg)');
 if (existsSync(`${root}bench/results/speed.md`)) parts.push(readFileSync(`${root}bench/results/speed.md`, 'utf8').trim());
+if (existsSync(`${root}bench/results/big-photo.md`))
+  parts.push(`### Whole CLI processes on large photos (\`node dist/bench/big-photo.js\`)\n\n${readFileSync(`${root}bench/results/big-photo.md`, 'utf8').trim()}`);
 parts.push(
-  'Reproduce: `scripts/install-codecs.sh && npm run bench` (add `-- --quick` for 1,000 Fashion-MNIST images) and `node dist/bench/speed.js` on an otherwise idle machine, then `node dist/scripts/update-readme.js`.',
+  'Reproduce: `scripts/install-codecs.sh && npm run bench` (add `-- --quick` for 1,000 Fashion-MNIST images), `node dist/bench/speed.js` and `node dist/bench/big-photo.js > bench/results/big-photo.md` on an otherwise idle machine, then `node dist/scripts/update-readme.js`.',
 );
 // The reports' headings (# …) sit under the README's "## Results": push them two levels down.
 const body = parts.join('\n\n').replace(/^(#{1,4}) /gm, '##$1 ');
