@@ -400,8 +400,9 @@ describe('usage', () => {
   });
 
   for (const [flags, rgbModel, grayModel] of [
-    [['--fast'], 'causal-rgb-fast', 'causal-gray-fast'],
-    [['-1'], 'causal-rgb-fast', 'causal-gray-fast'],
+    [['--fast'], 'zero-rgb', 'zero-gray'],
+    [['-1'], 'zero-rgb', 'zero-gray'],
+    [['-2'], 'causal-rgb-fast', 'causal-gray-fast'],
     [[], 'causal-rgb', 'causal-gray'],
     [['--effort', '5'], 'causal-rgb', 'causal-gray'],
     [['-9'], 'causal-rgb-strong', 'causal-gray-strong'],

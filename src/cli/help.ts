@@ -55,7 +55,7 @@ export const COMMAND_EXAMPLES: Record<'compress' | 'decompress' | 'test' | 'info
   flowzip compress -c a.png > a.fz           to stdout
   flowzip compress < a.png > a.fz            stdin to stdout
   flowzip compress --model zero-rgb a.png    choose a shipped model (or --model my-model.json)
-  flowzip compress --fast big/*.png          effort 1: faster, about 1 % larger
+  flowzip compress --fast big/*.png          effort 1 (model zero): about 3× faster, about 15 % larger
   flowzip compress -9 photo.png              effort 9 (also --best): a few tenths of a % smaller, slower
 
 --rm removes an input only after its .fz was written and decoded back to the
@@ -105,7 +105,7 @@ export function modelsHelp(): string {
   } catch (error) {
     lines = [`  (cannot list models: ${(error as Error).message})`];
   }
-  return `Shipped models (--model NAME; by default causal-rgb for colour, causal-gray for gray and alpha;\n--effort 1–2 picks the -fast ones, 7–9 the -strong ones):\n${lines.join('\n')}`;
+  return `Shipped models (--model NAME; by default causal-rgb for colour, causal-gray for gray and alpha;\n--effort 1 (--fast) picks model zero, 2 the causal -fast ones, 7–9 the -strong ones):\n${lines.join('\n')}`;
 }
 
 /** Greedy word wrap. */
