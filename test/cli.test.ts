@@ -403,7 +403,6 @@ describe('usage', () => {
     [['--fast'], 'zero-rgb', 'zero-gray'],
     [['-1'], 'zero-rgb', 'zero-gray'],
     [['-2'], 'causal-rgb-fast', 'causal-gray-fast'],
-    [[], 'causal-rgb', 'causal-gray'],
     [['--effort', '5'], 'causal-rgb', 'causal-gray'],
     [['-9'], 'causal-rgb-strong', 'causal-gray-strong'],
     [['--best'], 'causal-rgb-strong', 'causal-gray-strong'],
