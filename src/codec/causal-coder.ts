@@ -16,8 +16,7 @@ import { CausalKernel, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams } from '../f
 import type { StackMode } from '../flows/causal-stack.js';
 import { accumulateTile, fitPlan, solveFit, type FitPlan } from '../flows/causal-fit.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
-import { LATENT_BITS, LATENT_LIMIT, PROB_BITS } from '../quant/constants.js';
-import { ESCAPE, ESCAPE_START, LeakyMixtureCdf } from '../quant/logistic-cdf.js';
+import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
@@ -184,22 +183,15 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
     cdf = prior.cdf;
   for (let j = total - 1; j >= 0; j--) {
     prior.set(means[j], scales[j]);
-    const z = values[j];
-    if (cdf.inWindow(z)) {
-      const s = cdf.cum(z);
-      enc.push(s, cdf.cum(z + 1) - s, PROB_BITS);
-    } else {
-      enc.pushBits(z + LATENT_LIMIT, LATENT_BITS);
-      enc.push(ESCAPE_START, 1, PROB_BITS);
-    }
+    cdf.encode(enc, values[j]);
   }
   return enc.finish();
 }
 
 /**
  * Exact code length in bits of every sample of a tile (interleaved, as
- * encodeCausalTile codes it): −log2(freq / 2^16), or 16 + 16 for an escape.
- * For inspection only (Math.log2 here decides nothing).
+ * encodeCausalTile codes it), from the CDF's SymbolModel `bits` (an escape
+ * costs 32). For inspection only.
  */
 export function causalCodeLengths(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Float64Array {
   const n = w * h;
@@ -216,7 +208,7 @@ export function causalCodeLengths(data: Uint8Array, w: number, h: number, count:
         kernel.predict(c, i);
         prior.set(kernel.mean16, kernel.logScale);
         const z = values[i * count + c];
-        bits[i * count + c] = cdf.inWindow(z) ? PROB_BITS - Math.log2(cdf.cum(z + 1) - cdf.cum(z)) : PROB_BITS + LATENT_BITS;
+        bits[i * count + c] = cdf.bits(z);
         kernel.commit(c, i, z);
       }
     }
@@ -239,18 +231,9 @@ export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count:
         for (let c = 0; c < count; c++) {
           kernel.predict(c, i);
           prior.set(kernel.mean16, kernel.logScale);
-          const z = cdf.symbolAt(dec.peek(PROB_BITS));
-          let v: number;
-          if (z === ESCAPE) {
-            dec.advance(ESCAPE_START, 1, PROB_BITS);
-            v = dec.popBits(LATENT_BITS) - LATENT_LIMIT;
-            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-          } else {
-            dec.advance(cdf.start, cdf.freq, PROB_BITS);
-            v = z;
-            // A window value outside the plane's range can only come from a corrupt stream.
-            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-          }
+          const v = cdf.decode(dec);
+          // A value outside the plane's range (escaped or in the window) can only come from a corrupt stream.
+          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
           kernel.commit(c, i, v);
         }
       }
