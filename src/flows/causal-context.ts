@@ -12,7 +12,8 @@
  * Border rule (a neighbour outside the decoded part of the tile): columns
  * are clamped to the tile; then a position above the tile stands for the
  * current pixel's W, and a position not yet decoded (same row, at or right
- * of the pixel) for the sample above it; with neither, the plane's `mid`.
+ * of the pixel) for the sample above it; with neither, the plane's `mid`
+ * (held by a sentinel pixel one past the tile, so lookups never branch).
  */
 
 /** Same-plane neighbour offsets (dx, dy), in feature order: W, N, NW, NE, WW, NN, NNW, NNE, NWW, NEE, NNWW, NNEE. */
@@ -34,62 +35,72 @@ export const NEIGHBOURS: ReadonlyArray<readonly [number, number]> = [
 export const SAME_PLANE = NEIGHBOURS.length;
 /** Features taken from each earlier plane: the pixel itself, then its W and N. */
 export const CROSS_PER_PLANE = 3;
-/** Where a neighbour index says "no decoded sample": use the plane's mid value. */
-export const MID = -1;
-
 /** Number of features of plane c (same plane, earlier planes, constant). */
 export function featureCount(c: number): number {
   return SAME_PLANE + CROSS_PER_PLANE * c + 1;
 }
 
-/** Index offsets of NEIGHBOURS in a w-wide tile (valid away from the borders). */
-export function neighbourDeltas(w: number): Int32Array {
-  return Int32Array.from(NEIGHBOURS, ([dx, dy]) => dx + dy * w);
+/**
+ * Offsets of NEIGHBOURS in the interleaved values of a w-wide, nch-plane
+ * tile (pixel offset × nch; valid away from the borders).
+ */
+export function neighbourSteps(w: number, nch: number): Int32Array {
+  return Int32Array.from(NEIGHBOURS, ([dx, dy]) => (dx + dy * w) * nch);
 }
 
 /**
- * Fills idx[0..11] with the pixel indices of NEIGHBOURS of pixel (x, y) in a
- * w-wide tile, under the border rule (MID where none applies); `deltas` is
- * neighbourDeltas(w).
+ * Fills off[0..11] with where the NEIGHBOURS of pixel (x, y) of a w×h tile
+ * of nch interleaved planes start in its values (pixel index × nch), under
+ * the border rule; a neighbour with none (MID) is the sentinel pixel w·h,
+ * one past the tile, which holds the planes' mids (see `withSentinel`).
+ * `steps` is neighbourSteps(w, nch).
  */
-export function neighbourIndices(x: number, y: number, w: number, deltas: Int32Array, idx: Int32Array): void {
-  const i = y * w + x;
+export function neighbourOffsets(x: number, y: number, w: number, h: number, nch: number, steps: Int32Array, off: Int32Array): void {
+  const at = (y * w + x) * nch;
   if (y >= 2 && x >= 2 && x + 2 < w) {
-    for (let k = 0; k < SAME_PLANE; k++) idx[k] = i + deltas[k];
+    for (let k = 0; k < SAME_PLANE; k++) off[k] = at + steps[k];
     return;
   }
-  const west = x > 0 ? i - 1 : y > 0 ? i - w : MID;
+  const sentinel = w * h;
+  const west = x > 0 ? y * w + x - 1 : y > 0 ? (y - 1) * w + x : sentinel;
   for (let k = 0; k < SAME_PLANE; k++) {
     const yy = y + NEIGHBOURS[k][1];
     let xx = x + NEIGHBOURS[k][0];
     xx = xx < 0 ? 0 : xx >= w ? w - 1 : xx;
-    if (yy < 0) idx[k] = west;
-    else if (yy === y && xx >= x) idx[k] = y > 0 ? (y - 1) * w + xx : MID;
-    else idx[k] = yy * w + xx;
+    let j: number;
+    if (yy < 0) j = west;
+    else if (yy === y && xx >= x) j = y > 0 ? (y - 1) * w + xx : sentinel;
+    else j = yy * w + xx;
+    off[k] = j * nch;
   }
+}
+
+/** The n·nch interleaved values followed by the sentinel pixel (its samples: `fill[p]` for plane p). */
+export function withSentinel(values: Int32Array, n: number, nch: number, fill: ArrayLike<number>): Int32Array {
+  const out = new Int32Array((n + 1) * nch);
+  out.set(values.subarray(0, n * nch));
+  for (let p = 0; p < nch; p++) out[n * nch + p] = fill[p];
+  return out;
 }
 
 /**
  * Gathers the features of plane c at pixel i into f (featureCount(c) values)
- * from the interleaved decoded values of an nch-plane tile, given the pixel's
- * neighbour indices; mids[p] is plane p's value for MID. Returns the class
- * activity of the sample: |W−NW| + |N−NW| + |NE−N| + |W−WW| + |N−NN| in its
- * own plane.
+ * from the interleaved decoded values of an nch-plane tile that ends with
+ * its sentinel pixel (withSentinel, mids), given the pixel's neighbour
+ * offsets (neighbourOffsets). Returns the class activity of the sample:
+ * |W−NW| + |N−NW| + |NE−N| + |W−WW| + |N−NN| in its own plane.
  */
-export function gatherFeatures(vals: Int32Array, nch: number, mids: Int32Array, c: number, i: number, idx: Int32Array, f: Int32Array): number {
-  const mid = mids[c];
-  for (let k = 0; k < SAME_PLANE; k++) {
-    const j = idx[k];
-    f[k] = j === MID ? mid : vals[j * nch + c];
-  }
+export function gatherFeatures(vals: Int32Array, nch: number, c: number, i: number, off: Int32Array, f: Int32Array): number {
+  for (let k = 0; k < SAME_PLANE; k++) f[k] = vals[off[k] + c];
   let n = SAME_PLANE;
+  const at = i * nch,
+    oW = off[0],
+    oN = off[1];
   for (let p = 0; p < c; p++) {
-    const m = mids[p];
-    f[n++] = vals[i * nch + p];
-    for (let k = 0; k < CROSS_PER_PLANE - 1; k++) {
-      const j = idx[k];
-      f[n++] = j === MID ? m : vals[j * nch + p];
-    }
+    f[n] = vals[at + p];
+    f[n + 1] = vals[oW + p];
+    f[n + 2] = vals[oN + p];
+    n += CROSS_PER_PLANE;
   }
   f[n] = 1;
   const W = f[0],

@@ -12,7 +12,7 @@
  * `solveFit` on the per-tile sums added in tile order (so the result does not
  * depend on how many threads ran).
  */
-import { featureCount, gatherFeatures, neighbourDeltas, neighbourIndices, SAME_PLANE } from './causal-context.js';
+import { featureCount, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
 import { MAX_CLASSES, WEIGHT_FRAC, WEIGHT_LIMIT, type CausalParams } from './causal-kernel.js';
 
 /** A tile as the coder sees it: w × h pixels of nch planes, interleaved (plane c of pixel i at i·nch + c). */
@@ -42,14 +42,19 @@ const SAMPLES_PER_CLASS = 6000;
 /** Ridge added to the normal equations, relative to their mean diagonal. */
 const RIDGE = 1e-6;
 
-/** Calls fn(i, idx) for every pixel of every rowStep-th row of a tile, with its neighbour indices. */
-function eachPixel(t: FitTile, rowStep: number, fn: (i: number, idx: Int32Array) => void): void {
-  const idx = new Int32Array(SAME_PLANE);
-  const deltas = neighbourDeltas(t.w);
+/**
+ * Calls fn(i, off) for every pixel of every rowStep-th row of a tile, with
+ * its neighbour offsets into `vals` (the tile's values with the sentinel
+ * pixel of `mids` appended, which it returns).
+ */
+function eachPixel(t: FitTile, mids: Int32Array, rowStep: number, fn: (vals: Int32Array, i: number, off: Int32Array) => void): void {
+  const off = new Int32Array(SAME_PLANE);
+  const steps = neighbourSteps(t.w, t.nch);
+  const vals = withSentinel(t.values, t.w * t.h, t.nch, mids);
   for (let y = 0; y < t.h; y += rowStep) {
     for (let x = 0; x < t.w; x++) {
-      neighbourIndices(x, y, t.w, deltas, idx);
-      fn(y * t.w + x, idx);
+      neighbourOffsets(x, y, t.w, t.h, t.nch, steps, off);
+      fn(vals, y * t.w + x, off);
     }
   }
 }
@@ -67,8 +72,8 @@ export function fitPlan(count: number, samples: number, tile: (j: number) => Fit
   const fs = Array.from({ length: nch }, (_, c) => new Int32Array(featureCount(c)));
   for (let j = 0; j < count; j++) {
     const t = tile(j);
-    eachPixel(t, thStep, (i, idx) => {
-      for (let c = 0; c < nch; c++) acts[c].push(gatherFeatures(t.values, nch, mids, c, i, idx, fs[c]));
+    eachPixel(t, mids, thStep, (vals, i, nb) => {
+      for (let c = 0; c < nch; c++) acts[c].push(gatherFeatures(vals, nch, c, i, nb, fs[c]));
     });
   }
   const thresholds: Int32Array[] = [];
@@ -87,64 +92,95 @@ function planeSumSize(c: number, K: number): number {
   return K * (nf * nf + nf);
 }
 
+/** Samples per class gathered before they are added to the class's Gram matrix. */
+const CHUNK = 128;
+/** Largest |sample| the fit takes (8-bit samples after YCoCg-R: at most 255), so that a chunk's sums fit in int32. */
+const MAX_SAMPLE = 511;
+
 /** The normal equations of one tile, per plane and class (planes one after the other). */
 export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Float64Array {
   let size = 0;
   for (let c = 0; c < t.nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
   const sums = new Float64Array(size);
-  const rows = Math.ceil(t.h / plan.rowStep) * t.w;
-  const cls = new Uint8Array(rows);
   let off = 0;
   for (let c = 0; c < t.nch; c++) {
     const nf = featureCount(c),
       th = plan.thresholds[c],
       K = th.length + 1,
-      stride = nf * nf + nf;
-    // Features of every fitted sample (row-major, then the target), and its class.
+      stride = nf * nf + nf,
+      gs = nf + 2;
+    // Per class: the Gram matrix of its samples' features and target (column nf), and a chunk of
+    // CHUNK samples stored column by column (column nf + 1 stays zero), added to the matrix when full.
+    // Features and targets are integers of at most MAX_SAMPLE in magnitude, so a chunk's sums stay below 2^25
+    // (exact in int32) and the matrix's, over at most 2^16 pixels, below 2^34 (exact in binary64),
+    // whatever the order: the loops may block for speed.
+    const grams = Array.from({ length: K }, () => new Float64Array(gs * gs));
+    const chunks = Array.from({ length: K }, () => new Int32Array(gs * CHUNK));
+    const filled = new Int32Array(K);
     const f = new Int32Array(nf);
-    const feats = new Float64Array(rows * (nf + 1));
-    const perClass = new Int32Array(K);
-    let n = 0;
-    eachPixel(t, plan.rowStep, (i, idx) => {
-      const act = gatherFeatures(t.values, t.nch, mids, c, i, idx, f);
+    for (let j = 0; j < t.values.length; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
+    eachPixel(t, mids, plan.rowStep, (vals, i, nb) => {
+      const act = gatherFeatures(vals, t.nch, c, i, nb, f);
       let k = 0;
       while (k < th.length && act >= th[k]) k++;
-      cls[n] = k;
-      perClass[k]++;
-      const o = n++ * (nf + 1);
-      for (let a = 0; a < nf; a++) feats[o + a] = f[a];
-      feats[o + nf] = t.values[i * t.nch + c];
+      const chunk = chunks[k],
+        j = filled[k];
+      for (let a = 0; a < nf; a++) chunk[a * CHUNK + j] = f[a];
+      chunk[nf * CHUNK + j] = vals[i * t.nch + c];
+      if (j + 1 === CHUNK) {
+        addGram(chunk, CHUNK, CHUNK, nf + 1, grams[k]);
+        filled[k] = 0;
+      } else filled[k] = j + 1;
     });
-    // Per class, the samples column by column (column nf is the target), so that every entry of
-    // XᵀX and Xᵀy is one dot product accumulated in a local.
     for (let k = 0; k < K; k++) {
-      const m = perClass[k];
-      if (m === 0) continue;
-      const col = new Float64Array((nf + 1) * m);
-      for (let s = 0, j = 0; s < n; s++) {
-        if (cls[s] !== k) continue;
-        const o = s * (nf + 1);
-        for (let a = 0; a <= nf; a++) col[a * m + j] = feats[o + a];
-        j++;
-      }
-      const o = off + k * stride;
+      if (filled[k]) addGram(chunks[k], filled[k], CHUNK, nf + 1, grams[k]);
+      const g = grams[k],
+        o = off + k * stride;
       for (let a = 0; a < nf; a++) {
-        const ca = a * m;
-        for (let b = 0; b <= a; b++) {
-          const cb = b * m;
-          let acc = 0;
-          for (let s = 0; s < m; s++) acc += col[ca + s] * col[cb + s];
-          sums[o + a * nf + b] = acc;
-        }
-        const ct = nf * m;
-        let acc = 0;
-        for (let s = 0; s < m; s++) acc += col[ca + s] * col[ct + s];
-        sums[o + nf * nf + a] = acc;
+        for (let b = 0; b <= a; b++) sums[o + a * nf + b] = g[a * gs + b];
+        sums[o + nf * nf + a] = g[nf * gs + a];
       }
     }
     off += K * stride;
   }
   return sums;
+}
+
+/**
+ * Adds the Gram matrix of the first m samples of `cols` columns of `col`
+ * (column a at a·step, then one more column of zeros) to g ((cols + 1)²,
+ * row-major): g[a·(cols+1) + b] += Σ_s col[a][s]·col[b][s] for b ≤ a < cols
+ * (and a few entries above the diagonal). Each sum must fit in int32 (the
+ * caller's bound); blocked two by two (four independent sums).
+ */
+function addGram(col: Int32Array, m: number, step: number, cols: number, g: Float64Array): void {
+  const gs = cols + 1;
+  for (let a = 0; a < cols; a += 2) {
+    const ca = a * step,
+      ca1 = ca + step;
+    for (let b = 0; b <= a; b += 2) {
+      const cb = b * step,
+        cb1 = cb + step;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
+      for (let s = 0; s < m; s++) {
+        const xa = col[ca + s],
+          xa1 = col[ca1 + s],
+          xb = col[cb + s],
+          xb1 = col[cb1 + s];
+        s00 = (s00 + Math.imul(xa, xb)) | 0;
+        s01 = (s01 + Math.imul(xa, xb1)) | 0;
+        s10 = (s10 + Math.imul(xa1, xb)) | 0;
+        s11 = (s11 + Math.imul(xa1, xb1)) | 0;
+      }
+      g[a * gs + b] += s00;
+      g[a * gs + b + 1] += s01;
+      g[(a + 1) * gs + b] += s10;
+      g[(a + 1) * gs + b + 1] += s11;
+    }
+  }
 }
 
 /** Solves (A + ridge) w = b for a symmetric positive semi-definite A (n×n, row-major) by Cholesky; null when singular. */

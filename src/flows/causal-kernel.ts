@@ -26,7 +26,7 @@
  * then per plane `predict`, code with `mean16`/`logScale`, `commit`.
  */
 import { log16 } from '../quant/log16.js';
-import { featureCount, gatherFeatures, MID, neighbourDeltas, neighbourIndices, SAME_PLANE } from './causal-context.js';
+import { featureCount, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE } from './causal-context.js';
 import { bank, BANK, nlmsUpdate, RLS_P0, rlsUpdate, stackClass, stackInputs, STACK_CLASSES, stackPredict, type StackMode } from './causal-stack.js';
 
 /** Fixed-point fraction bits of the predictor weights. */
@@ -88,9 +88,9 @@ function bucketOf(en: number): number {
  * interleaved: sample c of pixel i at i·nch + c). Construct one per tile.
  */
 export class CausalKernel {
-  /** Decoded values, interleaved. */
+  /** Decoded values, interleaved, then the sentinel pixel (the planes' mids; causal-context.ts). */
   readonly values: Int32Array;
-  /** Final errors x·16 − μ (1/16 units), interleaved. */
+  /** Final errors x·16 − μ (1/16 units), interleaved, then the sentinel pixel (DEFAULT_ERR). */
   private readonly errs: Int32Array;
   /** After `predict`: the prior's mean (1/16 units, within the plane's range) and log-scale (1/16 octaves). */
   mean16 = 0;
@@ -98,11 +98,13 @@ export class CausalKernel {
 
   private readonly nch: number;
   private readonly w: number;
+  private readonly h: number;
   private readonly lo16: Int32Array;
   private readonly hi16: Int32Array;
   private readonly mids: Int32Array;
-  private readonly deltas: Int32Array;
-  private readonly idx = new Int32Array(SAME_PLANE);
+  private readonly steps: Int32Array;
+  /** Neighbour offsets of the current pixel (neighbourOffsets). */
+  private readonly off = new Int32Array(SAME_PLANE);
   private readonly f = new Int32Array(featureCount(2));
   private readonly u = new Float64Array(MAX_INPUTS);
   private readonly pu = new Float64Array(MAX_INPUTS);
@@ -134,12 +136,17 @@ export class CausalKernel {
   constructor(nch: number, w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, stack: StackMode) {
     this.nch = nch;
     this.w = w;
-    this.values = new Int32Array(w * h * nch);
-    this.errs = new Int32Array(w * h * nch);
+    this.h = h;
+    this.values = new Int32Array((w * h + 1) * nch);
+    this.errs = new Int32Array((w * h + 1) * nch);
+    for (let c = 0; c < nch; c++) {
+      this.values[w * h * nch + c] = mids[c];
+      this.errs[w * h * nch + c] = DEFAULT_ERR;
+    }
     this.lo16 = Int32Array.from({ length: nch }, (_, c) => lo[c] * 16);
     this.hi16 = Int32Array.from({ length: nch }, (_, c) => hi[c] * 16);
     this.mids = Int32Array.from({ length: nch }, (_, c) => mids[c]);
-    this.deltas = neighbourDeltas(w);
+    this.steps = neighbourSteps(w, nch);
     this.mode = stack === 'off' ? 0 : stack === 'nlms' ? 1 : 2;
     this.wOff = new Int32Array(nch);
     this.thrOff = new Int32Array(nch);
@@ -206,7 +213,7 @@ export class CausalKernel {
 
   /** Starts pixel (x, y): finds its neighbours (call before the planes' predict/commit). */
   pixel(x: number, y: number): void {
-    neighbourIndices(x, y, this.w, this.deltas, this.idx);
+    neighbourOffsets(x, y, this.w, this.h, this.nch, this.steps, this.off);
   }
 
   /** The prior of plane c at pixel i (of the last `pixel` call): sets mean16 and logScale. */
@@ -214,9 +221,9 @@ export class CausalKernel {
     const nch = this.nch,
       vals = this.values,
       errs = this.errs,
-      idx = this.idx,
+      off = this.off,
       f = this.f;
-    const act = gatherFeatures(vals, nch, this.mids, c, i, idx, f);
+    const act = gatherFeatures(vals, nch, c, i, off, f);
     const n = featureCount(c);
     const W = f[0],
       N = f[1],
@@ -236,18 +243,12 @@ export class CausalKernel {
     for (let j = 0; j < n; j++) s += wts[o + j] * f[j];
     const lsMean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
     // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
-    const iW = idx[0],
-      iN = idx[1],
-      iNW = idx[2],
-      iNE = idx[3],
-      iWW = idx[4],
-      iNN = idx[5];
-    const eW = iW === MID ? DEFAULT_ERR : errs[iW * nch + c];
-    const eN = iN === MID ? DEFAULT_ERR : errs[iN * nch + c];
-    const eNW = iNW === MID ? DEFAULT_ERR : errs[iNW * nch + c];
-    const eNE = iNE === MID ? DEFAULT_ERR : errs[iNE * nch + c];
-    const aWW = iWW === MID ? DEFAULT_ERR : Math.abs(errs[iWW * nch + c]);
-    const aNN = iNN === MID ? DEFAULT_ERR : Math.abs(errs[iNN * nch + c]);
+    const eW = errs[off[0] + c],
+      eN = errs[off[1] + c],
+      eNW = errs[off[2] + c],
+      eNE = errs[off[3] + c];
+    const aWW = Math.abs(errs[off[4] + c]),
+      aNN = Math.abs(errs[off[5] + c]);
     let en = Math.abs(eW) + Math.abs(eN) + ((Math.abs(eNW) + Math.abs(eNE)) >> 1) + ((aWW + aNN) >> 2);
     if (c > 0) {
       const ap = Math.abs(errs[i * nch + c - 1]);
@@ -256,9 +257,7 @@ export class CausalKernel {
     // The bank's spread around the fitted prediction is part of the energy.
     const u = this.u;
     const base = lsMean / 16;
-    bank(W, N, NW, NE, WW, NN, f[7], eW, eN, eNW, eNE, base, u);
-    let spread = 0;
-    for (let j = 0; j < BANK; j++) spread += u[j] < 0 ? -u[j] : u[j];
+    const spread = bank(W, N, NW, NE, WW, NN, f[7], eW, eN, eNW, eNE, base, u);
     en += Math.floor(spread * SPREAD_GAIN);
     const bucket = bucketOf(en);
     // Online stack.

@@ -91,9 +91,10 @@ export function rlsUpdate(w: Float64Array, ow: number, P: Float64Array, op: numb
  * Fills u[0..BANK−1] with the bank's predictions minus `base` (pixel units):
  * MED, CALIC's GAP, (W+N)/2 + (NE−NW)/4, W + NE − N, N, W, and two of JPEG
  * XL's self-correcting sub-predictors (from the neighbours' final errors eW,
- * eN, eNW, eNE in 1/16 units).
+ * eN, eNW, eNE in 1/16 units). Returns their spread Σ|u[j]|, summed in
+ * order j = 0, 1, …
  */
-export function bank(W: number, N: number, NW: number, NE: number, WW: number, NN: number, NNE: number, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): void {
+export function bank(W: number, N: number, NW: number, NE: number, WW: number, NN: number, NNE: number, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): number {
   const mx = W > N ? W : N,
     mn = W > N ? N : W;
   const med = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
@@ -109,12 +110,30 @@ export function bank(W: number, N: number, NW: number, NE: number, WW: number, N
   else if (d < -32) gap = (avg + N) * 0.5;
   else if (d < -8) gap = (3 * avg + N) * 0.25;
   else gap = avg;
-  u[0] = med - base;
-  u[1] = gap - base;
-  u[2] = avg - base;
-  u[3] = W + NE - N - base;
-  u[4] = N - base;
-  u[5] = W - base;
-  u[6] = N - (eW + eN + eNE) * 0.03125 - base;
-  u[7] = W - (eW + eN + eNW) * 0.01953125 - base;
+  const u0 = med - base,
+    u1 = gap - base,
+    u2 = avg - base,
+    u3 = W + NE - N - base,
+    u4 = N - base,
+    u5 = W - base,
+    u6 = N - (eW + eN + eNE) * 0.03125 - base,
+    u7 = W - (eW + eN + eNW) * 0.01953125 - base;
+  u[0] = u0;
+  u[1] = u1;
+  u[2] = u2;
+  u[3] = u3;
+  u[4] = u4;
+  u[5] = u5;
+  u[6] = u6;
+  u[7] = u7;
+  let spread = 0;
+  spread += u0 < 0 ? -u0 : u0;
+  spread += u1 < 0 ? -u1 : u1;
+  spread += u2 < 0 ? -u2 : u2;
+  spread += u3 < 0 ? -u3 : u3;
+  spread += u4 < 0 ? -u4 : u4;
+  spread += u5 < 0 ? -u5 : u5;
+  spread += u6 < 0 ? -u6 : u6;
+  spread += u7 < 0 ? -u7 : u7;
+  return spread;
 }
