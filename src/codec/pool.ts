@@ -102,7 +102,6 @@ class PoolWorker {
   private readonly worker: Worker;
   ready = false;
   dead = false;
-  busy = false;
   private readonly seen = new Set<number>();
   private readonly pending = new Map<number, { resolve: (r: PieceReply) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -129,8 +128,12 @@ class PoolWorker {
     else p.reject(m.code ? new FlowzipError(m.code as FlowzipErrorCode, m.message) : new Error(m.message));
   }
 
+  /** Jobs sent and not yet answered. */
+  get inflight(): number {
+    return this.pending.size;
+  }
+
   private idle(): void {
-    this.busy = false;
     if (this.pending.size === 0) this.worker.unref();
   }
 
@@ -140,7 +143,6 @@ class PoolWorker {
     this.ready = false;
     for (const p of this.pending.values()) p.reject(new WorkerLost('worker exited'));
     this.pending.clear();
-    this.busy = false;
   }
 
   /** Sends `model` (if this worker has not seen it) and has the worker pass its canary on `backend` now. */
@@ -157,7 +159,6 @@ class PoolWorker {
   }
 
   run(job: PieceJob, transfer: ArrayBuffer[]): Promise<PieceReply> {
-    this.busy = true;
     this.worker.ref(); // an awaited job must keep the process alive
     const id = this.nextId++;
     const key = modelKey(job.model);
@@ -237,32 +238,37 @@ export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, 
     }
   };
   const inflight = new Set<Promise<void>>();
+  // A worker holds up to two jobs, so that it has the next one queued while the calling thread codes
+  // a piece of its own and cannot hand out work; the second only while enough pieces remain for
+  // every thread, so that the last pieces are not queued behind each other.
+  const canTake = (w: PoolWorker) => w.ready && !w.dead && !failed && next < tasks.length && (w.inflight === 0 || (w.inflight === 1 && tasks.length - next > helpers.length + 1));
   const dispatch = () => {
     for (const w of helpers) {
-      if (!w.ready || w.busy || w.dead || failed || next >= tasks.length) continue;
-      const i = next++;
-      let wire: { job: PieceJob; transfer: ArrayBuffer[] };
-      try {
-        wire = tasks[i].job();
-      } catch (e) {
-        fail(i, e);
-        return;
+      while (canTake(w)) {
+        const i = next++;
+        let wire: { job: PieceJob; transfer: ArrayBuffer[] };
+        try {
+          wire = tasks[i].job();
+        } catch (e) {
+          fail(i, e);
+          return;
+        }
+        const p = w
+          .run(wire.job, wire.transfer)
+          .then(
+            (reply) => {
+              poolStats.remotePieces++;
+              onResult(i, tasks[i].result(reply));
+            },
+            (e) => (e instanceof WorkerLost ? runLocal(i) : fail(i, e)),
+          )
+          .catch((e) => fail(i, e))
+          .finally(() => {
+            inflight.delete(p);
+            dispatch();
+          });
+        inflight.add(p);
       }
-      const p = w
-        .run(wire.job, wire.transfer)
-        .then(
-          (reply) => {
-            poolStats.remotePieces++;
-            onResult(i, tasks[i].result(reply));
-          },
-          (e) => (e instanceof WorkerLost ? runLocal(i) : fail(i, e)),
-        )
-        .catch((e) => fail(i, e))
-        .finally(() => {
-          inflight.delete(p);
-          dispatch();
-        });
-      inflight.add(p);
     }
   };
   dispatch();
