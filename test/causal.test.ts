@@ -14,6 +14,7 @@ import { ByteReader, ByteWriter } from '../src/codec/bytes.js';
 import { MODEL_ID_BYTES, resolveModel, shippedModels } from '../src/codec/models.js';
 import { unframe } from '../src/codec/container.js';
 import { readImageHeader } from '../src/codec/image-header.js';
+import { featureCount, fittedSum, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from '../src/flows/causal-context.js';
 import { fitCausal } from '../src/flows/causal-fit.js';
 import type { CausalKernel } from '../src/flows/causal-kernel.js';
 import type { StackMode } from '../src/flows/causal-stack.js';
@@ -65,6 +66,42 @@ describe('YCoCg-R', () => {
     const back = new Uint8Array(3 * n);
     fromPlanes(planes, n, 3, back);
     expect(Buffer.from(back).equals(Buffer.from(rgb))).toBe(true);
+  });
+});
+
+describe('causal features', () => {
+  it("the coder's fitted sum (read in place) equals the weights times the fit's gathered features, at every pixel of edge-shaped tiles", () => {
+    const r = rng(77);
+    for (const [w, h] of [
+      [1, 1],
+      [1, 9],
+      [9, 1],
+      [2, 3],
+      [5, 4],
+      [17, 6],
+    ]) {
+      for (const nch of [1, 3] as const) {
+        const n = w * h;
+        const mids = Int32Array.from(planeRanges(nch).mids);
+        const vals = withSentinel(toPlanes(image(w, h, nch, w * 31 + h), n, nch), n, nch, mids);
+        const steps = neighbourSteps(w, nch),
+          off = new Int32Array(SAME_PLANE),
+          f = new Int32Array(featureCount(2));
+        for (let y = 0, i = 0; y < h; y++) {
+          for (let x = 0; x < w; x++, i++) {
+            neighbourOffsets(x, y, w, h, nch, steps, off);
+            for (let c = 0; c < nch; c++) {
+              const nf = featureCount(c);
+              const wts = Int32Array.from({ length: nf + 3 }, () => Math.floor((r() - 0.5) * 2 ** 21));
+              gatherFeatures(vals, nch, c, i, off, f);
+              let want = 0;
+              for (let j = 0; j < nf; j++) want += wts[3 + j] * f[j];
+              expect(fittedSum(vals, nch, c, i, off, wts, 3)).toBe(want);
+            }
+          }
+        }
+      }
+    }
   });
 });
 

@@ -111,3 +111,31 @@ export function gatherFeatures(vals: Int32Array, nch: number, c: number, i: numb
     NN = f[5];
   return Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
 }
+
+/**
+ * Σ_j w[o + j]·f[j] over the featureCount(c) features that gatherFeatures
+ * would gather for plane c at pixel i (same arguments), read in place: the
+ * coder's fitted prediction. Weights |w| ≤ 2^20 and features |f| < 2^9 keep
+ * every partial sum an integer below 2^34, exact in binary64 in any order.
+ */
+export function fittedSum(vals: Int32Array, nch: number, c: number, i: number, off: Int32Array, w: Int32Array, o: number): number {
+  let s =
+    w[o] * vals[off[0] + c] +
+    w[o + 1] * vals[off[1] + c] +
+    w[o + 2] * vals[off[2] + c] +
+    w[o + 3] * vals[off[3] + c] +
+    w[o + 4] * vals[off[4] + c] +
+    w[o + 5] * vals[off[5] + c] +
+    w[o + 6] * vals[off[6] + c] +
+    w[o + 7] * vals[off[7] + c] +
+    w[o + 8] * vals[off[8] + c] +
+    w[o + 9] * vals[off[9] + c] +
+    w[o + 10] * vals[off[10] + c] +
+    w[o + 11] * vals[off[11] + c];
+  let j = o + SAME_PLANE;
+  const at = i * nch,
+    oW = off[0],
+    oN = off[1];
+  for (let p = 0; p < c; p++, j += CROSS_PER_PLANE) s += w[j] * vals[at + p] + w[j + 1] * vals[oW + p] + w[j + 2] * vals[oN + p];
+  return s + w[j];
+}

@@ -26,8 +26,8 @@
  * then per plane `predict`, code with `mean16`/`logScale`, `commit`.
  */
 import { log16 } from '../quant/log16.js';
-import { featureCount, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE } from './causal-context.js';
-import { bank, BANK, nlmsUpdate, RLS_P0, rlsUpdate, stackClass, stackInputs, STACK_CLASSES, stackPredict, type StackMode } from './causal-stack.js';
+import { featureCount, fittedSum, neighbourOffsets, neighbourSteps, SAME_PLANE } from './causal-context.js';
+import { bank, BANK, nlmsPredict, nlmsUpdate, RLS_P0, rlsUpdate, stackClass, stackInputs, STACK_CLASSES, stackPredict, type StackMode } from './causal-stack.js';
 
 /** Fixed-point fraction bits of the predictor weights. */
 export const WEIGHT_FRAC = 12;
@@ -105,9 +105,10 @@ export class CausalKernel {
   private readonly steps: Int32Array;
   /** Neighbour offsets of the current pixel (neighbourOffsets). */
   private readonly off = new Int32Array(SAME_PLANE);
-  private readonly f = new Int32Array(featureCount(2));
   private readonly u = new Float64Array(MAX_INPUTS);
   private readonly pu = new Float64Array(MAX_INPUTS);
+  /** NLMS: 1 + Σu² of the current sample (nlmsPredict). */
+  private readonly norm = new Float64Array(1);
   private readonly mode: number; // 0 off, 1 NLMS, 2 RLS
   // Fitted predictor, flattened: weights of plane c, class k at wOff[c] + k·featureCount(c).
   private readonly weights: Int32Array;
@@ -221,26 +222,25 @@ export class CausalKernel {
     const nch = this.nch,
       vals = this.values,
       errs = this.errs,
-      off = this.off,
-      f = this.f;
-    const act = gatherFeatures(vals, nch, c, i, off, f);
-    const n = featureCount(c);
-    const W = f[0],
-      N = f[1],
-      NW = f[2],
-      NE = f[3],
-      WW = f[4],
-      NN = f[5];
+      off = this.off;
+    // The nearest same-plane features and the class activity (as gatherFeatures computes it).
+    const oW = off[0],
+      oN = off[1];
+    const W = vals[oW + c],
+      N = vals[oN + c],
+      NW = vals[off[2] + c],
+      NE = vals[off[3] + c],
+      WW = vals[off[4] + c],
+      NN = vals[off[5] + c],
+      NNE = vals[off[7] + c];
+    const act = Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
     // Class and fitted prediction.
     const to = this.thrOff[c],
       tn = this.thrN[c],
       thr = this.thr;
     let k = 0;
     while (k < tn && act >= thr[to + k]) k++;
-    const wts = this.weights,
-      o = this.wOff[c] + k * n;
-    let s = 0;
-    for (let j = 0; j < n; j++) s += wts[o + j] * f[j];
+    const s = fittedSum(vals, nch, c, i, off, this.weights, this.wOff[c] + k * featureCount(c));
     const lsMean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
     // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
     const eW = errs[off[0] + c],
@@ -257,7 +257,7 @@ export class CausalKernel {
     // The bank's spread around the fitted prediction is part of the energy.
     const u = this.u;
     const base = lsMean / 16;
-    const spread = bank(W, N, NW, NE, WW, NN, f[7], eW, eN, eNW, eNE, base, u);
+    const spread = bank(W, N, NW, NE, WW, NN, NNE, eW, eN, eNW, eNE, base, u);
     en += Math.floor(spread * SPREAD_GAIN);
     const bucket = bucketOf(en);
     // Online stack.
@@ -269,7 +269,7 @@ export class CausalKernel {
       const sc = stackClass(bucket);
       this.sOff = this.swOff[c] + sc * ku;
       this.pOff = this.sPOff[c] + sc * ku * ku;
-      const corr = stackPredict(this.sw, this.sOff, u, ku);
+      const corr = this.mode === 1 ? nlmsPredict(this.sw, this.sOff, u, ku, this.norm) : stackPredict(this.sw, this.sOff, u, ku);
       this.base = base;
       this.corr = corr;
       mean = Math.floor((base + corr) * 16 + 0.5);
@@ -307,7 +307,7 @@ export class CausalKernel {
       this.sAbs[sb] = this.sAbs[sb] >> 1;
       this.sCnt[sb] = SCALE_LIMIT >> 1;
     }
-    if (this.mode === 1) nlmsUpdate(this.sw, this.sOff, this.u, stackInputs(c), v - this.base - this.corr);
+    if (this.mode === 1) nlmsUpdate(this.sw, this.sOff, this.u, stackInputs(c), v - this.base - this.corr, this.norm[0]);
     else if (this.mode === 2) rlsUpdate(this.sw, this.sOff, this.sP, this.pOff, this.u, stackInputs(c), v - this.base - this.corr, this.pu);
   }
 }

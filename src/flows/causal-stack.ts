@@ -48,10 +48,24 @@ export function stackPredict(w: Float64Array, o: number, u: Float64Array, k: num
   return y;
 }
 
-/** One NLMS step of the k weights at w[o..] with input u and error err = target − wᵀu. */
-export function nlmsUpdate(w: Float64Array, o: number, u: Float64Array, k: number, err: number): void {
-  let nn = 1;
-  for (let i = 0; i < k; i++) nn += u[i] * u[i];
+/**
+ * wᵀu over the k weights at w[o..] (as stackPredict), and 1 + Σu² (what
+ * nlmsUpdate divides by) into norm[0], both summed in order i = 0, 1, ….
+ */
+export function nlmsPredict(w: Float64Array, o: number, u: Float64Array, k: number, norm: Float64Array): number {
+  let y = 0,
+    nn = 1;
+  for (let i = 0; i < k; i++) {
+    const x = u[i];
+    y += w[o + i] * x;
+    nn += x * x;
+  }
+  norm[0] = nn;
+  return y;
+}
+
+/** One NLMS step of the k weights at w[o..] with input u, nn = 1 + Σu² (nlmsPredict) and error err = target − wᵀu. */
+export function nlmsUpdate(w: Float64Array, o: number, u: Float64Array, k: number, err: number, nn: number): void {
   const g = (NLMS_RATE * err) / nn;
   for (let i = 0; i < k; i++) w[o + i] += g * u[i];
 }
