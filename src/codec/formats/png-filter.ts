@@ -87,7 +87,6 @@ export function unfilterBlock(data: Uint8Array, offset: number, rowBytes: number
 export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp: number, adaptive: boolean): Uint8Array {
   const stride = rowBytes + 1;
   const out = new Uint8Array(rows * stride);
-  const candidate = new Uint8Array(rowBytes);
   const zeros = new Uint8Array(rowBytes);
   for (let y = 0; y < rows; y++) {
     const cur = raw.subarray(y * rowBytes, (y + 1) * rowBytes);
@@ -97,19 +96,68 @@ export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp:
       dst.set(cur);
       continue; // filter type byte stays 0 (None)
     }
-    let bestType = FilterType.None;
-    let bestCost = Infinity;
-    for (let type = FilterType.None; type <= FilterType.Paeth; type++) {
-      const cost = applyFilter(type, cur, prev, bpp, candidate);
-      if (cost < bestCost) {
-        bestCost = cost;
-        bestType = type;
-        dst.set(candidate);
-      }
-    }
+    const bestType = bestFilter(cur, prev, bpp);
+    applyFilter(bestType, cur, prev, bpp, dst);
     out[y * stride] = bestType;
   }
   return out;
+}
+
+/** |b| of a filtered byte read as signed 8-bit. */
+const signedAbs = (b: number) => (b < 128 ? b : 256 - b);
+
+/**
+ * The filter type whose output for row `cur` (previous raw row `prev`) has
+ * the smallest sum of |b| over its bytes read as signed, ties to the lower
+ * type: what applying each filter and summing its output would choose, in
+ * one pass without writing.
+ */
+function bestFilter(cur: Uint8Array, prev: Uint8Array, bpp: number): FilterType {
+  const n = cur.length;
+  const m = Math.min(bpp, n);
+  let none = 0,
+    sub = 0,
+    up = 0,
+    avg = 0,
+    pae = 0;
+  for (let i = 0; i < m; i++) {
+    const x = cur[i],
+      b = prev[i];
+    const cx = signedAbs(x),
+      cu = signedAbs((x - b) & 0xff);
+    none += cx;
+    sub += cx;
+    up += cu;
+    avg += signedAbs((x - (b >>> 1)) & 0xff);
+    pae += cu;
+  }
+  for (let i = m; i < n; i++) {
+    const x = cur[i],
+      a = cur[i - bpp],
+      b = prev[i],
+      c = prev[i - bpp];
+    none += signedAbs(x);
+    sub += signedAbs((x - a) & 0xff);
+    up += signedAbs((x - b) & 0xff);
+    avg += signedAbs((x - ((a + b) >>> 1)) & 0xff);
+    pae += signedAbs((x - paeth(a, b, c)) & 0xff);
+  }
+  let best = FilterType.None,
+    cost = none;
+  if (sub < cost) {
+    best = FilterType.Sub;
+    cost = sub;
+  }
+  if (up < cost) {
+    best = FilterType.Up;
+    cost = up;
+  }
+  if (avg < cost) {
+    best = FilterType.Average;
+    cost = avg;
+  }
+  if (pae < cost) best = FilterType.Paeth;
+  return best;
 }
 
 /**
