@@ -113,9 +113,9 @@ export class CausalKernel {
   // Fitted predictor, flattened: weights of plane c, class k at wOff[c] + k·featureCount(c).
   private readonly weights: Int32Array;
   private readonly wOff: Int32Array;
-  private readonly thr: Int32Array;
-  private readonly thrOff: Int32Array;
-  private readonly thrN: Int32Array;
+  /** Class of each activity: plane c, activity a (at most actMax) at c·(actMax + 1) + a. */
+  private readonly classOf: Uint8Array;
+  private readonly actMax: number;
   // Running statistics, flattened per plane.
   private readonly sAbs: Int32Array;
   private readonly sCnt: Int32Array;
@@ -150,22 +150,24 @@ export class CausalKernel {
     this.steps = neighbourSteps(w, nch);
     this.mode = stack === 'off' ? 0 : stack === 'nlms' ? 1 : 2;
     this.wOff = new Int32Array(nch);
-    this.thrOff = new Int32Array(nch);
-    this.thrN = new Int32Array(nch);
-    let nw = 0,
-      nt = 0;
+    let nw = 0;
     for (let c = 0; c < nch; c++) {
       this.wOff[c] = nw;
-      this.thrOff[c] = nt;
-      this.thrN[c] = params.planes[c].thresholds.length;
       nw += params.planes[c].weights.length;
-      nt += params.planes[c].thresholds.length;
     }
     this.weights = new Int32Array(nw);
-    this.thr = new Int32Array(nt);
+    for (let c = 0; c < nch; c++) this.weights.set(params.planes[c].weights, this.wOff[c]);
+    // The class activity is a sum of five differences of samples in the plane's range.
+    let span = 0;
+    for (let c = 0; c < nch; c++) span = Math.max(span, hi[c] - lo[c]);
+    this.actMax = 5 * span;
+    this.classOf = new Uint8Array(nch * (this.actMax + 1));
     for (let c = 0; c < nch; c++) {
-      this.weights.set(params.planes[c].weights, this.wOff[c]);
-      this.thr.set(params.planes[c].thresholds, this.thrOff[c]);
+      const th = params.planes[c].thresholds;
+      for (let a = 0, k = 0; a <= this.actMax; a++) {
+        while (k < th.length && a >= th[k]) k++;
+        this.classOf[c * (this.actMax + 1) + a] = k;
+      }
     }
     this.sAbs = new Int32Array(nch * BUCKETS);
     this.sCnt = new Int32Array(nch * BUCKETS);
@@ -235,11 +237,7 @@ export class CausalKernel {
       NNE = vals[off[7] + c];
     const act = Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
     // Class and fitted prediction.
-    const to = this.thrOff[c],
-      tn = this.thrN[c],
-      thr = this.thr;
-    let k = 0;
-    while (k < tn && act >= thr[to + k]) k++;
+    const k = this.classOf[c * (this.actMax + 1) + (act < this.actMax ? act : this.actMax)];
     const s = fittedSum(vals, nch, c, i, off, this.weights, this.wOff[c] + k * featureCount(c));
     const lsMean = Math.floor((s + (1 << (WEIGHT_FRAC - 5))) / (1 << (WEIGHT_FRAC - 4)));
     // Error energy from the neighbours' final errors (and the earlier plane's error at this pixel).
@@ -275,7 +273,14 @@ export class CausalKernel {
       mean = Math.floor((base + corr) * 16 + 0.5);
     }
     // Bias cancellation per (energy level, texture pattern).
-    const tex = (W * 16 > mean ? 1 : 0) | (N * 16 > mean ? 2 : 0) | (NW * 16 > mean ? 4 : 0) | (NE * 16 > mean ? 8 : 0) | (WW * 16 > mean ? 16 : 0) | (NN * 16 > mean ? 32 : 0);
+    // Bit j is set when neighbour j is above the mean: the sign bit of mean − 16·neighbour (all small integers).
+    const tex =
+      ((mean - W * 16) >>> 31) |
+      (((mean - N * 16) >>> 31) << 1) |
+      (((mean - NW * 16) >>> 31) << 2) |
+      (((mean - NE * 16) >>> 31) << 3) |
+      (((mean - WW * 16) >>> 31) << 4) |
+      (((mean - NN * 16) >>> 31) << 5);
     const bctx = (c * BIAS_LEVELS + (bucket >> 1)) * 64 + tex;
     this.m16pre = mean;
     mean += Math.floor(this.bSum[bctx] / this.bCnt[bctx]);
