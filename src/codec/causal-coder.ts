@@ -144,9 +144,9 @@ export function subImage(samples: Uint8Array, width: number, channels: number, f
   return out;
 }
 
-/** One CDF and its one-element parameter arrays (K = 1, windowed). */
+/** One CDF and its one-element parameter arrays (K = 1, windowed; no parameter cache: the means are continuous and rarely repeat). */
 class Prior {
-  readonly cdf = new LeakyMixtureCdf(1);
+  readonly cdf = new LeakyMixtureCdf(1, null, false);
   private readonly mean = new Int32Array(1);
   private readonly ls = new Int32Array(1);
   set(mean16: number, logScale: number): void {

@@ -106,7 +106,7 @@ export function rlsUpdate(w: Float64Array, ow: number, P: Float64Array, op: numb
  * MED, CALIC's GAP, (W+N)/2 + (NE−NW)/4, W + NE − N, N, W, and two of JPEG
  * XL's self-correcting sub-predictors (from the neighbours' final errors eW,
  * eN, eNW, eNE in 1/16 units). Returns their spread Σ|u[j]|, summed in
- * order j = 0, 1, …
+ * order j = 0, 1, … from +0 (so a −0 term changes nothing)
  */
 export function bank(W: number, N: number, NW: number, NE: number, WW: number, NN: number, NNE: number, eW: number, eN: number, eNW: number, eNE: number, base: number, u: Float64Array): number {
   const mx = W > N ? W : N,
@@ -141,13 +141,13 @@ export function bank(W: number, N: number, NW: number, NE: number, WW: number, N
   u[6] = u6;
   u[7] = u7;
   let spread = 0;
-  spread += u0 < 0 ? -u0 : u0;
-  spread += u1 < 0 ? -u1 : u1;
-  spread += u2 < 0 ? -u2 : u2;
-  spread += u3 < 0 ? -u3 : u3;
-  spread += u4 < 0 ? -u4 : u4;
-  spread += u5 < 0 ? -u5 : u5;
-  spread += u6 < 0 ? -u6 : u6;
-  spread += u7 < 0 ? -u7 : u7;
+  spread += Math.abs(u0);
+  spread += Math.abs(u1);
+  spread += Math.abs(u2);
+  spread += Math.abs(u3);
+  spread += Math.abs(u4);
+  spread += Math.abs(u5);
+  spread += Math.abs(u6);
+  spread += Math.abs(u7);
   return spread;
 }

@@ -131,7 +131,12 @@ export class LeakyMixtureCdf implements SymbolModel {
    * MAX_WINDOW values inside the latent range), every parameter set gets the
    * window [lo, hi]; without it, the window follows the parameters.
    */
-  constructor(k: number, support: readonly [number, number] | null = null) {
+  constructor(
+    k: number,
+    support: readonly [number, number] | null = null,
+    /** Whether K = 1 parameters are cached (see cKey): worth it for models that reuse few parameter sets, not for continuous means. */
+    private readonly caching = true,
+  ) {
     if (!(k >= 1 && k <= 16)) throw new RangeError(`mixture size ${k} not in 1..16`);
     if (support !== null) {
       const [lo, hi] = support;
@@ -164,7 +169,7 @@ export class LeakyMixtureCdf implements SymbolModel {
       this.mean20 = 2 * mu;
       this.invS0 = INV_SCALE[ls];
       // Integer parameters (always, from nets) get a unique key: |mu| ≤ 2^19, 0 ≤ ls ≤ 256, never NO_KEY.
-      const cacheable = (mu | 0) === mu && (ls | 0) === ls;
+      const cacheable = this.caching && (mu | 0) === mu && (ls | 0) === ls;
       const key = cacheable ? mu * 512 + ls : NO_KEY;
       const slot = (mu * 31 + ls) & (CACHE_SLOTS - 1);
       if (cacheable && this.cKey[slot] === key) {
