@@ -153,3 +153,24 @@ export async function decodeInNode(streams: string[], repeat = 1, workers = 1): 
   }
   return out;
 }
+
+/** Every golden stream decoded in each browser (a fresh page at the test server's root): browser version and results. */
+export async function decodeInBrowsers(streams: string[], repeat = 1): Promise<Record<BrowserName, { version: string; decoded: Record<string, DecodeResult> }>> {
+  const { server, url } = await serveForTests();
+  const out = {} as Record<BrowserName, { version: string; decoded: Record<string, DecodeResult> }>;
+  try {
+    for (const name of Object.keys(BROWSERS) as BrowserName[]) {
+      const b = await launch(name);
+      try {
+        const page = await b.browser.newPage();
+        await page.goto(url, { waitUntil: 'load' });
+        out[name] = { version: b.version, decoded: await decodeInPage(page, streams, repeat) };
+      } finally {
+        await b.close();
+      }
+    }
+  } finally {
+    server.close();
+  }
+  return out;
+}
