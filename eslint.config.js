@@ -15,4 +15,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // The demo page's script runs in browsers.
+  { files: ['web/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -5,7 +5,7 @@
  * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
-import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, constants as zc } from '../platform/zlib.js';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';

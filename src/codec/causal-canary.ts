@@ -5,7 +5,7 @@
  * scales, CDF, rANS) shows in it, so an engine that computes anything
  * differently fails it and is not used (DESIGN.md invariant 1).
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.js';
 import { featureCount } from '../flows/causal-context.js';
 import { WEIGHT_FRAC, type CausalParams } from '../flows/causal-kernel.js';
 import type { CausalSpec } from '../flows/causal-spec.js';

@@ -17,7 +17,7 @@
  * samples say it is incompressible — raw-quality.ts), so a decoder needs one
  * chunk in memory at a time.
  */
-import { brotliCompressSync, constants as zc, crc32 } from 'node:zlib';
+import { brotliCompressSync, constants as zc, crc32 } from '../platform/zlib.js';
 import { brotliDecodeExact } from './brotli.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FORMAT_VERSION, MAGIC, Method } from './container.js';

@@ -14,7 +14,7 @@
  * for the bytes is one row of stream-features.ts; docs/FORMAT.md specifies
  * every version byte by byte.
  */
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../platform/zlib.js';
 import { FlowzipError } from './errors.js';
 
 /** The first two bytes of every stream: "FZ". */

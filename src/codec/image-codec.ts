@@ -5,7 +5,7 @@
  * raw samples. Piece records: varint (length << 1 | isFallback), except the
  * last piece, which is one flag byte and then the rest of the body.
  */
-import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, constants as zc } from '../platform/zlib.js';
 import { AnsError } from '../ans/index.js';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';

@@ -13,6 +13,7 @@
  *        per ancillary chunk: byte position, 4-byte type, varint length + data
  *   then MODEL_ID_BYTES per plane group (colour/gray, then alpha if any).
  */
+import { fromLatin1, latin1 } from '../platform/encoding.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { FlowzipError } from './errors.js';
 import type { PngAncillaryChunk, PngChunkPosition } from './formats/png.js';
@@ -69,7 +70,7 @@ export function writeImageHeader(h: ImageHeader, w: ByteWriter, features: Stream
     if (h.verbatim) w.lengthPrefixed(h.verbatim);
   } else {
     w.byte(1).byte(h.colourType).varint(h.width).varint(h.height).varint(h.chunks.length);
-    for (const c of h.chunks) w.byte(POSITIONS.indexOf(c.position)).bytes(Buffer.from(c.type, 'latin1')).lengthPrefixed(c.data);
+    for (const c of h.chunks) w.byte(POSITIONS.indexOf(c.position)).bytes(fromLatin1(c.type)).lengthPrefixed(c.data);
   }
   for (const id of h.modelIds) w.bytes(id);
 }
@@ -98,7 +99,7 @@ export function readImageHeader(r: ByteReader, idBytes: number, maxPixels: numbe
     const chunks: PngAncillaryChunk[] = [];
     for (let i = 0; i < n; i++) {
       const pos = r.byte();
-      const type = Buffer.from(r.bytes(4)).toString('latin1');
+      const type = latin1(r.bytes(4));
       if (pos > 2 || !/^[A-Za-z]{4}$/.test(type)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt PNG chunk record');
       chunks.push({ position: POSITIONS[pos], type, data: r.lengthPrefixed().slice() });
     }

@@ -2,6 +2,7 @@
  * Describes a .fz stream without decoding it: method, image size, models,
  * and bits per subpixel.
  */
+import { toHex } from '../platform/encoding.js';
 import { ByteReader } from './bytes.js';
 import { chunkedLength } from './chunked.js';
 import { METHOD_NAMES, Method, unframe } from './container.js';
@@ -48,7 +49,7 @@ export function inspectStream(bytes: Uint8Array): StreamInfo {
       height: h.height,
       channels,
       models: h.modelIds.map((b) => {
-        const id = Buffer.from(b).toString('hex');
+        const id = toHex(b);
         return { id, name: known.find((m) => m.id.startsWith(id))?.name ?? null };
       }),
       bpsp: (bytes.length * 8) / (h.width * h.height * channels),

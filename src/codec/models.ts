@@ -3,15 +3,16 @@
  * the caller, lookup by the id prefix a stream records, the default model per
  * channel count, and a canary-checked runner for a model.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { flowNets, parseModel, type Model } from '../flows/model.js';
 import { computeCanary } from '../quant/canary.js';
 import { createRunner, type BackendName, type NetRunner } from '../quant/runner.js';
 import { causalCanary } from './causal-canary.js';
 import { AUTO_CANDIDATES, DECISIVE_RATIO, measureRunner, rankBackends } from './backend-choice.js';
 import { FlowzipError } from './errors.js';
+import { modelsDir, readModelFileText, shippedModelTexts } from './model-files.js';
+import { fromHex, toHex } from '../platform/encoding.js';
+
+export { modelsDir };
 
 /** Bytes of the model id recorded in a stream. */
 export const MODEL_ID_BYTES = 4;
@@ -37,36 +38,18 @@ export function checkEffort(effort: number): void {
   if (!Number.isInteger(effort) || effort < MIN_EFFORT || effort > MAX_EFFORT) throw new FlowzipError('E_USAGE', `effort must be a whole number from ${MIN_EFFORT} to ${MAX_EFFORT}, got ${effort}`);
 }
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'models'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new FlowzipError('E_BAD_MODEL', 'cannot find the shipped models folder');
-    dir = up;
-  }
-}
-
-/** Folder of the shipped models. */
-export function modelsDir(): string {
-  return join(packageRoot(), 'models');
-}
-
 let shipped: Model[] | null = null;
 
 /** Every model in `models/*.json`, parsed and validated once. */
 export function shippedModels(): Model[] {
   if (!shipped) {
-    const dir = modelsDir();
-    shipped = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => loadModelText(readFileSync(join(dir, f), 'utf8'), f));
+    shipped = shippedModelTexts().map(({ name, text }) => parseModelText(text, name));
   }
   return shipped;
 }
 
-function loadModelText(text: string, source: string): Model {
+/** Parses and validates model file text; E_BAD_MODEL naming `source` (a file name or URL) when it is malformed or out of bounds. */
+export function parseModelText(text: string, source: string): Model {
   try {
     return parseModel(text);
   } catch (e) {
@@ -79,16 +62,16 @@ export function loadModelFile(path: string): Model {
   if (typeof path !== 'string' || path === '') throw new FlowzipError('E_USAGE', `loadModelFile needs a file path, got ${path === '' ? 'an empty string' : typeof path}`);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readModelFileText(path);
   } catch {
     throw new FlowzipError('E_BAD_MODEL', `cannot read model file ${path}`);
   }
-  return loadModelText(text, path);
+  return parseModelText(text, path);
 }
 
 /** The id prefix recorded in streams. */
 export function modelIdBytes(m: Model): Uint8Array {
-  return Uint8Array.from(Buffer.from(m.id.slice(0, 2 * MODEL_ID_BYTES), 'hex'));
+  return fromHex(m.id.slice(0, 2 * MODEL_ID_BYTES));
 }
 
 /** A model by name or id prefix of ≥ 8 hex digits (from `extra` first, then shipped), or a path to a .json model file; E_UNKNOWN_MODEL / E_BAD_MODEL otherwise. */
@@ -108,7 +91,7 @@ export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
 
 /** The model a stream names by id prefix, or E_UNKNOWN_MODEL naming it. */
 export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
-  const hex = Buffer.from(prefix).toString('hex');
+  const hex = toHex(prefix);
   const m = [...extra, ...shippedModels()].find((x) => x.id.startsWith(hex));
   if (!m) throw new FlowzipError('E_UNKNOWN_MODEL', `stream was made with model ${hex}…, which this build does not have (pass it with --model)`);
   return m;

@@ -14,7 +14,7 @@
  *
  * Integer decisions only (byte counts), so every platform chooses alike.
  */
-import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, constants as zc } from '../platform/zlib.js';
 
 /** Inputs up to this size get quality 11 and no sampling. */
 export const FULL_QUALITY_BYTES = 256 << 10;

@@ -4,8 +4,9 @@
  * bpsp, MACs). The model id is the SHA-256 of the canonical flow JSON — the
  * part that decides symbols — so re-measuring a manifest never changes the id.
  */
-import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createHash } from '../platform/hash.js';
+import { deflateRawSync, inflateRawSync } from '../platform/zlib.js';
+import { fromBase64, toBase64 } from '../platform/encoding.js';
 import type { QConv, QNet } from '../quant/qnet.js';
 import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
 import { causalFromJson, causalToJson, type CausalSpec } from './causal-spec.js';
@@ -54,20 +55,24 @@ interface QNetJson {
 const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
 
 function i32ToB64(a: Int32Array): string {
-  if (LITTLE_ENDIAN) return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-  const le = Buffer.alloc(a.length * 4);
-  a.forEach((v, i) => le.writeInt32LE(v, i * 4));
-  return le.toString('base64');
+  if (LITTLE_ENDIAN) return toBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const le = new Uint8Array(a.length * 4);
+  const view = new DataView(le.buffer);
+  a.forEach((v, i) => view.setInt32(i * 4, v, true));
+  return toBase64(le);
 }
 /** Weights as stored in files: `deflate:` + base64 of raw-deflated Int32 LE (storage only; ids hash the plain form). */
 function compressWeights(plain: string): string {
-  return 'deflate:' + deflateRawSync(Buffer.from(plain, 'base64'), { level: 9 }).toString('base64');
+  return 'deflate:' + toBase64(deflateRawSync(fromBase64(plain), { level: 9 }));
 }
 function b64ToI32(s: string): Int32Array {
-  const b = s.startsWith('deflate:') ? inflateRawSync(Buffer.from(s.slice(8), 'base64')) : Buffer.from(s, 'base64');
+  const b = s.startsWith('deflate:') ? inflateRawSync(fromBase64(s.slice(8))) : fromBase64(s);
   const a = new Int32Array(b.length >> 2);
   if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(b.subarray(0, a.length * 4));
-  else for (let i = 0; i < a.length; i++) a[i] = b.readInt32LE(i * 4);
+  else {
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < a.length; i++) a[i] = view.getInt32(i * 4, true);
+  }
   return a;
 }
 

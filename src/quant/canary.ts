@@ -4,7 +4,7 @@
  * stored with the model. A backend is used for coding only if it reproduces
  * that hash; the pure-TS reference defines it.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.js';
 import type { QNet } from './qnet.js';
 import type { NetRunner } from './runner.js';
 

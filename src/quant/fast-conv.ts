@@ -28,7 +28,7 @@
  * lanes past w compute garbage that is never read back as real data (columns
  * px+w .. px+W4-1 are re-zeroed when they are the next stage's border).
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.js';
 import type { QConv, QNet } from './qnet.js';
 
 /** Stages with more non-zero weights than this are not compiled (the specification runs them). */

@@ -4,7 +4,7 @@
  * Reading verifies every CRC; writing computes them.
  */
 
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../platform/zlib.js';
 
 import { FlowzipError } from '../errors.js';
 

@@ -11,8 +11,7 @@
  * unpack (and the reverse).
  */
 
-import { constants as bufferConstants } from 'node:buffer';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { bufferConstants, deflateSync, inflateSync } from '../../platform/zlib.js';
 
 import { FlowzipError } from '../errors.js';
 import { createRaster, type Raster } from './image.js';
