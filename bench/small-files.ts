@@ -5,7 +5,11 @@
  * decompressed by one CLI call; every decoded file is compared with its
  * original. Prints bits per pixel per file (every byte of every .fz: headers,
  * model id, checksum included) and files per second each way (wall clock of
- * the CLI process, start-up included), and which models the streams name.
+ * the CLI process, start-up included, every output written safely: temporary
+ * file, fsync, rename), and which models the streams name; then the same
+ * files through the library in this process (compress and decompress with
+ * default options, every gray model loaded first, untimed), the codec's
+ * own rate.
  *
  *   node dist/bench/small-files.js [--count 1000] [--fmnist FILE] [-- extra compress flags]
  */
@@ -13,7 +17,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectStream } from '../src/codec/index.js';
+import { compress, decompress, inspectStream } from '../src/codec/index.js';
+import { runnerFor, shippedModels } from '../src/codec/models.js';
 import { DEFAULT_FMNIST, repoRoot } from './args.js';
 import { loadFmnist } from './datasets.js';
 
@@ -55,6 +60,22 @@ try {
   console.log(`bits per pixel per file: ${((bytes * 8) / pixels).toFixed(4)} (${bytes} bytes in ${names.length} files)`);
   console.log(`compress: ${(names.length / encS).toFixed(0)} files/s (${encS.toFixed(2)} s); decompress: ${(names.length / decS).toFixed(0)} files/s (${decS.toFixed(2)} s); one CLI process each`);
   console.log(`models: ${[...won].map(([m, k]) => `${m} ${k}`).join(', ')}; verified ${names.length - bad.length}/${names.length}`);
+  // The library in this process: the codec's own rate, without process start-up and file I/O.
+  // Warm-up (untimed): every model the automatic choice may try, loaded and canary-checked.
+  for (const m of shippedModels().filter((x) => x.flow.channels === 1)) await runnerFor(m);
+  await decompress(await compress(set.images[0].pnm));
+  let encMs = 0,
+    decMs = 0;
+  for (const im of set.images) {
+    let t0 = performance.now();
+    const fz = await compress(im.pnm);
+    encMs += performance.now() - t0;
+    t0 = performance.now();
+    const out = await decompress(fz);
+    decMs += performance.now() - t0;
+    if (!Buffer.from(out).equals(Buffer.from(im.pnm))) bad.push(im.name);
+  }
+  console.log(`library, in this process: compress ${((1000 * names.length) / encMs).toFixed(0)} files/s, decompress ${((1000 * names.length) / decMs).toFixed(0)} files/s`);
   if (bad.length) {
     console.error(`small-files: ${bad.length} decoded files differ (first: ${bad[0]})`);
     process.exitCode = 1;
