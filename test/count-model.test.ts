@@ -86,7 +86,7 @@ describe('count-context model (fmnist-ctx)', () => {
     }
   });
 
-  it('round-trips through compress/decompress at any size, and a corrupt stream fails with a typed error', async () => {
+  it('round-trips through compress/decompress at any size and on pool workers, and a corrupt stream fails with a typed error', async () => {
     for (const [w, h] of [
       [1, 1],
       [28, 28],
@@ -99,12 +99,17 @@ describe('count-context model (fmnist-ctx)', () => {
         expect(Buffer.from(await decompress(z, { workers: 0 })).equals(Buffer.from(input))).toBe(true);
       }
     }
+    // Several tiles on pool workers: the same bytes as in-process.
+    const wide = pgm(600, 70, images(600, 70, 2)[1]);
+    const z2 = await compress(wide, { model: 'fmnist-ctx', workers: 2 });
+    expect(Buffer.from(z2).equals(Buffer.from(await compress(wide, { model: 'fmnist-ctx', workers: 0 })))).toBe(true);
+    expect(Buffer.from(await decompress(z2, { workers: 2 })).equals(Buffer.from(wide))).toBe(true);
     const z = await compress(FMNIST0, { model: 'fmnist-ctx', workers: 0 });
     const bad = z.slice();
     bad[z.length - 8] ^= 0x55;
     await expect(decompress(bad, { workers: 0 })).rejects.toBeInstanceOf(FlowzipError);
     await expect(decompress(z.subarray(0, z.length - 6), { workers: 0 })).rejects.toBeInstanceOf(FlowzipError);
-  });
+  }, 120_000);
 
   it('packed tables round-trip, and malformed ones are refused', () => {
     const dense = new Float64Array(LEVEL_SIZES[1] * 256);
