@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress, decompress, FlowzipError, inspectStream, type BackendChoice, type Model } from '../src/codec/index.js';
 import { planeModels } from '../src/codec/model-choice.js';
-import { defaultModel, resolveModel, runnerFor } from '../src/codec/models.js';
+import { defaultModel, resolveModel, runnerFor, shippedModels } from '../src/codec/models.js';
+import { planeGroups } from '../src/codec/image-header.js';
 import { availability, decodedExt, type ClassicCodec, type Cmd } from './codecs.js';
 import type { BenchImage, BenchSet } from './datasets.js';
 import { bpsp, mpPerSecond, subpixels, verifyDecodedFile } from './metrics.js';
@@ -226,14 +227,19 @@ export async function benchClassic(codecs: ClassicCodec[], set: BenchSet, dir: s
   return results;
 }
 
+/** Every shipped model that can code a plane group of a `channels`-channel image: what compress's automatic choice may try. */
+function autoModels(channels: 1 | 3): Model[] {
+  return shippedModels().filter((m) => planeGroups(channels).some((g) => g.count === m.flow.channels));
+}
+
 /** flowzip over a set, in-process: compress and decompress each file through the library API. */
 export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}): Promise<CodecResult> {
   const r = emptyResult(set, 'flowzip', 'flowzip');
   r.methods = {};
   const model = opts.model ?? set.flowzipModel;
   const copts = { model, grayModel: opts.grayModel, backend: opts.backend, method: 'auto' as const };
-  // Name the model in the row: the one asked for, else compress's default for the set's images.
-  r.name = `flowzip (${model ? String(model) : [...new Set(set.images.map((im) => defaultModel(im.channels >= 3 ? 3 : 1).name))].join(', ')})`;
+  // Name the model in the row: the one asked for, else the models compress chose (counted below).
+  const won = new Map<string, number>();
   // Models given as files are not shipped: decompress needs them passed back.
   const extra = [model, opts.grayModel].filter((m): m is string => typeof m === 'string' && m.endsWith('.json')).map((f) => resolveModel(f));
   // Load the models compress will pick (codec/model-choice.ts) and pass their canaries before timing anything;
@@ -241,7 +247,7 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
   for (const ch of new Set(set.images.map((im) => im.channels as 1 | 3))) {
     let models: Model[] = [];
     try {
-      models = planeModels(ch, copts);
+      models = model === undefined && opts.grayModel === undefined ? autoModels(ch) : planeModels(ch, copts);
     } catch (e) {
       if (!(e instanceof FlowzipError && e.code === 'E_USAGE')) throw e;
     }
@@ -261,6 +267,7 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
     r.bytes += fz.length;
     const method = inspectStream(fz).method;
     r.methods![method] = (r.methods![method] ?? 0) + 1;
+    for (const m of inspectStream(fz).image?.models ?? []) won.set(m.name ?? m.id, (won.get(m.name ?? m.id) ?? 0) + 1);
     t0 = performance.now();
     let back: Uint8Array;
     try {
@@ -275,6 +282,7 @@ export async function benchFlowzip(set: BenchSet, opts: FlowzipBenchOptions = {}
     else r.verified++;
   }
   r.peakKiB = process.resourceUsage().maxRSS;
+  r.name = `flowzip (${model ? String(model) : won.size ? [...won].map(([n, k]) => (k === r.files ? n : `${n} ${k}/${r.files}`)).join(', ') : 'default'})`;
   return r;
 }
 

@@ -4,7 +4,6 @@
  * and prints the Markdown. Exit code 1 if any decoded image differed from its
  * original (or a codec failed), 2 on bad options or missing data.
  */
-import { shippedModels } from '../src/codec/models.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -43,8 +42,6 @@ async function main(): Promise<number> {
       missing.push(`Fashion-MNIST not found at ${args.fmnist} (apt-get install -y dataset-fashion-mnist, or --fmnist FILE)`);
     }
   }
-  // Fashion-MNIST sets use the shipped fmnist model when there is one.
-  if (shippedModels().some((m) => m.name === 'fmnist')) for (const s of sets) if (s.name.startsWith('fmnist')) s.flowzipModel = 'fmnist';
   for (const m of missing) log(`skip: ${m}`);
   if (sets.length === 0) {
     process.stderr.write('bench: no benchmark set found\n');

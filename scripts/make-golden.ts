@@ -52,6 +52,9 @@ const CAUSAL_SOURCES: Array<[string, string, string]> = [
   ['edge/gray-hgrad-256x16.png', 'causal-rgb-strong', 'causal-gray-strong'],
 ];
 
+/** Sources coded with each shipped count-context model (format ≥ 5): a 28×28 Fashion-MNIST image and two other shapes. */
+const COUNT_SOURCES: string[] = ['photos/gray-fmnist0-28x28.pgm', 'edge/gray-1x37.png', 'edge/gray-hgrad-256x16.png'];
+
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
 mkdirSync(out, { recursive: true });
@@ -72,9 +75,14 @@ if (FORMAT_VERSION >= 5) {
     const tag = model === 'causal-rgb' ? 'causal' : model.replace('-rgb', '');
     jobs.push({ name: `v${FORMAT_VERSION}-${tag}-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
   }
-  // Keep the causal models beside the streams, so that they decode after the shipped ones are replaced.
+  // Keep the causal and count-context models beside the streams, so that they decode after the shipped ones are replaced.
   mkdirSync(`${out}models`, { recursive: true });
-  for (const m of shippedModels().filter((x) => x.causal)) {
+  for (const m of shippedModels().filter((x) => x.counts)) {
+    const file = `golden/models/${m.name}-${m.id.slice(0, 8)}.json`;
+    for (const src of COUNT_SOURCES)
+      jobs.push({ name: `v${FORMAT_VERSION}-${m.name}-${m.id.slice(0, 8)}-${basename(src)}.fz`, src, entry: { options: { model: m.name, grayModel: m.name, method: 'flow' }, modelFile: file } });
+  }
+  for (const m of shippedModels().filter((x) => x.causal || x.counts)) {
     const kept = `${out}models/${m.name}-${m.id.slice(0, 8)}.json`;
     if (!existsSync(kept)) writeFileSync(kept, readFileSync(join(modelsDir(), `${m.name}.json`)));
   }

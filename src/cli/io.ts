@@ -79,7 +79,10 @@ export async function openInput(path: string, maxPixels: number): Promise<Opened
     stats = await stat(path);
     if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
   }
-  const source: AsyncIterable<Buffer> = path === STDIO ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  // Reads of up to 1 MiB, but no larger than a regular file needs: each read allocates its whole
+  // buffer, and a batch of small files would otherwise allocate (and collect) 1 MiB per file.
+  const chunk = stats?.isFile() ? Math.min(1 << 20, Math.max(4096, stats.size + 1)) : 1 << 20;
+  const source: AsyncIterable<Buffer> = path === STDIO ? process.stdin : createReadStream(path, { highWaterMark: chunk });
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;

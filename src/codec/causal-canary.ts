@@ -12,11 +12,13 @@ import type { CausalSpec } from '../flows/causal-spec.js';
 import { encodeCausalTile } from './causal-coder.js';
 
 /** Edge of the canary image (pixels). */
-const W = 40,
-  H = 36;
+export const CANARY_W = 40,
+  CANARY_H = 36;
+const W = CANARY_W,
+  H = CANARY_H;
 
-/** The canary image: smooth gradients, an edge and seeded noise (xorshift32), `count` channels interleaved. */
-function canaryImage(count: 1 | 3): Uint8Array {
+/** The canary image (CANARY_W × CANARY_H): smooth gradients, an edge and seeded noise (xorshift32), `count` channels interleaved. */
+export function canaryImage(count: 1 | 3): Uint8Array {
   const out = new Uint8Array(W * H * count);
   let s = 0x9e3779b9 | 0;
   for (let y = 0; y < H; y++) {

@@ -17,6 +17,8 @@ import { brotliDecodeExact } from './brotli.js';
 import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planImageFit, readCausalParams, subImage as tileSamples, sumParts, writeCausalParams, writeFitPlan } from './causal-coder.js';
 import { solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
+import { decodeCountTile, encodeCountTile } from './count-coder.js';
+import { countCdfs } from './count-models.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
 import { decodeTile, encodeTile } from './tile-coder.js';
@@ -44,13 +46,13 @@ export interface ImageShape {
   channels: number;
 }
 
-function tilesFor(shape: ImageShape, planes: CodingPlane[]): TileRect[] {
+function tilesFor(shape: ImageShape, planes: ReadonlyArray<Pick<CodingPlane, 'model'>>): TileRect[] {
   const levels = Math.max(...planes.map((p) => flowLevels(p.model.flow)));
   return tileGrid(shape.width, shape.height, TILE_SIZE, levels);
 }
 
 /** Number of pieces (tiles × plane groups): the unit of progress. */
-export function pieceCount(shape: ImageShape, planes: CodingPlane[]): number {
+export function pieceCount(shape: ImageShape, planes: ReadonlyArray<Pick<CodingPlane, 'model'>>): number {
   return tilesFor(shape, planes).length * planes.length;
 }
 
@@ -86,9 +88,19 @@ export function brotliTile(raw: Uint8Array): Uint8Array {
   return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
 }
 
-/** The encoder's rule: the fallback is tried when the flow cannot code the piece, or its stream is over half the raw size. */
-export function fallbackWorthTrying(flowBytes: number | null, rawBytes: number): boolean {
-  return flowBytes === null || flowBytes > rawBytes / 2;
+/**
+ * Bits per sample over which a model's stream is deemed poor, so that the
+ * brotli fallbacks (of a piece, and of the whole file) are tried: 4, and 6
+ * for a count-context model — learned for small images, where brotli of a
+ * few hundred samples almost never wins and costs most of the coding time.
+ */
+export function poorBitsPerSample(model: Pick<Model, 'counts'>): number {
+  return model.counts ? 6 : 4;
+}
+
+/** The encoder's rule: the fallback is tried when the flow cannot code the piece, or its stream is over `poorBits` (poorBitsPerSample) per raw byte. */
+export function fallbackWorthTrying(flowBytes: number | null, rawBytes: number, poorBits = 4): boolean {
+  return flowBytes === null || flowBytes * 8 > rawBytes * poorBits;
 }
 
 /** One coded piece: its bytes and whether they are the brotli fallback. */
@@ -105,7 +117,9 @@ export interface CodedPiece {
 export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): CodedPiece {
   const raw = rawTile(samples, shape, p, r);
   let best: Uint8Array | null = null;
-  if (p.model.causal) {
+  if (p.model.counts) {
+    best = encodeCountTile(subImage(samples, shape, p, r), r.w, r.h, countCdfs(p.model));
+  } else if (p.model.causal) {
     best = encodeCausalTile(subImage(samples, shape, p, r), r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
   } else {
     try {
@@ -115,7 +129,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
     }
   }
   let fallback: 0 | 1 = 0;
-  if (fallbackWorthTrying(best ? best.length : null, raw.length)) {
+  if (fallbackWorthTrying(best ? best.length : null, raw.length, poorBitsPerSample(p.model))) {
     const b = brotliTile(raw);
     if (!best || b.length < best.length) {
       best = b;
@@ -135,6 +149,7 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
     if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
     return raw;
   }
+  if (p.model.counts) return decodeCountTile(piece, rect.w, rect.h, countCdfs(p.model));
   if (p.model.causal) {
     // Interleaved samples, converted to the planar layout of every piece.
     const inter = decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack);

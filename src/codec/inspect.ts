@@ -13,6 +13,8 @@
  * is charged to the plane (Y, Co, Cg; gray; A for alpha) its channel descends
  * from at the flow's first squeeze.
  */
+import { countCodeLengths, encodeCountTile } from './count-coder.js';
+import { countCdfs } from './count-models.js';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
 import { flowLevels, walkChannels, type FlowSpec, type PriorGroup } from '../flows/spec.js';
@@ -23,7 +25,7 @@ import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { causalCodeLengths, encodeCausalTile, fitImageParams, subImage as causalSubImage, writeCausalParams } from './causal-coder.js';
-import { brotliTile, fallbackWorthTrying, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
+import { brotliTile, fallbackWorthTrying, poorBitsPerSample, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups, readImageHeader } from './image-header.js';
 import { MODEL_ID_BYTES, modelForStream, runnerFor, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
@@ -209,12 +211,13 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
   for (const r of rects) {
     for (const [pi, p] of planes.entries()) {
       const causal = p.model.causal,
-        fitted = params[pi];
-      if (causal && fitted) {
+        fitted = params[pi],
+        counts = p.model.counts ? countCdfs(p.model) : null;
+      if ((causal && fitted) || counts) {
         const data = causalSubImage(samples, width, channels, p.first, p.count, r);
         const rawBytes = r.w * r.h * p.count;
-        const exact = encodeCausalTile(data, r.w, r.h, p.count, fitted, causal.stack).length;
-        if (fallbackWorthTrying(exact, rawBytes)) {
+        const exact = counts ? encodeCountTile(data, r.w, r.h, counts).length : encodeCausalTile(data, r.w, r.h, p.count, fitted!, causal!.stack).length;
+        if (fallbackWorthTrying(exact, rawBytes, poorBitsPerSample(p.model))) {
           const b = brotliTile(rawTile(samples, { width, height, channels }, p, r)).length;
           if (b < exact) {
             fallbackPieces++;
@@ -223,7 +226,7 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
             continue;
           }
         }
-        const bits = causalCodeLengths(data, r.w, r.h, p.count, fitted, causal.stack);
+        const bits = counts ? countCodeLengths(data, r.w, r.h, counts) : causalCodeLengths(data, r.w, r.h, p.count, fitted!, causal!.stack);
         for (let y = 0, i = 0; y < r.h; y++) {
           for (let x = 0; x < r.w; x++, i++) {
             for (let c = 0; c < p.count; c++) {

@@ -7,6 +7,7 @@ import { flowNets, parseModel, type Model } from '../flows/model.js';
 import { computeCanary } from '../quant/canary.js';
 import { createRunner, type BackendName, type NetRunner } from '../quant/runner.js';
 import { causalCanary } from './causal-canary.js';
+import { countCanary } from './count-models.js';
 import { AUTO_CANDIDATES, DECISIVE_RATIO, measureRunner, rankBackends } from './backend-choice.js';
 import { FlowzipError } from './errors.js';
 import { modelsDir, readModelFileText, shippedModelTexts } from './model-files.js';
@@ -123,6 +124,7 @@ const checked = new Map<string, Promise<NetRunner | null>>();
  */
 export function passesCanary(model: Model, runner: NetRunner): boolean {
   try {
+    if (model.counts) return countCanary(model.counts) === model.canary;
     if (model.causal) return causalCanary(model.causal) === model.canary;
     return computeCanary(flowNets(model.flow), runner) === model.canary;
   } catch {
@@ -147,8 +149,8 @@ export function canaryRunner(model: Model, backend: BackendName): Promise<NetRun
 
 /** A canary-checked runner for the model; E_BACKEND if the chosen backend (or, for auto, every backend) fails. */
 export async function runnerFor(model: Model, choice: BackendChoice = 'auto'): Promise<NetRunner> {
-  // A causal model runs no nets: the pure-TypeScript reference is all it needs (whatever `choice`), behind its canary.
-  if (model.causal) {
+  // A causal or count-context model runs no nets: the pure-TypeScript reference is all it needs (whatever `choice`), behind its canary.
+  if (model.causal || model.counts) {
     const cr = await canaryRunner(model, 'reference');
     if (cr) return cr;
     throw new FlowzipError('E_BACKEND', `this JavaScript engine does not reproduce model ${model.name}'s canary`);

@@ -10,6 +10,7 @@ import { fromBase64, toBase64 } from '../platform/encoding.js';
 import type { QConv, QNet } from '../quant/qnet.js';
 import { checkNet, netMacsPerPixel } from '../quant/qnet.js';
 import { causalFromJson, causalToJson, type CausalSpec } from './causal-spec.js';
+import { countFromJson, countToJson, type CountSpec } from './count-spec.js';
 import { factorOf, flowNets, paramsPerChannel, stepPlaces, unknownStep, visitStep, walkSteps, type FlowSpec, type FlowStep, type PriorGroup } from './spec.js';
 
 /** File format tag and version of model JSON files. */
@@ -32,6 +33,12 @@ export interface Model {
    * channel count (no nets, no levels).
    */
   causal?: CausalSpec;
+  /**
+   * Set for a count-context model (flows/count-spec.ts): its plane is coded
+   * with learned context counts (codec/count-models.ts), and `flow` is then
+   * an empty 1-channel flow.
+   */
+  counts?: CountSpec;
 }
 
 interface QConvJson {
@@ -246,6 +253,18 @@ export function causalId(s: CausalSpec): string {
     .digest('hex');
 }
 
+/** SHA-256 hex of a count-context spec's canonical JSON (packed tables included): its model id. */
+export function countId(s: CountSpec): string {
+  return createHash('sha256')
+    .update(JSON.stringify(countToJson(s)))
+    .digest('hex');
+}
+
+/** Serialises a count-context model to its JSON file text. */
+export function countModelToJson(name: string, spec: CountSpec, canary: string, manifest: Record<string, unknown>): string {
+  return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: countId(spec), canary, manifest, counts: countToJson(spec) });
+}
+
 /** Serialises a causal model to its JSON file text. */
 export function causalModelToJson(name: string, spec: CausalSpec, canary: string, manifest: Record<string, unknown>): string {
   return JSON.stringify({ format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, name, id: causalId(spec), canary, manifest, causal: causalToJson(spec) });
@@ -277,6 +296,17 @@ export function parseModel(text: string): Model {
     const cid = causalId(causal);
     if (j.id !== cid) throw new Error('model id does not match its content');
     return { name: String(j.name), id: cid, flow: causalFlow(causal.channels), canary: j.canary, manifest: j.manifest ?? {}, causal };
+  }
+  if (j.counts !== undefined) {
+    let counts: CountSpec;
+    try {
+      counts = countFromJson(j.counts);
+    } catch (e) {
+      throw new Error(`malformed model: ${(e as Error).message}`, { cause: e });
+    }
+    const id = countId(counts);
+    if (j.id !== id) throw new Error('model id does not match its content');
+    return { name: String(j.name), id, flow: causalFlow(1), canary: j.canary, manifest: j.manifest ?? {}, counts };
   }
   let flow: FlowSpec;
   try {

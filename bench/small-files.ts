@@ -1,0 +1,85 @@
+/**
+ * Small files, the way a user codes them: the first N Fashion-MNIST test
+ * images written as separate 28×28 PGM files, compressed by ONE CLI call with
+ * the default settings (`flowzip compress -q FILES…`, no --model), then
+ * decompressed by one CLI call; every decoded file is compared with its
+ * original. Prints bits per pixel per file (every byte of every .fz: headers,
+ * model id, checksum included) and files per second each way (wall clock of
+ * the CLI process, start-up included, every output written safely: temporary
+ * file, fsync, rename), and which models the streams name; then the same
+ * files through the library in this process (compress and decompress with
+ * default options, every gray model loaded first, untimed), the codec's
+ * own rate.
+ *
+ *   node dist/bench/small-files.js [--count 1000] [--fmnist FILE] [-- extra compress flags]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compress, decompress, inspectStream } from '../src/codec/index.js';
+import { runnerFor, shippedModels } from '../src/codec/models.js';
+import { DEFAULT_FMNIST, repoRoot } from './args.js';
+import { loadFmnist } from './datasets.js';
+
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const own = dash < 0 ? argv : argv.slice(0, dash);
+const extra = dash < 0 ? [] : argv.slice(dash + 1);
+const opt = (name: string, fallback: string) => (own.includes(name) ? own[own.indexOf(name) + 1] : fallback);
+const count = Number(opt('--count', '1000'));
+const set = loadFmnist(opt('--fmnist', DEFAULT_FMNIST), count);
+const bin = join(repoRoot(), 'bin', 'flowzip.js');
+const work = mkdtempSync(join(tmpdir(), 'flowzip-small-'));
+try {
+  const src = join(work, 'src'),
+    back = join(work, 'back');
+  mkdirSync(src);
+  mkdirSync(back);
+  const names = set.images.map((im) => `${im.name}.pgm`);
+  set.images.forEach((im, i) => writeFileSync(join(src, names[i]), im.pnm));
+  const run = (args: string[], cwd: string) => {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    return (performance.now() - t0) / 1000;
+  };
+  const encS = run(['compress', '-q', ...extra, ...names], src);
+  let bytes = 0;
+  const won = new Map<string, number>();
+  for (const n of names) {
+    const fz = readFileSync(join(src, `${n}.fz`));
+    bytes += fz.length;
+    const models = inspectStream(fz).image?.models.map((m) => m.name ?? m.id) ?? [inspectStream(fz).method];
+    for (const m of models) won.set(m, (won.get(m) ?? 0) + 1);
+    renameSync(join(src, `${n}.fz`), join(back, `${n}.fz`));
+  }
+  const decS = run(['decompress', '-q', ...names.map((n) => `${n}.fz`)], back);
+  const bad = names.filter((n) => !readFileSync(join(back, n)).equals(readFileSync(join(src, n))));
+  const pixels = set.images.reduce((s, im) => s + im.width * im.height, 0);
+  console.log(`${set.description}; flowzip compress ${extra.join(' ') || '(default settings)'}`);
+  console.log(`bits per pixel per file: ${((bytes * 8) / pixels).toFixed(4)} (${bytes} bytes in ${names.length} files)`);
+  console.log(`compress: ${(names.length / encS).toFixed(0)} files/s (${encS.toFixed(2)} s); decompress: ${(names.length / decS).toFixed(0)} files/s (${decS.toFixed(2)} s); one CLI process each`);
+  console.log(`models: ${[...won].map(([m, k]) => `${m} ${k}`).join(', ')}; verified ${names.length - bad.length}/${names.length}`);
+  // The library in this process: the codec's own rate, without process start-up and file I/O.
+  // Warm-up (untimed): every model the automatic choice may try, loaded and canary-checked.
+  for (const m of shippedModels().filter((x) => x.flow.channels === 1)) await runnerFor(m);
+  await decompress(await compress(set.images[0].pnm));
+  let encMs = 0,
+    decMs = 0;
+  for (const im of set.images) {
+    let t0 = performance.now();
+    const fz = await compress(im.pnm);
+    encMs += performance.now() - t0;
+    t0 = performance.now();
+    const out = await decompress(fz);
+    decMs += performance.now() - t0;
+    if (!Buffer.from(out).equals(Buffer.from(im.pnm))) bad.push(im.name);
+  }
+  console.log(`library, in this process: compress ${((1000 * names.length) / encMs).toFixed(0)} files/s, decompress ${((1000 * names.length) / decMs).toFixed(0)} files/s`);
+  if (bad.length) {
+    console.error(`small-files: ${bad.length} decoded files differ (first: ${bad[0]})`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
