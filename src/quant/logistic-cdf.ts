@@ -323,7 +323,7 @@ export class LeakyMixtureCdf implements SymbolModel {
   /**
    * A guess of the symbol holding slot cf (speed only: `symbolAt` verifies it
    * exactly). Inverts the heaviest component's logistic through INV_LOGISTIC,
-   * with the window's linear leak (d = z − lo) taken out in one refinement.
+   * with the window's linear leak (d = z − lo) estimated at its centre.
    */
   private guess(cf: number): number {
     const lo = this.lo,
@@ -335,15 +335,14 @@ export class LeakyMixtureCdf implements SymbolModel {
       invS = this.k === 1 ? this.invS0 : this.invS[b];
     const scale = this.span / (this.m * w);
     const gLo = this.gLo / w;
-    let z = lo;
-    for (let it = 0; it < 2; it++) {
-      let f = gLo + (cf - (z - lo)) * scale;
-      f = f < 0 ? 0 : f > CDF_ONE ? CDF_ONE : f;
-      const u = INV_LOGISTIC[(f / (1 << INV_STEP_BITS) + 0.5) | 0];
-      z = Math.floor(((u * U_DIV) / invS + 16 + mean2) / 32);
-      z = z < lo ? lo : z > hi ? hi : z;
-    }
-    return z;
+    // The leak below z is taken as that below the component's centre (one inversion, not two).
+    const centre = Math.floor((mean2 + 16) / 32);
+    const leak = centre < lo ? 0 : centre > hi ? hi - lo : centre - lo;
+    let f = gLo + (cf - leak) * scale;
+    f = f < 0 ? 0 : f > CDF_ONE ? CDF_ONE : f;
+    const u = INV_LOGISTIC[(f / (1 << INV_STEP_BITS) + 0.5) | 0];
+    const z = Math.floor(((u * U_DIV) / invS + 16 + mean2) / 32);
+    return z < lo ? lo : z > hi ? hi : z;
   }
 
   /**
