@@ -5,7 +5,7 @@
  * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
-import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, crc32, constants as zc } from 'node:zlib';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
@@ -13,9 +13,12 @@ import { decodeChunked } from './chunked.js';
 import { crcOf, frame, FRAME_BYTES, Method, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
-import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.js';
-import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
-import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
+import { peekPngHeader, readPngLayout } from './formats/png.js';
+import { canonicalPnmHeader, parsePnm } from './formats/pnm.js';
+import { DEFAULT_BANDING, decodeImagePieces, encodeImagePieces, pieceCount, TILE_SIZE, type Banding, type CodingPlane } from './image-codec.js';
+import { forEachBand, surveyImage, type ImageSurvey } from './image-survey.js';
+import { HOLD_BYTES, memorySource, pngSource, type SampleSource } from './sample-source.js';
+import { PngStreamWriter } from './formats/png-stream-writer.js';
 import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
@@ -93,20 +96,45 @@ function threadsOf(workers: number | undefined): number {
 /** An 8-bit image the flow can code, with what rebuilds its file. */
 interface FlowImage {
   header: ImageHeader;
-  samples: Uint8Array;
+  /** Its samples, held or read band by band (sample-source.ts). */
+  source: SampleSource;
+  /** The first pass over a source not held whole (image-survey.ts); null when held. */
+  survey: ImageSurvey | null;
 }
 
-/** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
-function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
+/**
+ * Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced
+ * PNG, P5/P6 with maxval 255. A PNG's samples are held when they take at
+ * most `holdBytes` (sample-source.ts), else surveyed in a first pass here;
+ * bad image data found either way makes it raw bytes, with a warning.
+ */
+async function asFlowImage(input: Uint8Array, maxPixels: number, holdBytes: number, onWarning?: (message: string) => void): Promise<FlowImage | null> {
   // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
   if (ihdr && (ihdr.bitDepth !== 8 || ihdr.colourType === 3 || ihdr.interlaced)) return null;
-  let pnm, png: PngImage | null;
   let format = 'PNM';
   try {
-    pnm = parsePnm(input, { maxPixels });
+    const pnm = parsePnm(input, { maxPixels });
+    if (pnm) {
+      const r = pnm.raster;
+      if (pnm.maxval !== 255 || r.bitDepth !== 8 || (r.channels !== 1 && r.channels !== 3)) return null;
+      const canonical = Buffer.from(canonicalPnmHeader(r, 255)).equals(Buffer.from(pnm.header));
+      const header: ImageHeader = { kind: 'pnm', width: r.width, height: r.height, channels: r.channels, verbatim: canonical ? null : pnm.header, modelIds: [] };
+      return { header, source: memorySource(r.samples as Uint8Array, r.width, r.height, r.channels), survey: null };
+    }
     format = 'PNG';
-    png = pnm ? null : parsePng(input, { maxPixels });
+    const png = readPngLayout(input, { maxPixels });
+    if (!png) return null;
+    const h = png.header;
+    if (h.interlaced || h.bitDepth !== 8 || h.colourType === 3) return null;
+    const source = await pngSource(png, holdBytes);
+    if (png.palette) {
+      // Not coded as an image; its image data is still checked, as parsing it always did (a bad one is warned about).
+      if (!source.whole) await forEachBand(source, TILE_SIZE, () => undefined);
+      return null;
+    }
+    const header: ImageHeader = { kind: 'png', width: h.width, height: h.height, colourType: h.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] };
+    return { header, source, survey: source.whole ? null : await surveyImage(source, TILE_SIZE) };
   } catch (e) {
     if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') {
       // Looks like an image but is not a clean one: coded as raw bytes, and the caller is told why.
@@ -120,26 +148,30 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
     }
     throw e;
   }
-  if (pnm) {
-    const r = pnm.raster;
-    if (pnm.maxval !== 255 || r.bitDepth !== 8 || (r.channels !== 1 && r.channels !== 3)) return null;
-    const canonical = Buffer.from(canonicalPnmHeader(r, 255)).equals(Buffer.from(pnm.header));
-    return { header: { kind: 'pnm', width: r.width, height: r.height, channels: r.channels, verbatim: canonical ? null : pnm.header, modelIds: [] }, samples: r.samples as Uint8Array };
-  }
-  if (png) {
-    const r = png.raster;
-    if (png.interlaced || png.pngBitDepth !== 8 || png.colourType === 3 || png.palette) return null;
-    return { header: { kind: 'png', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] }, samples: r.samples as Uint8Array };
-  }
-  return null;
 }
 
-/** Rebuilds the file bytes of a decoded image. */
-function imageFile(h: ImageHeader, samples: Uint8Array): Uint8Array {
-  const channels = headerChannels(h);
-  const raster = { width: h.width, height: h.height, channels, bitDepth: 8 as const, samples };
-  if (h.kind === 'pnm') return writePnm(h.verbatim ?? canonicalPnmHeader(raster, 255), raster);
-  return writePng({ raster, colourType: h.colourType, pngBitDepth: 8, interlaced: false, ancillary: h.chunks });
+/** Where an image's decoded bands go: its file, built band by band (a PNG deflated as it comes). */
+interface ImageFileWriter {
+  write(rows: Uint8Array): void;
+  finish(): Promise<Uint8Array>;
+  abort(): void;
+}
+
+/** The writer of the file an image stream decodes to. */
+function imageFileWriter(h: ImageHeader): ImageFileWriter {
+  if (h.kind === 'png') return new PngStreamWriter({ width: h.width, height: h.height, colourType: h.colourType, ancillary: h.chunks });
+  const head = h.verbatim ?? canonicalPnmHeader({ width: h.width, height: h.height, channels: h.channels, bitDepth: 8, samples: new Uint8Array(0) }, 255);
+  const out = new Uint8Array(head.length + h.width * h.height * h.channels);
+  out.set(head);
+  let at = head.length;
+  return {
+    write: (rows) => {
+      out.set(rows, at);
+      at += rows.length;
+    },
+    finish: async () => out,
+    abort: () => undefined,
+  };
 }
 
 async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: BackendChoice | undefined): Promise<CodingPlane[]> {
@@ -185,12 +217,27 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
  */
 export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  return compressWith(input, options, DEFAULT_IMAGE_BANDING);
+}
+
+/** How compress and decompress cut an image (none of it changes the bytes): bands of tile rows, and the largest PNG held whole while coding. */
+export interface ImageBanding extends Banding {
+  /** Samples of a PNG held whole at most (sample-source.ts HOLD_BYTES). */
+  holdBytes: number;
+}
+
+/** The banding of {@link compress} and {@link decompress}. */
+export const DEFAULT_IMAGE_BANDING: ImageBanding = { ...DEFAULT_BANDING, holdBytes: HOLD_BYTES };
+
+/** {@link compress} with a given banding (tests: the bytes are the same whatever it is). */
+export async function compressWith(input: Uint8Array, options: CompressOptions, banding: ImageBanding): Promise<Uint8Array> {
   checkCompressArgs(input, options);
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
   const candidates: Uint8Array[] = [];
-  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, options.onWarning) : null;
+  const img = method === 'auto' || method === 'flow' ? await asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, banding.holdBytes, options.onWarning) : null;
+  const imageSamples = img ? img.source.width * img.source.height * img.source.channels : 0;
   if (img) {
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
@@ -205,8 +252,8 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
       const w = new ByteWriter();
       writeImageHeader(header, w);
       const headerBytes = w.finish();
-      await encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total), threadsOf(options.workers));
-      const stream = frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples));
+      const { body, crc } = await encodeImagePieces(img.source, img.survey, planes, crcOf(headerBytes), () => options.onProgress?.(++done, total), threadsOf(options.workers), banding);
+      const stream = frame(Method.Image, [headerBytes, ...body], crc);
       if (!smallest || stream.length < smallest.length) smallest = stream; // ties keep the earlier (the default)
     }
     candidates.push(smallest!);
@@ -222,7 +269,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
   // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
   // sample (synthetic images, where a dictionary coder can win); a PNG's candidate is capped at
   // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
-  const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) > img.samples.length / 2;
+  const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) > imageSamples / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
   let brotli: Uint8Array | null = null;
   if (method === 'brotli' || !img || poorFlow) {
@@ -254,6 +301,11 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  return decompressWith(input, options, DEFAULT_BANDING);
+}
+
+/** {@link decompress} with a given banding (tests: the output is the same whatever it is). */
+export async function decompressWith(input: Uint8Array, options: DecompressOptions, banding: Banding): Promise<Uint8Array> {
   checkDecompressArgs(input, options);
   // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
@@ -262,7 +314,8 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   const { method, version, body, crc } = unframe(input);
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
-  let build: () => Uint8Array;
+  let build: () => Uint8Array | Promise<Uint8Array>;
+  let abort = () => undefined as void;
   if (method === Method.Stored) {
     checkOutputLimit(body.length, options);
     const out = body.slice();
@@ -292,10 +345,34 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, streamFeatures(version), () => options.onProgress?.(++done, total), threadsOf(options.workers));
-    check = crcOf(headerBytes, samples);
-    build = () => imageFile(header, samples);
+    // The file is built band by band as the pieces are decoded; it is returned only once the CRC matched.
+    const file = imageFileWriter(header);
+    abort = () => file.abort();
+    let crc = crcOf(headerBytes);
+    try {
+      await decodeImagePieces(
+        r,
+        shape,
+        planes,
+        streamFeatures(version),
+        (rows) => {
+          crc = crc32(rows, crc);
+          file.write(rows);
+        },
+        () => options.onProgress?.(++done, total),
+        threadsOf(options.workers),
+        banding,
+      );
+    } catch (e) {
+      abort();
+      throw e;
+    }
+    check = crc >>> 0;
+    build = () => file.finish();
   }
-  if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  if (check !== crc) {
+    abort();
+    throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  }
   return build();
 }

@@ -43,13 +43,20 @@ export function crcOf(...parts: Uint8Array[]): number {
   return c >>> 0;
 }
 
-/** Frames a body: magic, version and method, body, CRC. */
-export function frame(method: Method, body: Uint8Array, crc: number): Uint8Array {
-  const out = new Uint8Array(FRAME_BYTES + body.length);
+/** Frames a body (or a body in parts, copied once into the stream): magic, version and method, body, CRC. */
+export function frame(method: Method, body: Uint8Array | readonly Uint8Array[], crc: number): Uint8Array {
+  const parts = body instanceof Uint8Array ? [body] : body;
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(FRAME_BYTES + length);
   out.set(MAGIC, 0);
   out[2] = (FORMAT_VERSION << 4) | method;
-  out.set(body, 3);
-  new DataView(out.buffer).setUint32(3 + body.length, crc >>> 0, true);
+  let at = 3;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  new DataView(out.buffer).setUint32(at, crc >>> 0, true);
   return out;
 }
 
