@@ -197,8 +197,8 @@ export interface Banding {
 /** The default banding: one tile row a band. */
 export const DEFAULT_BANDING: Banding = { bandTiles: 1 };
 
-/** The fit of causal plane group `p` (writes nothing): its channel palettes, plan and least squares, tile by tile on the pool. */
-async function fitPlaneGroup(source: SampleSource, survey: ImageSurvey | null, p: CodingPlane, planes: CodingPlane[], rects: TileRect[], threads: number): Promise<CausalParams> {
+/** The encoder's fit of causal plane group `p` of an image cut into `rects` (nothing written): its channel palettes, plan and least squares, the tiles on the pool; the same parameters whether `source` is held or read in passes with its `survey`. */
+export async function fitCausalGroup(source: SampleSource, survey: ImageSurvey | null, p: CodingPlane, planes: CodingPlane[], rects: TileRect[], threads: number): Promise<CausalParams> {
   const { width, channels, whole } = source;
   const causal = p.model.causal!;
   // Tile j's samples as the fit reads them: from the image when it is held, else rebuilt from the surveyed rows.
@@ -255,7 +255,7 @@ export async function encodeImagePieces(
   // Causal plane groups: fit the image's parameters and write them before the tiles.
   for (const p of planes) {
     if (!p.model.causal) continue;
-    p.params = await fitPlaneGroup(source, survey, p, planes, rects, threads);
+    p.params = await fitCausalGroup(source, survey, p, planes, rects, threads);
     const w = new ByteWriter();
     writeCausalParams(p.params, w);
     body.push(w.finish());
