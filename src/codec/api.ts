@@ -153,6 +153,8 @@ async function asFlowImage(input: Uint8Array, maxPixels: number, holdBytes: numb
 /** Where an image's decoded bands go: its file, built band by band (a PNG deflated as it comes). */
 interface ImageFileWriter {
   write(rows: Uint8Array): void;
+  /** Resolves once the rows written so far are taken in (a deflate stream). */
+  settled(): Promise<void>;
   finish(): Promise<Uint8Array>;
   abort(): void;
 }
@@ -169,6 +171,7 @@ function imageFileWriter(h: ImageHeader): ImageFileWriter {
       out.set(rows, at);
       at += rows.length;
     },
+    settled: async () => undefined,
     finish: async () => out,
     abort: () => undefined,
   };
@@ -362,6 +365,7 @@ export async function decompressWith(input: Uint8Array, options: DecompressOptio
         () => options.onProgress?.(++done, total),
         threadsOf(options.workers),
         banding,
+        () => file.settled(),
       );
     } catch (e) {
       abort();

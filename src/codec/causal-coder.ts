@@ -83,13 +83,7 @@ export function planImageFit(
  * reads need be the image's: flows/causal-fit.ts fitRowSteps), `values` the
  * group's channel palettes.
  */
-export function planTilesFit(
-  rects: ReadonlyArray<{ w: number; h: number }>,
-  count: 1 | 3,
-  values: ChannelValues,
-  maxClasses: number,
-  tileSamples: (j: number) => Uint8Array,
-): FitPlan {
+export function planTilesFit(rects: ReadonlyArray<{ w: number; h: number }>, count: 1 | 3, values: ChannelValues, maxClasses: number, tileSamples: (j: number) => Uint8Array): FitPlan {
   let total = 0;
   for (const r of rects) total += r.w * r.h;
   const tile = (j: number) => {

@@ -202,8 +202,7 @@ export async function fitCausalGroup(source: SampleSource, survey: ImageSurvey |
   const { width, channels, whole } = source;
   const causal = p.model.causal!;
   // Tile j's samples as the fit reads them: from the image when it is held, else rebuilt from the surveyed rows.
-  const tileSamples = (j: number) =>
-    whole ? subImage(whole, { width, height: source.height, channels }, p, rects[j]) : fitTileSamples(survey!, channels, p.first, p.count, rects[j]);
+  const tileSamples = (j: number) => (whole ? subImage(whole, { width, height: source.height, channels }, p, rects[j]) : fitTileSamples(survey!, channels, p.first, p.count, rects[j]));
   const values = whole ? chooseChannelValues(whole, width, channels, p.first, p.count) : await streamedChannelValues(source, survey!.used, p.first, p.count, TILE_SIZE);
   const plan = planTilesFit(rects, p.count, values, causal.maxClasses, tileSamples);
   const planBytes = writeFitPlan(plan);
@@ -321,7 +320,9 @@ export async function encodeImagePieces(
  * on truncation or corruption: the same error a sequential decode would
  * meet first, whatever the number of threads (bands before it may have been
  * handed on). `features` are those of the stream's format version
- * (stream-features.ts).
+ * (stream-features.ts). `settled`, when given, is awaited before further
+ * pieces start, so that a consumer of the rows working asynchronously (a
+ * deflate stream) keeps up.
  */
 export async function decodeImagePieces(
   r: ByteReader,
@@ -332,6 +333,7 @@ export async function decodeImagePieces(
   onPiece?: () => void,
   threads = 1,
   banding: Banding = DEFAULT_BANDING,
+  settled?: () => Promise<void>,
 ): Promise<void> {
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
@@ -404,6 +406,7 @@ export async function decodeImagePieces(
       onPiece?.();
     },
     planeModels(planes),
+    settled,
   );
   if (recordError) throw recordError;
   if (r.remaining !== 0) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');

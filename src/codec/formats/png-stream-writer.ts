@@ -72,6 +72,11 @@ export class PngStreamWriter {
     this.rows += rows;
   }
 
+  /** Resolves once deflate has taken in the rows written so far (callers wait on it so that rows do not pile up ahead of it). */
+  async settled(): Promise<void> {
+    if (this.deflate.writableNeedDrain) await new Promise<void>((resolve) => this.deflate.once('drain', resolve));
+  }
+
   /**
    * After the last row: the whole file. The chunks around the image data are
    * checked here, as writePng checks them (E_BAD_IMAGE), not before: a
@@ -91,4 +96,3 @@ export class PngStreamWriter {
     this.deflate.destroy();
   }
 }
-
