@@ -52,18 +52,51 @@ export function modelsDir(): string {
   return join(packageRoot(), 'models');
 }
 
-let shipped: Model[] | null = null;
+/** A shipped model file, known by the name and id in its head and parsed only when first used (the learned models' weights take ~50 MB of heap). */
+interface ShippedEntry {
+  file: string;
+  name: string;
+  id: string;
+  model: Model | null;
+}
 
-/** Every model in `models/*.json`, parsed and validated once. */
-export function shippedModels(): Model[] {
+let shipped: ShippedEntry[] | null = null;
+
+/** The head every model file starts with (flows/model.ts writes it): its name and id. */
+const MODEL_HEAD = /^\{"format":"flowzip-model","version":\d+,"name":("(?:[^"\\]|\\.)*"),"id":"([0-9a-f]{64})"/;
+
+/** The shipped model files in name order, each with its name and id (read from the head; a file without that head is parsed for them). */
+function shippedIndex(): ShippedEntry[] {
   if (!shipped) {
     const dir = modelsDir();
     shipped = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((f) => loadModelText(readFileSync(join(dir, f), 'utf8'), f));
+      .map((f) => {
+        const head = MODEL_HEAD.exec(readFileSync(join(dir, f), 'utf8').slice(0, 400));
+        if (head) return { file: f, name: JSON.parse(head[1]) as string, id: head[2], model: null };
+        const model = loadModelText(readFileSync(join(dir, f), 'utf8'), f);
+        return { file: f, name: model.name, id: model.id, model };
+      });
   }
   return shipped;
+}
+
+/** The model of a shipped entry, parsed and validated on first use (E_BAD_MODEL if malformed, or if its content does not match its id). */
+function loadedModel(e: ShippedEntry): Model {
+  if (!e.model) e.model = loadModelText(readFileSync(join(modelsDir(), e.file), 'utf8'), e.file);
+  return e.model;
+}
+
+/** Every model in `models/*.json`, parsed and validated once. */
+export function shippedModels(): Model[] {
+  return shippedIndex().map(loadedModel);
+}
+
+/** The shipped model named `name`, or whose id starts with `idPrefix` (lower-case hex): only that file is parsed; null when none. */
+export function shippedModel(match: { name?: string; idPrefix?: string }): Model | null {
+  const e = shippedIndex().find((x) => x.name === match.name || (match.idPrefix !== undefined && x.id.startsWith(match.idPrefix)));
+  return e ? loadedModel(e) : null;
 }
 
 function loadModelText(text: string, source: string): Model {
@@ -94,8 +127,8 @@ export function modelIdBytes(m: Model): Uint8Array {
 /** A model by name or id prefix of ≥ 8 hex digits (from `extra` first, then shipped), or a path to a .json model file; E_UNKNOWN_MODEL / E_BAD_MODEL otherwise. */
 export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
   if (typeof ref !== 'string') return ref;
-  const all = [...extra, ...shippedModels()];
-  const m = all.find((x) => x.name === ref || (/^[0-9a-f]{8,64}$/i.test(ref) && x.id.startsWith(ref.toLowerCase())));
+  const idPrefix = /^[0-9a-f]{8,64}$/i.test(ref) ? ref.toLowerCase() : undefined;
+  const m = extra.find((x) => x.name === ref || (idPrefix !== undefined && x.id.startsWith(idPrefix))) ?? shippedModel({ name: ref, idPrefix });
   if (m) return m;
   if (ref.endsWith('.json')) return loadModelFile(ref);
   throw new FlowzipError(
@@ -109,7 +142,7 @@ export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
 /** The model a stream names by id prefix, or E_UNKNOWN_MODEL naming it. */
 export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
   const hex = Buffer.from(prefix).toString('hex');
-  const m = [...extra, ...shippedModels()].find((x) => x.id.startsWith(hex));
+  const m = extra.find((x) => x.id.startsWith(hex)) ?? shippedModel({ idPrefix: hex });
   if (!m) throw new FlowzipError('E_UNKNOWN_MODEL', `stream was made with model ${hex}…, which this build does not have (pass it with --model)`);
   return m;
 }
@@ -122,11 +155,10 @@ export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
  */
 export function defaultModel(channels: 1 | 3, extra: Model[] = [], effort = DEFAULT_EFFORT): Model {
   checkEffort(effort);
-  const all = [...extra, ...shippedModels()];
   const tier = effort <= 1 ? 'fastest' : effort <= 2 ? 'fast' : effort <= 6 ? 'default' : 'strong';
   for (const name of DEFAULTS[tier][channels]) {
-    const m = all.find((x) => x.name === name && x.flow.channels === channels);
-    if (m) return m;
+    const m = extra.find((x) => x.name === name && x.flow.channels === channels) ?? shippedModel({ name });
+    if (m && m.flow.channels === channels) return m;
   }
   throw new FlowzipError('E_BAD_MODEL', `no shipped model for ${channels}-channel images`);
 }
