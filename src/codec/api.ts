@@ -8,9 +8,9 @@
 import { brotliCompressSync, crc32, constants as zc } from 'node:zlib';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
-import { ByteReader, ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter, concatBytes } from './bytes.js';
 import { decodeChunked } from './chunked.js';
-import { crcOf, frame, FRAME_BYTES, Method, unframe } from './container.js';
+import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { peekPngHeader, readPngLayout } from './formats/png.js';
@@ -155,7 +155,8 @@ interface ImageFileWriter {
   write(rows: Uint8Array): void;
   /** Resolves once the rows written so far are taken in (a deflate stream). */
   settled(): Promise<void>;
-  finish(): Promise<Uint8Array>;
+  /** The file, as parts one after the other. */
+  finish(): Promise<Uint8Array[]>;
   abort(): void;
 }
 
@@ -172,7 +173,7 @@ function imageFileWriter(h: ImageHeader): ImageFileWriter {
       at += rows.length;
     },
     settled: async () => undefined,
-    finish: async () => out,
+    finish: async () => [out],
     abort: () => undefined,
   };
 }
@@ -220,7 +221,7 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
  */
 export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
-  return compressWith(input, options, DEFAULT_IMAGE_BANDING);
+  return concatBytes(await compressParts(input, options, DEFAULT_IMAGE_BANDING));
 }
 
 /** How compress and decompress cut an image (none of it changes the bytes): bands of tile rows, and the largest PNG held whole while coding. */
@@ -234,11 +235,20 @@ export const DEFAULT_IMAGE_BANDING: ImageBanding = { ...DEFAULT_BANDING, holdByt
 
 /** {@link compress} with a given banding (tests: the bytes are the same whatever it is). */
 export async function compressWith(input: Uint8Array, options: CompressOptions, banding: ImageBanding): Promise<Uint8Array> {
+  return concatBytes(await compressParts(input, options, banding));
+}
+
+/**
+ * {@link compress}'s stream as parts, one after the other (nothing copied
+ * into one array: the CLI writes them as they are, so a large stream is not
+ * held twice). A stored stream's body is `input` itself.
+ */
+export async function compressParts(input: Uint8Array, options: CompressOptions, banding: ImageBanding = DEFAULT_IMAGE_BANDING): Promise<Uint8Array[]> {
   checkCompressArgs(input, options);
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
-  const candidates: Uint8Array[] = [];
+  const candidates: Uint8Array[][] = [];
   const img = method === 'auto' || method === 'flow' ? await asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, banding.holdBytes, options.onWarning) : null;
   const imageSamples = img ? img.source.width * img.source.height * img.source.channels : 0;
   if (img) {
@@ -249,43 +259,44 @@ export async function compressWith(input: Uint8Array, options: CompressOptions, 
     for (const models of sets) coded.push({ models, planes: await codingPlanes(channels, models, options.backend) });
     const total = coded.reduce((n, c) => n + pieceCount(shape, c.planes), 0);
     let done = 0;
-    let smallest: Uint8Array | null = null;
+    let smallest: Uint8Array[] | null = null;
     for (const { models, planes } of coded) {
       const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
       const w = new ByteWriter();
       writeImageHeader(header, w);
       const headerBytes = w.finish();
       const { body, crc } = await encodeImagePieces(img.source, img.survey, planes, crcOf(headerBytes), () => options.onProgress?.(++done, total), threadsOf(options.workers), banding);
-      const stream = frame(Method.Image, [headerBytes, ...body], crc);
-      if (!smallest || stream.length < smallest.length) smallest = stream; // ties keep the earlier (the default)
+      const stream = frameParts(Method.Image, [headerBytes, ...body], crc);
+      if (!smallest || partsLength(stream) < partsLength(smallest)) smallest = stream; // ties keep the earlier (the default)
     }
     candidates.push(smallest!);
     if (method === 'flow') return candidates[0];
   }
   const crc = crcOf(input);
-  if (method === 'stored') return frame(Method.Stored, input, crc);
+  if (method === 'stored') return frameParts(Method.Stored, [input], crc);
   // Candidates in order image, stored, brotli; the smallest wins, the earlier on a tie. The stored one
-  // is framed only if it wins (its size is known, so a large input is not copied for nothing).
+  // is framed only if it wins (its size is known); its body is the input itself, never copied.
   const image = candidates[0] ?? null;
+  const imageSize = image ? partsLength(image) : Infinity;
   const storedSize = input.length + FRAME_BYTES;
   const withStored = method === 'auto' || (method === 'flow' && !img);
   // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
   // sample (synthetic images, where a dictionary coder can win); a PNG's candidate is capped at
   // PNG_BROTLI_QUALITY, so noisy photos pay milliseconds for it.
-  const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) > imageSamples / 2;
+  const poorFlow = img !== null && image !== null && Math.min(imageSize, withStored ? storedSize : Infinity) > imageSamples / 2;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
-  let brotli: Uint8Array | null = null;
+  let brotli: Uint8Array[] | null = null;
   if (method === 'brotli' || !img || poorFlow) {
     // Quality by size; none at all when samples show the data is incompressible (stored: the fast path).
     const quality = rawBrotliQuality(input, cap, method !== 'brotli');
-    if (quality !== null) brotli = frame(Method.Brotli, brotliFile(input, quality), crc);
+    if (quality !== null) brotli = frameParts(Method.Brotli, [brotliFile(input, quality)], crc);
   }
   if (method === 'brotli') return brotli!; // a forced brotli always has a quality
-  let bestSize = image ? image.length : Infinity;
-  let best: Uint8Array | 'stored' | null = image;
+  let bestSize = imageSize;
+  let best: Uint8Array[] | 'stored' | null = image;
   if (withStored && storedSize < bestSize) [best, bestSize] = ['stored', storedSize];
-  if (brotli && brotli.length < bestSize) best = brotli;
-  return best === 'stored' || best === null ? frame(Method.Stored, input, crc) : best;
+  if (brotli && partsLength(brotli) < bestSize) best = brotli;
+  return best === 'stored' || best === null ? frameParts(Method.Stored, [input], crc) : best;
 }
 
 /** Default of {@link DecompressOptions.maxOutputBytes}. */
@@ -304,11 +315,20 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
-  return decompressWith(input, options, DEFAULT_BANDING);
+  return concatBytes(await decompressParts(input, options, DEFAULT_BANDING));
 }
 
 /** {@link decompress} with a given banding (tests: the output is the same whatever it is). */
 export async function decompressWith(input: Uint8Array, options: DecompressOptions, banding: Banding): Promise<Uint8Array> {
+  return concatBytes(await decompressParts(input, options, banding));
+}
+
+/**
+ * {@link decompress}'s output as parts, one after the other (a PNG's chunks
+ * not copied into one array: the CLI writes them as they are). Checked
+ * against the stream's CRC like decompress.
+ */
+export async function decompressParts(input: Uint8Array, options: DecompressOptions, banding: Banding = DEFAULT_BANDING): Promise<Uint8Array[]> {
   checkDecompressArgs(input, options);
   // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
@@ -317,13 +337,13 @@ export async function decompressWith(input: Uint8Array, options: DecompressOptio
   const { method, version, body, crc } = unframe(input);
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
-  let build: () => Uint8Array | Promise<Uint8Array>;
+  let build: () => Uint8Array[] | Promise<Uint8Array[]>;
   let abort = () => undefined as void;
   if (method === Method.Stored) {
     checkOutputLimit(body.length, options);
     const out = body.slice();
     check = crcOf(out);
-    build = () => out;
+    build = () => [out];
   } else if (method === Method.Brotli) {
     const r = new ByteReader(body);
     const n = r.varint();
@@ -332,11 +352,11 @@ export async function decompressWith(input: Uint8Array, options: DecompressOptio
     const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
     check = crcOf(decoded);
-    build = () => decoded;
+    build = () => [decoded];
   } else if (method === Method.Chunked) {
     const chunked = decodeChunked(body, (n) => checkOutputLimit(n, options));
     check = chunked.crc;
-    build = () => chunked.out;
+    build = () => [chunked.out];
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);

@@ -7,7 +7,6 @@
  * how its input is split.
  */
 import { createDeflate, type Deflate } from 'node:zlib';
-import { concatBytes } from '../bytes.js';
 import { writePngChunks } from './png-chunks.js';
 import { filterRows } from './png-filter.js';
 import { CHANNELS_OF, type PngHeader } from './png-header.js';
@@ -78,17 +77,18 @@ export class PngStreamWriter {
   }
 
   /**
-   * After the last row: the whole file. The chunks around the image data are
+   * After the last row: the whole file, as parts one after the other (its
+   * chunks, not copied into one array). The chunks around the image data are
    * checked here, as writePng checks them (E_BAD_IMAGE), not before: a
    * decoder checks its stream first.
    */
-  async finish(): Promise<Uint8Array> {
+  async finish(): Promise<Uint8Array[]> {
     if (this.rows !== this.img.height) throw new Error('PngStreamWriter: the image is not complete');
     this.deflate.end();
     await this.deflated;
     checkAncillaryChunks(this.img.ancillary);
     if (this.idatBytes > 0) this.parts.push(writePngChunks([{ type: 'IDAT', data: Buffer.concat(this.idat) }], false));
-    return concatBytes([writePngChunks(this.around.before), ...this.parts, writePngChunks(this.around.after, false)]);
+    return [writePngChunks(this.around.before), ...this.parts, writePngChunks(this.around.after, false)];
   }
 
   /** Stops writing (a decode that failed); the file is abandoned. */
