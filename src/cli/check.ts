@@ -6,6 +6,7 @@
  */
 import { FZ_SUFFIX } from './compress.js';
 import { codingDetails } from './details.js';
+import { partsLength } from '../codec/container.js';
 import { decodeStream, decodingSetup, headerOf } from './decompress.js';
 import * as fmt from './format.js';
 import { checkCommandLine, forEachInput } from './batch.js';
@@ -40,7 +41,7 @@ export async function testCommand(files: string[], flags: TestFlags): Promise<nu
     const info = headerOf(packed);
     let line = `${label}: OK`;
     if (flags.verbose && info)
-      line += ` (${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${await codingDetails(info, models, flags.backend, flags.workers)}, ${fmt.elapsed(start)})`;
+      line += ` (${fmt.bytes(packed.length)} -> ${fmt.bytes(partsLength(output))}, ${info.method}, ${await codingDetails(info, models, flags.backend, flags.workers)}, ${fmt.elapsed(start)})`;
     if (!flags.quiet) await writeStdout(Buffer.from(`${line}\n`));
   });
 }

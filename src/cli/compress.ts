@@ -5,7 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { compress, decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { compressParts } from '../codec/api.js';
+import { concatBytes } from '../codec/bytes.js';
 import { decodeChunkedStream, encodeChunked } from '../codec/chunked.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS } from '../codec/formats/image.js';
 import { sameContent } from '../codec/verify.js';
@@ -14,7 +16,7 @@ import { commandInputs } from './inputs.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, countPieces, modeOf, openInput } from './io.js';
+import { STDIO, countPieces, eachPart, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -72,9 +74,9 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     const original = opened.bytes;
 
     const bar = progress.track(label);
-    let packed: Uint8Array;
+    let parts: Uint8Array[];
     try {
-      packed = await compress(original, {
+      parts = await compressParts(original, {
         model,
         effort,
         backend: flags.backend,
@@ -92,19 +94,21 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     // --rm: decode the stream before writing it (a bad stream is never written), then check the
     // bytes on disk are that stream; only then remove the input.
     const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
-    if (removing) await verifyStream(original, packed, model, flags, progress, label);
-    await writeTarget(target, packed, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+    // The stream is written part by part (a large one is never held twice); --rm and -v need it whole.
+    const packed = removing || flags.verbose ? concatBytes(parts) : null;
+    if (removing) await verifyStream(original, packed!, model, flags, progress, label);
+    await writeTarget(target, packed ?? eachPart(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
     if (removing && target.kind === 'file') {
       // What is on disk must be what we verified.
       const written = await readFile(target.path);
-      if (!written.equals(packed)) throw new FileError(`${target.path} does not read back as written; input kept`);
+      if (!written.equals(packed!)) throw new FileError(`${target.path} does not read back as written; input kept`);
       await removeInputAfter(input, target.path);
     }
 
     if (flags.verbose) {
-      const info = inspectStream(packed);
+      const info = inspectStream(packed!);
       const how = await codingDetails(info, model ? [model] : [], flags.backend, flags.workers);
-      log.detail(describe(label, targetLabel(target), original.length, packed, info, how, start, removing));
+      log.detail(describe(label, targetLabel(target), original.length, packed!, info, how, start, removing));
     }
   });
 }

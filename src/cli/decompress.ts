@@ -5,7 +5,9 @@
  * removed only after that output is in place.
  */
 import { basename, extname } from 'node:path';
-import { decompress, inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { inspectStream, type Model, type StreamInfo } from '../codec/index.js';
+import { decompressParts } from '../codec/api.js';
+import { partsLength } from '../codec/container.js';
 import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FZ_SUFFIX } from './compress.js';
 import { codingDetails } from './details.js';
@@ -13,7 +15,7 @@ import { FileError } from './errors.js';
 import * as fmt from './format.js';
 import { commandInputs } from './inputs.js';
 import { openFz } from './fz-input.js';
-import { STDIO, countPieces, modeOf } from './io.js';
+import { STDIO, countPieces, eachPart, modeOf } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, loadModelOption, type DecodingFlags, type DecompressFlags, type EngineFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -53,10 +55,10 @@ export function headerOf(packed: Uint8Array): StreamInfo | null {
 }
 
 /** Decodes one stream (checksum verified by the library), with a progress bar. */
-export async function decodeStream(packed: Uint8Array, models: Model[], flags: EngineFlags & DecodingFlags, progress: ProgressDisplay, label: string): Promise<Uint8Array> {
+export async function decodeStream(packed: Uint8Array, models: Model[], flags: EngineFlags & DecodingFlags, progress: ProgressDisplay, label: string): Promise<Uint8Array[]> {
   const bar = progress.track(label);
   try {
-    return await decompress(packed, { models, backend: flags.backend, workers: flags.workers, maxPixels: flags.maxPixels, maxOutputBytes: flags.maxOutput, onProgress: bar.onProgress });
+    return await decompressParts(packed, { models, backend: flags.backend, workers: flags.workers, maxPixels: flags.maxPixels, maxOutputBytes: flags.maxOutput, onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
@@ -104,15 +106,16 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
     const target = plainTarget.kind === 'file' && flags.output === undefined ? targetFor(input, flags, (f) => decompressedName(f, info)) : plainTarget;
     await checkTarget(input, target, flags.force === true);
 
+    // Written part by part (a PNG's chunks): the output is never held twice.
     const output = await decodeStream(packed, models, flags, progress, label);
-    await writeTarget(target, output, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+    await writeTarget(target, eachPart(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
     const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
     if (removing && target.kind === 'file') await removeInputAfter(input, target.path);
 
     if (flags.verbose && info) {
       const how = await codingDetails(info, models, flags.backend, flags.workers);
       log.detail(
-        `${label} -> ${targetLabel(target)}: ${fmt.bytes(packed.length)} -> ${fmt.bytes(output.length)}, ${info.method}, ${how}, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
+        `${label} -> ${targetLabel(target)}: ${fmt.bytes(packed.length)} -> ${fmt.bytes(partsLength(output))}, ${info.method}, ${how}, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
       );
     }
   });

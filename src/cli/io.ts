@@ -312,6 +312,11 @@ export function modeOf(stats: Stats | null): number | undefined {
   return stats && stats.isFile() ? stats.mode & 0o777 : undefined;
 }
 
+/** Byte arrays (a stream or file held as parts) as pieces to write, one after the other. */
+export async function* eachPart(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield part;
+}
+
 /** Passes pieces through, counting their bytes. */
 export function countPieces(pieces: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> & { bytes: number } {
   const counted = {

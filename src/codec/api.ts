@@ -5,17 +5,20 @@
  * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
-import { brotliCompressSync, constants as zc } from '../platform/zlib.js';
+import { brotliCompressSync, crc32, constants as zc } from '../platform/zlib.js';
 import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
-import { ByteReader, ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter, concatBytes } from './bytes.js';
 import { decodeChunked } from './chunked.js';
-import { crcOf, frame, FRAME_BYTES, Method, unframe } from './container.js';
+import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
-import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.js';
-import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
-import { decodeImagePieces, encodeImagePieces, pieceCount, poorBitsPerSample, type CodingPlane } from './image-codec.js';
+import { peekPngHeader, readPngLayout } from './formats/png.js';
+import { canonicalPnmHeader, parsePnm } from './formats/pnm.js';
+import { DEFAULT_BANDING, decodeImagePieces, encodeImagePieces, pieceCount, poorBitsPerSample, TILE_SIZE, type Banding, type CodingPlane } from './image-codec.js';
+import { forEachBand, surveyImage, type ImageSurvey } from './image-survey.js';
+import { HOLD_BYTES, memorySource, pngSource, type SampleSource } from './sample-source.js';
+import { PngStreamWriter } from './formats/png-stream-writer.js';
 import { streamFeatures } from './stream-features.js';
 import { defaultThreads } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
@@ -93,20 +96,45 @@ function threadsOf(workers: number | undefined): number {
 /** An 8-bit image the flow can code, with what rebuilds its file. */
 interface FlowImage {
   header: ImageHeader;
-  samples: Uint8Array;
+  /** Its samples, held or read band by band (sample-source.ts). */
+  source: SampleSource;
+  /** The first pass over a source not held whole (image-survey.ts); null when held. */
+  survey: ImageSurvey | null;
 }
 
-/** Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255. */
-function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
+/**
+ * Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced
+ * PNG, P5/P6 with maxval 255. A PNG's samples are held when they take at
+ * most `holdBytes` (sample-source.ts), else surveyed in a first pass here;
+ * bad image data found either way makes it raw bytes, with a warning.
+ */
+async function asFlowImage(input: Uint8Array, maxPixels: number, holdBytes: number, onWarning?: (message: string) => void): Promise<FlowImage | null> {
   // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
   if (ihdr && (ihdr.bitDepth !== 8 || ihdr.colourType === 3 || ihdr.interlaced)) return null;
-  let pnm, png: PngImage | null;
   let format = 'PNM';
   try {
-    pnm = parsePnm(input, { maxPixels });
+    const pnm = parsePnm(input, { maxPixels });
+    if (pnm) {
+      const r = pnm.raster;
+      if (pnm.maxval !== 255 || r.bitDepth !== 8 || (r.channels !== 1 && r.channels !== 3)) return null;
+      const canonical = Buffer.from(canonicalPnmHeader(r, 255)).equals(Buffer.from(pnm.header));
+      const header: ImageHeader = { kind: 'pnm', width: r.width, height: r.height, channels: r.channels, verbatim: canonical ? null : pnm.header, modelIds: [] };
+      return { header, source: memorySource(r.samples as Uint8Array, r.width, r.height, r.channels), survey: null };
+    }
     format = 'PNG';
-    png = pnm ? null : parsePng(input, { maxPixels });
+    const png = readPngLayout(input, { maxPixels });
+    if (!png) return null;
+    const h = png.header;
+    if (h.interlaced || h.bitDepth !== 8 || h.colourType === 3) return null;
+    const source = await pngSource(png, holdBytes);
+    if (png.palette) {
+      // Not coded as an image; its image data is still checked, as parsing it always did (a bad one is warned about).
+      if (!source.whole) await forEachBand(source, TILE_SIZE, () => undefined);
+      return null;
+    }
+    const header: ImageHeader = { kind: 'png', width: h.width, height: h.height, colourType: h.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] };
+    return { header, source, survey: source.whole ? null : await surveyImage(source, TILE_SIZE) };
   } catch (e) {
     if (e instanceof FlowzipError && e.code === 'E_BAD_IMAGE') {
       // Looks like an image but is not a clean one: coded as raw bytes, and the caller is told why.
@@ -120,26 +148,34 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
     }
     throw e;
   }
-  if (pnm) {
-    const r = pnm.raster;
-    if (pnm.maxval !== 255 || r.bitDepth !== 8 || (r.channels !== 1 && r.channels !== 3)) return null;
-    const canonical = Buffer.from(canonicalPnmHeader(r, 255)).equals(Buffer.from(pnm.header));
-    return { header: { kind: 'pnm', width: r.width, height: r.height, channels: r.channels, verbatim: canonical ? null : pnm.header, modelIds: [] }, samples: r.samples as Uint8Array };
-  }
-  if (png) {
-    const r = png.raster;
-    if (png.interlaced || png.pngBitDepth !== 8 || png.colourType === 3 || png.palette) return null;
-    return { header: { kind: 'png', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] }, samples: r.samples as Uint8Array };
-  }
-  return null;
 }
 
-/** Rebuilds the file bytes of a decoded image. */
-function imageFile(h: ImageHeader, samples: Uint8Array): Uint8Array {
-  const channels = headerChannels(h);
-  const raster = { width: h.width, height: h.height, channels, bitDepth: 8 as const, samples };
-  if (h.kind === 'pnm') return writePnm(h.verbatim ?? canonicalPnmHeader(raster, 255), raster);
-  return writePng({ raster, colourType: h.colourType, pngBitDepth: 8, interlaced: false, ancillary: h.chunks });
+/** Where an image's decoded bands go: its file, built band by band (a PNG deflated as it comes). */
+interface ImageFileWriter {
+  write(rows: Uint8Array): void;
+  /** Resolves once the rows written so far are taken in (a deflate stream). */
+  settled(): Promise<void>;
+  /** The file, as parts one after the other. */
+  finish(): Promise<Uint8Array[]>;
+  abort(): void;
+}
+
+/** The writer of the file an image stream decodes to. */
+function imageFileWriter(h: ImageHeader): ImageFileWriter {
+  if (h.kind === 'png') return new PngStreamWriter({ width: h.width, height: h.height, colourType: h.colourType, ancillary: h.chunks });
+  const head = h.verbatim ?? canonicalPnmHeader({ width: h.width, height: h.height, channels: h.channels, bitDepth: 8, samples: new Uint8Array(0) }, 255);
+  const out = new Uint8Array(head.length + h.width * h.height * h.channels);
+  out.set(head);
+  let at = head.length;
+  return {
+    write: (rows) => {
+      out.set(rows, at);
+      at += rows.length;
+    },
+    settled: async () => undefined,
+    finish: async () => [out],
+    abort: () => undefined,
+  };
 }
 
 async function codingPlanes(channels: 1 | 2 | 3 | 4, models: Model[], backend: BackendChoice | undefined): Promise<CodingPlane[]> {
@@ -207,14 +243,38 @@ function tryOrder(sets: Model[][]): { order: number[]; quick: number } {
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
  */
 export async function compress(input: Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  return concatBytes(await compressParts(input, options, DEFAULT_IMAGE_BANDING));
+}
+
+/** How compress and decompress cut an image (none of it changes the bytes): bands of tile rows, and the largest PNG held whole while coding. */
+export interface ImageBanding extends Banding {
+  /** Samples of a PNG held whole at most (sample-source.ts HOLD_BYTES). */
+  holdBytes: number;
+}
+
+/** The banding of {@link compress} and {@link decompress}. */
+export const DEFAULT_IMAGE_BANDING: ImageBanding = { ...DEFAULT_BANDING, holdBytes: HOLD_BYTES };
+
+/** {@link compress} with a given banding (tests: the bytes are the same whatever it is). */
+export async function compressWith(input: Uint8Array, options: CompressOptions, banding: ImageBanding): Promise<Uint8Array> {
+  return concatBytes(await compressParts(input, options, banding));
+}
+
+/**
+ * {@link compress}'s stream as parts, one after the other (nothing copied
+ * into one array: the CLI writes them as they are, so a large stream is not
+ * held twice). A stored stream's body is `input` itself.
+ */
+export async function compressParts(input: Uint8Array, options: CompressOptions, banding: ImageBanding = DEFAULT_IMAGE_BANDING): Promise<Uint8Array[]> {
   checkCompressArgs(input, options);
   const method = options.method ?? 'auto';
   if (!['auto', 'flow', 'brotli', 'stored'].includes(method)) throw new FlowzipError('E_USAGE', `unknown method "${method}"`);
   if (options.effort !== undefined) checkEffort(options.effort);
-  const candidates: Uint8Array[] = [];
+  const candidates: Uint8Array[][] = [];
   // Bits per sample over which the image stream is poor (the whole-file brotli is then tried): the winning model's.
   let poorBits = 4;
-  const img = method === 'auto' || method === 'flow' ? asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, options.onWarning) : null;
+  const img = method === 'auto' || method === 'flow' ? await asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, banding.holdBytes, options.onWarning) : null;
+  const imageSamples = img ? img.source.width * img.source.height * img.source.channels : 0;
   if (img) {
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
@@ -229,7 +289,7 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
       0,
     );
     let done = 0;
-    const streams: Array<Uint8Array | null> = sets.map(() => null);
+    const streams: Array<Uint8Array[] | null> = sets.map(() => null);
     const { order, quick } = tryOrder(sets);
     for (const [k, i] of order.entries()) {
       // Models are loaded (and their canaries run) only when tried.
@@ -239,44 +299,45 @@ export async function compress(input: Uint8Array, options: CompressOptions = {})
       const w = new ByteWriter();
       writeImageHeader(header, w);
       const headerBytes = w.finish();
-      await encodeImagePieces(img.samples, shape, planes, w, () => options.onProgress?.(++done, total), threadsOf(options.workers));
-      streams[i] = frame(Method.Image, w.finish(), crcOf(headerBytes, img.samples));
-      if (k === quick - 1 && Math.min(...streams.map((b) => (b ? b.length : Infinity))) * 8 <= COUNT_MODEL_GOOD_BITS * img.samples.length) break;
+      const { body, crc } = await encodeImagePieces(img.source, img.survey, planes, crcOf(headerBytes), () => options.onProgress?.(++done, total), threadsOf(options.workers), banding);
+      streams[i] = frameParts(Method.Image, [headerBytes, ...body], crc);
+      if (k === quick - 1 && Math.min(...streams.map((b) => (b ? partsLength(b) : Infinity))) * 8 <= COUNT_MODEL_GOOD_BITS * imageSamples) break;
     }
     if (done < total) options.onProgress?.(total, total);
     // The smallest wins; ties keep the earlier set (the default first).
-    let smallest: Uint8Array | null = null;
+    let smallest: Uint8Array[] | null = null;
     for (const [i, b] of streams.entries()) {
-      if (b && (!smallest || b.length < smallest.length)) [smallest, poorBits] = [b, poorBitsPerSample(sets[i][0])];
+      if (b && (!smallest || partsLength(b) < partsLength(smallest))) [smallest, poorBits] = [b, poorBitsPerSample(sets[i][0])];
     }
     candidates.push(smallest!);
     if (method === 'flow') return candidates[0];
   }
   const crc = crcOf(input);
-  if (method === 'stored') return frame(Method.Stored, input, crc);
+  if (method === 'stored') return frameParts(Method.Stored, [input], crc);
   // Candidates in order image, stored, brotli; the smallest wins, the earlier on a tie. The stored one
-  // is framed only if it wins (its size is known, so a large input is not copied for nothing).
+  // is framed only if it wins (its size is known); its body is the input itself, never copied.
   const image = candidates[0] ?? null;
+  const imageSize = image ? partsLength(image) : Infinity;
   const storedSize = input.length + FRAME_BYTES;
   const withStored = method === 'auto' || (method === 'flow' && !img);
   // Brotli when asked, when the flow did not apply, or when the flow did poorly: over 4 bits per
   // sample (synthetic images, where a dictionary coder can win; 6 for a count-context model,
   // image-codec.ts poorBitsPerSample); a PNG's candidate is capped at PNG_BROTLI_QUALITY, so noisy
   // photos pay milliseconds for it.
-  const poorFlow = img !== null && image !== null && Math.min(image.length, withStored ? storedSize : Infinity) * 8 > img.samples.length * poorBits;
+  const poorFlow = img !== null && image !== null && Math.min(imageSize, withStored ? storedSize : Infinity) * 8 > imageSamples * poorBits;
   const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
-  let brotli: Uint8Array | null = null;
+  let brotli: Uint8Array[] | null = null;
   if (method === 'brotli' || !img || poorFlow) {
     // Quality by size; none at all when samples show the data is incompressible (stored: the fast path).
     const quality = rawBrotliQuality(input, cap, method !== 'brotli');
-    if (quality !== null) brotli = frame(Method.Brotli, brotliFile(input, quality), crc);
+    if (quality !== null) brotli = frameParts(Method.Brotli, [brotliFile(input, quality)], crc);
   }
   if (method === 'brotli') return brotli!; // a forced brotli always has a quality
-  let bestSize = image ? image.length : Infinity;
-  let best: Uint8Array | 'stored' | null = image;
+  let bestSize = imageSize;
+  let best: Uint8Array[] | 'stored' | null = image;
   if (withStored && storedSize < bestSize) [best, bestSize] = ['stored', storedSize];
-  if (brotli && brotli.length < bestSize) best = brotli;
-  return best === 'stored' || best === null ? frame(Method.Stored, input, crc) : best;
+  if (brotli && partsLength(brotli) < bestSize) best = brotli;
+  return best === 'stored' || best === null ? frameParts(Method.Stored, [input], crc) : best;
 }
 
 /** Default of {@link DecompressOptions.maxOutputBytes}. */
@@ -295,6 +356,20 @@ function checkOutputLimit(bytes: number, options: DecompressOptions): void {
  * E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
  */
 export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  return concatBytes(await decompressParts(input, options, DEFAULT_BANDING));
+}
+
+/** {@link decompress} with a given banding (tests: the output is the same whatever it is). */
+export async function decompressWith(input: Uint8Array, options: DecompressOptions, banding: Banding): Promise<Uint8Array> {
+  return concatBytes(await decompressParts(input, options, banding));
+}
+
+/**
+ * {@link decompress}'s output as parts, one after the other (a PNG's chunks
+ * not copied into one array: the CLI writes them as they are). Checked
+ * against the stream's CRC like decompress.
+ */
+export async function decompressParts(input: Uint8Array, options: DecompressOptions, banding: Banding = DEFAULT_BANDING): Promise<Uint8Array[]> {
   checkDecompressArgs(input, options);
   // A plain Uint8Array view of the caller's bytes (no copy): on a Node Buffer, `.slice()` is a view,
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
@@ -303,12 +378,13 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
   const { method, version, body, crc } = unframe(input);
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
-  let build: () => Uint8Array;
+  let build: () => Uint8Array[] | Promise<Uint8Array[]>;
+  let abort = () => undefined as void;
   if (method === Method.Stored) {
     checkOutputLimit(body.length, options);
     const out = body.slice();
     check = crcOf(out);
-    build = () => out;
+    build = () => [out];
   } else if (method === Method.Brotli) {
     const r = new ByteReader(body);
     const n = r.varint();
@@ -317,11 +393,11 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
     if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
     check = crcOf(decoded);
-    build = () => decoded;
+    build = () => [decoded];
   } else if (method === Method.Chunked) {
     const chunked = decodeChunked(body, (n) => checkOutputLimit(n, options));
     check = chunked.crc;
-    build = () => chunked.out;
+    build = () => [chunked.out];
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -333,10 +409,35 @@ export async function decompress(input: Uint8Array, options: DecompressOptions =
     const shape = { width: header.width, height: header.height, channels };
     const total = pieceCount(shape, planes);
     let done = 0;
-    const samples = await decodeImagePieces(r, shape, planes, streamFeatures(version), () => options.onProgress?.(++done, total), threadsOf(options.workers));
-    check = crcOf(headerBytes, samples);
-    build = () => imageFile(header, samples);
+    // The file is built band by band as the pieces are decoded; it is returned only once the CRC matched.
+    const file = imageFileWriter(header);
+    abort = () => file.abort();
+    let crc = crcOf(headerBytes);
+    try {
+      await decodeImagePieces(
+        r,
+        shape,
+        planes,
+        streamFeatures(version),
+        (rows) => {
+          crc = crc32(rows, crc);
+          file.write(rows);
+        },
+        () => options.onProgress?.(++done, total),
+        threadsOf(options.workers),
+        banding,
+        () => file.settled(),
+      );
+    } catch (e) {
+      abort();
+      throw e;
+    }
+    check = crc >>> 0;
+    build = () => file.finish();
   }
-  if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  if (check !== crc) {
+    abort();
+    throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  }
   return build();
 }

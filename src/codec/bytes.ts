@@ -5,6 +5,20 @@
  */
 import { FlowzipError } from './errors.js';
 
+/** The parts one after the other in one array (the only part itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
 /** Growable byte buffer. */
 export class ByteWriter {
   private buf = new Uint8Array(64);

@@ -18,7 +18,7 @@ import { accumulateTile, fitPlan, solveFit, type FitPlan } from '../flows/causal
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues } from './channel-palette.js';
+import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues, type ChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
@@ -73,12 +73,22 @@ export function planImageFit(
   rects: ReadonlyArray<{ x: number; y: number; w: number; h: number }>,
   maxClasses: number,
 ): FitPlan {
+  const values = chooseChannelValues(samples, width, channels, first, count);
+  return planTilesFit(rects, count, values, maxClasses, (j) => subImage(samples, width, channels, first, count, rects[j]));
+}
+
+/**
+ * Step 1 from tiles given one at a time, in order: `tileSamples(j)` is tile
+ * j's w×h interleaved samples of `count` channels (only the rows the fit
+ * reads need be the image's: flows/causal-fit.ts fitRowSteps), `values` the
+ * group's channel palettes.
+ */
+export function planTilesFit(rects: ReadonlyArray<{ w: number; h: number }>, count: 1 | 3, values: ChannelValues, maxClasses: number, tileSamples: (j: number) => Uint8Array): FitPlan {
   let total = 0;
   for (const r of rects) total += r.w * r.h;
-  const values = chooseChannelValues(samples, width, channels, first, count);
   const tile = (j: number) => {
     const r = rects[j];
-    return { values: toPlanes(toIndices(subImage(samples, width, channels, first, count, r), count, values), r.w * r.h, count), nch: count, w: r.w, h: r.h };
+    return { values: toPlanes(toIndices(tileSamples(j), count, values), r.w * r.h, count), nch: count, w: r.w, h: r.h };
   };
   return { ...fitPlan(rects.length, total, tile, count, Int32Array.from(planeRanges(count).mids), maxClasses), values };
 }

@@ -18,64 +18,128 @@ export type ChannelValues = Array<Uint8Array | null>;
 /** A channel may be packed when its values fill at most this share of the span between its smallest and largest. */
 const PACK_SHARE = 0.85;
 
-/** The used values of channel `first + c` of interleaved samples (`channels` per pixel), c < count. */
-function usedValues(samples: Uint8Array, channels: number, ch: number): Uint8Array {
-  const seen = new Uint8Array(256);
-  for (let i = ch; i < samples.length; i += channels) seen[samples[i]] = 1;
-  const out: number[] = [];
-  for (let v = 0; v < 256; v++) if (seen[v]) out.push(v);
-  return Uint8Array.from(out);
+/** Which of the 256 values each channel of interleaved samples uses, gathered band by band (any split gives the same). */
+export class UsedValues {
+  private readonly seen: Uint8Array[];
+  constructor(private readonly channels: number) {
+    this.seen = Array.from({ length: channels }, () => new Uint8Array(256));
+  }
+  /** Adds samples (whole pixels). */
+  add(samples: Uint8Array): void {
+    for (let ch = 0; ch < this.channels; ch++) {
+      const seen = this.seen[ch];
+      for (let i = ch; i < samples.length; i += this.channels) seen[samples[i]] = 1;
+    }
+  }
+  /** Channel ch's used values in increasing order. */
+  of(ch: number): Uint8Array {
+    const out: number[] = [];
+    for (let v = 0; v < 256; v++) if (this.seen[ch][v]) out.push(v);
+    return Uint8Array.from(out);
+  }
 }
 
 /**
  * Estimated bits of channel `ch` (through `map` when given) under a smooth
  * residual model — what the causal coder's logistic resembles: a Laplace
- * whose scale is the mean |residual| of the MED predictor (LOCO-I), costing
- * log2(2e·b) bits a sample (b at least 1/2). A smooth model spreads
- * probability over values the image never has; coding indices does not.
+ * whose scale is the mean |residual| of the MED predictor (LOCO-I) over
+ * every pixel with a W and an N, costing log2(2e·b) bits a sample (b at
+ * least 1/2). A smooth model spreads probability over values the image
+ * never has; coding indices does not. Fed band by band, top to bottom
+ * (any split gives the same).
  */
-function smoothBits(samples: Uint8Array, channels: number, ch: number, width: number, map: Int16Array | null): number {
-  const at = (i: number) => (map ? map[samples[i * channels + ch]] : samples[i * channels + ch]);
-  const n = samples.length / channels;
-  let sum = 0,
-    count = 0;
-  for (let i = width + 1; i < n; i++) {
-    if (i % width === 0) continue;
-    const W = at(i - 1),
-      N = at(i - width),
-      NW = at(i - width - 1);
-    const mx = W > N ? W : N,
-      mn = W > N ? N : W;
-    const pred = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
-    sum += Math.abs(at(i) - pred);
-    count++;
+export class MedResiduals {
+  private sum = 0;
+  private count = 0;
+  private above: Uint8Array | null = null;
+  constructor(
+    private readonly width: number,
+    private readonly channels: number,
+    private readonly ch: number,
+    private readonly map: Int16Array | null,
+  ) {}
+  /** Adds the next whole rows of interleaved samples. */
+  add(rows: Uint8Array): void {
+    const { width, channels, ch, map } = this;
+    const rowLen = width * channels;
+    const at = (a: Uint8Array, x: number) => (map ? map[a[x * channels + ch]] : a[x * channels + ch]);
+    for (let o = 0; o < rows.length; o += rowLen) {
+      const row = rows.subarray(o, o + rowLen);
+      const above = this.above;
+      if (above) {
+        for (let x = 1; x < width; x++) {
+          const W = at(row, x - 1),
+            N = at(above, x),
+            NW = at(above, x - 1);
+          const mx = W > N ? W : N,
+            mn = W > N ? N : W;
+          const pred = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
+          this.sum += Math.abs(at(row, x) - pred);
+          this.count++;
+        }
+      }
+      this.above = row;
+    }
+    if (this.above) this.above = this.above.slice(); // the caller may reuse its array
   }
-  return count * Math.log2(2 * Math.E * Math.max(0.5, sum / Math.max(1, count)));
+  /** The estimate in bits. */
+  bits(): number {
+    return this.count * Math.log2(2 * Math.E * Math.max(0.5, this.sum / Math.max(1, this.count)));
+  }
+}
+
+/**
+ * Step 1 of the choice for a plane group: its channels' used values when
+ * every one fills at most PACK_SHARE of the span between its smallest and
+ * largest (a colour group is packed whole or not at all, so YCoCg-R still
+ * sees channels on the same scale); null when the group is not packed.
+ */
+export function packingCandidates(used: Uint8Array[]): Uint8Array[] | null {
+  return used.every((u) => u.length > 0 && u.length <= PACK_SHARE * (u[u.length - 1] - u[0] + 1)) ? used : null;
+}
+
+/** Value → index of a channel's used values (what MedResiduals estimates the packed channel through). */
+export function indexMap(used: Uint8Array): Int16Array {
+  const map = new Int16Array(256);
+  used.forEach((v, i) => {
+    map[v] = i;
+  });
+  return map;
+}
+
+/**
+ * Step 2: the candidates are packed when the smooth model (MedResiduals)
+ * costs fewer bits on indices (`mapped[c]`) than on values (`plain[c]`), by
+ * more than the bitmaps' 32 bytes a channel and 2 % of the values' bits.
+ */
+export function packingChoice(candidates: Uint8Array[], plain: number[], mapped: number[]): ChannelValues {
+  let gain = -8 * 32 * candidates.length;
+  candidates.forEach((_, c) => {
+    gain += 0.98 * plain[c] - mapped[c];
+  });
+  return candidates.map((u) => (gain > 0 ? u : null));
 }
 
 /**
  * The encoder's choice for plane group (first, count) of a `width`-wide
- * image: every channel packed when each one's values fill at most PACK_SHARE
- * of its span (a colour group is packed whole or not at all, so YCoCg-R
- * still sees channels on the same scale) and a smooth residual model
- * (smoothBits) costs fewer bits on indices than on values, by more than the
- * bitmaps' 32 bytes a channel and 2 % of the values' bits; else none. (An encoder-side estimate: the
- * choice itself travels in the stream.)
+ * image held whole (packingCandidates, then packingChoice). (An
+ * encoder-side estimate: the choice itself travels in the stream.)
  */
 export function chooseChannelValues(samples: Uint8Array, width: number, channels: number, first: number, count: number): ChannelValues {
-  const used = Array.from({ length: count }, (_, c) => usedValues(samples, channels, first + c));
-  const sparse = used.every((u) => u.length > 0 && u.length <= PACK_SHARE * (u[u.length - 1] - u[0] + 1));
-  if (!sparse) return used.map(() => null);
-  let gain = -8 * 32 * count;
-  used.forEach((u, c) => {
-    const map = new Int16Array(256);
-    u.forEach((v, i) => {
-      map[v] = i;
-    });
-    const plain = smoothBits(samples, channels, first + c, width, null);
-    gain += 0.98 * plain - smoothBits(samples, channels, first + c, width, map);
-  });
-  return used.map((u) => (gain > 0 ? u : null));
+  const used = new UsedValues(channels);
+  used.add(samples);
+  const candidates = packingCandidates(Array.from({ length: count }, (_, c) => used.of(first + c)));
+  if (!candidates) return Array.from({ length: count }, () => null);
+  const bits = (c: number, map: Int16Array | null) => {
+    const m = new MedResiduals(width, channels, first + c, map);
+    m.add(samples);
+    return m.bits();
+  };
+  return packingChoice(
+    candidates,
+    candidates.map((_, c) => bits(c, null)),
+    candidates.map((u, c) => bits(c, indexMap(u))),
+  );
 }
 
 /** Writes the flags byte and the bitmaps (see the header). */

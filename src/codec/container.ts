@@ -15,6 +15,7 @@
  * every version byte by byte.
  */
 import { crc32 } from '../platform/zlib.js';
+import { concatBytes } from './bytes.js';
 import { FlowzipError } from './errors.js';
 
 /** The first two bytes of every stream: "FZ". */
@@ -43,14 +44,24 @@ export function crcOf(...parts: Uint8Array[]): number {
   return c >>> 0;
 }
 
-/** Frames a body: magic, version and method, body, CRC. */
-export function frame(method: Method, body: Uint8Array, crc: number): Uint8Array {
-  const out = new Uint8Array(FRAME_BYTES + body.length);
-  out.set(MAGIC, 0);
-  out[2] = (FORMAT_VERSION << 4) | method;
-  out.set(body, 3);
-  new DataView(out.buffer).setUint32(3 + body.length, crc >>> 0, true);
-  return out;
+/** Frames a body (or a body in parts, copied once into the stream): magic, version and method, body, CRC. */
+export function frame(method: Method, body: Uint8Array | readonly Uint8Array[], crc: number): Uint8Array {
+  return concatBytes(frameParts(method, body instanceof Uint8Array ? [body] : body, crc));
+}
+
+/** A framed stream as parts, nothing copied: the 3 header bytes, the body's parts, the 4 CRC bytes. */
+export function frameParts(method: Method, body: readonly Uint8Array[], crc: number): Uint8Array[] {
+  const head = Uint8Array.of(MAGIC[0], MAGIC[1], (FORMAT_VERSION << 4) | method);
+  const tail = new Uint8Array(4);
+  new DataView(tail.buffer).setUint32(0, crc >>> 0, true);
+  return [head, ...body, tail];
+}
+
+/** Bytes in a stream given as parts. */
+export function partsLength(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
 }
 
 /** True when bytes start with the .fz magic. */

@@ -14,7 +14,11 @@ import { flowLevels, type FlowSpec } from '../flows/spec.js';
 import type { NetRunner } from '../quant/runner.js';
 import type { CausalParams } from '../flows/causal-kernel.js';
 import { brotliDecodeExact } from './brotli.js';
-import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planImageFit, readCausalParams, subImage as tileSamples, sumParts, writeCausalParams, writeFitPlan } from './causal-coder.js';
+import { accumulateImageTile, decodeCausalTile, encodeCausalTile, planTilesFit, readCausalParams, subImage as tileSamples, sumParts, writeCausalParams, writeFitPlan } from './causal-coder.js';
+import { chooseChannelValues } from './channel-palette.js';
+import { BandAssembler, BandLoader, bandCount, inBand } from './image-bands.js';
+import { fitTileSamples, streamedChannelValues, type ImageSurvey } from './image-survey.js';
+import type { SampleSource } from './sample-source.js';
 import { solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeCountTile, encodeCountTile } from './count-coder.js';
@@ -200,84 +204,156 @@ function subImage(samples: Uint8Array, shape: ImageShape, p: Pick<CodingPlane, '
   return tileSamples(samples, shape.width, shape.channels, p.first, p.count, r);
 }
 
+/** How an image is coded in bands (image-bands.ts): bands of `bandTiles` tile rows. The bytes do not depend on it. */
+export interface Banding {
+  bandTiles: number;
+}
+
+/** The default banding: one tile row a band. */
+export const DEFAULT_BANDING: Banding = { bandTiles: 1 };
+
+/** The encoder's fit of causal plane group `p` of an image cut into `rects` (nothing written): its channel palettes, plan and least squares, the tiles on the pool; the same parameters whether `source` is held or read in passes with its `survey`. */
+export async function fitCausalGroup(source: SampleSource, survey: ImageSurvey | null, p: CodingPlane, planes: CodingPlane[], rects: TileRect[], threads: number): Promise<CausalParams> {
+  const { width, channels, whole } = source;
+  const causal = p.model.causal!;
+  // Tile j's samples as the fit reads them: from the image when it is held, else rebuilt from the surveyed rows.
+  const tileSamples = (j: number) => (whole ? subImage(whole, { width, height: source.height, channels }, p, rects[j]) : fitTileSamples(survey!, channels, p.first, p.count, rects[j]));
+  const values = whole ? chooseChannelValues(whole, width, channels, p.first, p.count) : await streamedChannelValues(source, survey!.used, p.first, p.count, TILE_SIZE);
+  const plan = planTilesFit(rects, p.count, values, causal.maxClasses, tileSamples);
+  const planBytes = writeFitPlan(plan);
+  const parts = new Array<Float64Array>(rects.length);
+  const fitTasks = rects.map((r, j): PieceTask<Float64Array> => ({
+    local: () => accumulateImageTile(tileSamples(j), r.w, r.h, p.count, plan),
+    job: () => {
+      const sub = tileSamples(j);
+      return {
+        job: { kind: 'fit', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph }, data: sub, params: planBytes },
+        transfer: [sub.buffer as ArrayBuffer],
+      };
+    },
+    result: (reply) => new Float64Array(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength / 8),
+  }));
+  await runPieces(
+    fitTasks,
+    threads,
+    (i, part) => {
+      parts[i] = part;
+    },
+    planeModels(planes),
+  );
+  return solveFit(sumParts(parts), plan);
+}
+
 /**
- * Encodes all pieces of an 8-bit image into `w`. `onPiece` is called after
- * each piece. With `threads` > 1 pieces are coded in parallel on a worker
- * pool (pool.ts); the bytes are the same whatever the number of threads.
+ * Encodes all pieces of an 8-bit image read from `source`: returns the body
+ * after the image header (the causal parameters, then the piece records) as
+ * parts, and the CRC-32 of the samples continuing `crc` (the header's).
+ * `survey` is the first pass (image-survey.ts) of a source not held whole.
+ * Bands are read as the pieces come up (a band of tile rows, and the next);
+ * `onPiece` is called after each piece. With `threads` > 1 pieces are coded
+ * in parallel on a worker pool (pool.ts); the bytes are the same whatever
+ * the number of threads and the banding.
  */
-export async function encodeImagePieces(samples: Uint8Array, shape: ImageShape, planes: CodingPlane[], w: ByteWriter, onPiece?: () => void, threads = 1): Promise<void> {
+export async function encodeImagePieces(
+  source: SampleSource,
+  survey: ImageSurvey | null,
+  planes: CodingPlane[],
+  crc: number,
+  onPiece?: () => void,
+  threads = 1,
+  banding: Banding = DEFAULT_BANDING,
+): Promise<{ body: Uint8Array[]; crc: number }> {
+  const shape = { width: source.width, height: source.height, channels: source.channels };
   const rects = tilesFor(shape, planes);
-  // Causal plane groups: fit the image's parameters (the normal equations tile by tile on the pool,
-  // added in tile order) and write them before the tiles.
+  const body: Uint8Array[] = [];
+  // Causal plane groups: fit the image's parameters and write them before the tiles.
   for (const p of planes) {
     if (!p.model.causal) continue;
-    const plan = planImageFit(samples, shape.width, shape.channels, p.first, p.count, rects, p.model.causal.maxClasses);
-    const planBytes = writeFitPlan(plan);
-    const parts = new Array<Float64Array>(rects.length);
-    const fitTasks = rects.map((r): PieceTask<Float64Array> => ({
-      local: () => accumulateImageTile(subImage(samples, shape, p, r), r.w, r.h, p.count, plan),
-      job: () => {
-        const sub = subImage(samples, shape, p, r);
-        return {
-          job: { kind: 'fit', model: p.model, backend: p.runner.name, count: p.count, rect: { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph }, data: sub, params: planBytes },
-          transfer: [sub.buffer],
-        };
-      },
-      result: (reply) => new Float64Array(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength / 8),
-    }));
-    await runPieces(
-      fitTasks,
-      threads,
-      (i, part) => {
-        parts[i] = part;
-      },
-      planeModels(planes),
-    );
-    p.params = solveFit(sumParts(parts), plan);
+    p.params = await fitCausalGroup(source, survey, p, planes, rects, threads);
+    const w = new ByteWriter();
     writeCausalParams(p.params, w);
+    body.push(w.finish());
   }
   const wire = planes.map(paramsBytes);
+  const bandRows = TILE_SIZE * banding.bandTiles;
+  const bands = new BandLoader(source, bandRows, crc);
+  const bandOf = (r: TileRect) => Math.floor(r.y / bandRows);
   const tasks: Array<PieceTask<CodedPiece>> = [];
   for (const r of rects) {
+    const b = bandOf(r);
+    const local = inBand(r, b * bandRows);
     for (const [pi, p] of planes.entries()) {
       const rect = { x: 0, y: 0, w: r.w, h: r.h, pw: r.pw, ph: r.ph };
+      // A piece sent to a worker keeps its samples until the reply, in case the worker is lost and it runs here instead.
+      let sent: Uint8Array | null = null;
       tasks.push({
-        local: () => encodePiece(samples, shape, p, r),
+        local: () => (sent ? encodePiece(sent, { width: r.w, height: r.h, channels: p.count }, { ...p, first: 0 }, rect) : encodePiece(bands.band(b), shape, p, local)),
         job: () => {
-          const sub = subImage(samples, shape, p, r);
-          return { job: { kind: 'encode', model: p.model, backend: p.runner.name, count: p.count, rect, data: sub, params: wire[pi] }, transfer: [sub.buffer] };
+          sent = subImage(bands.band(b), shape, p, local);
+          const data = sent.slice();
+          return { job: { kind: 'encode', model: p.model, backend: p.runner.name, count: p.count, rect, data, params: wire[pi] }, transfer: [data.buffer] };
         },
-        result: (reply) => ({ bytes: reply.data, fallback: reply.fallback ? 1 : 0 }),
+        result: (reply) => {
+          sent = null;
+          return { bytes: reply.data, fallback: reply.fallback ? 1 : 0 };
+        },
       });
     }
   }
   const coded = new Array<CodedPiece>(tasks.length);
-  await runPieces(
-    tasks,
-    threads,
-    (i, piece) => {
-      coded[i] = piece;
-      onPiece?.();
-    },
-    planeModels(planes),
-  );
+  try {
+    await runPieces(
+      tasks,
+      threads,
+      (i, piece) => {
+        coded[i] = piece;
+        onPiece?.();
+      },
+      planeModels(planes),
+      async (from, to) => {
+        await bands.load(bandOf(rects[Math.floor((to - 1) / planes.length)]));
+        bands.dropBefore(bandOf(rects[Math.floor(from / planes.length)]));
+      },
+    );
+    crc = await bands.end();
+  } finally {
+    bands.close();
+  }
   coded.forEach(({ bytes, fallback }, i) => {
-    if (i === coded.length - 1) w.byte(fallback).bytes(bytes);
-    else w.varint(bytes.length * 2 + fallback).bytes(bytes);
+    const record = new ByteWriter();
+    if (i === coded.length - 1) record.byte(fallback);
+    else record.varint(bytes.length * 2 + fallback);
+    body.push(record.finish(), bytes);
   });
+  return { body, crc };
 }
 
 /**
- * Decodes all pieces from `r` into a new sample array. Typed errors on
- * truncation or corruption: the same error a sequential decode would meet
- * first, whatever the number of threads. `features` are those of the
- * stream's format version (stream-features.ts).
+ * Decodes all pieces from `r`, handing the samples on band by band, top to
+ * bottom: `onRows` gets each band's interleaved samples as soon as all its
+ * pieces are decoded (so the whole image is never held here). Typed errors
+ * on truncation or corruption: the same error a sequential decode would
+ * meet first, whatever the number of threads (bands before it may have been
+ * handed on). `features` are those of the stream's format version
+ * (stream-features.ts). `settled`, when given, is awaited before further
+ * pieces start, so that a consumer of the rows working asynchronously (a
+ * deflate stream) keeps up.
  */
-export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes: CodingPlane[], features: StreamFeatures, onPiece?: () => void, threads = 1): Promise<Uint8Array> {
+export async function decodeImagePieces(
+  r: ByteReader,
+  shape: ImageShape,
+  planes: CodingPlane[],
+  features: StreamFeatures,
+  onRows: (rows: Uint8Array) => void,
+  onPiece?: () => void,
+  threads = 1,
+  banding: Banding = DEFAULT_BANDING,
+  settled?: () => Promise<void>,
+): Promise<void> {
   const rects = tilesFor(shape, planes);
   const total = rects.length * planes.length;
   // Every piece takes at least 2 bytes (record + data): a header declaring more pieces than the body
-  // can hold is refused before the samples are allocated.
+  // can hold is refused before anything is allocated.
   if (r.remaining < 2 * total) throw new FlowzipError('E_TRUNCATED', `stream is truncated (${total} tiles need at least ${2 * total} bytes, ${r.remaining} left)`);
   for (const p of planes) {
     if (!p.model.causal) continue;
@@ -285,7 +361,6 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     p.params = readCausalParams(r, p.count);
   }
   const wire = planes.map(paramsBytes);
-  const samples = new Uint8Array(shape.width * shape.height * shape.channels);
   // Read the piece records first; a malformed record ends the list, and its error is
   // thrown after the pieces before it are decoded (as a sequential decoder would meet them).
   const pieces: Array<{ rect: TileRect; p: CodingPlane; data: Uint8Array; fallback: number }> = [];
@@ -309,6 +384,11 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
   } catch (e) {
     recordError = e;
   }
+  const bandRows = TILE_SIZE * banding.bandTiles;
+  const bandOf = (rect: TileRect) => Math.floor(rect.y / bandRows);
+  const perBand = new Array<number>(bandCount(shape.height, bandRows)).fill(0);
+  for (const rect of rects) perBand[bandOf(rect)] += planes.length;
+  const bands = new BandAssembler(shape.width, shape.height, shape.channels, bandRows, (b) => perBand[b], onRows);
   const tasks = pieces.map(({ rect, p, data, fallback }): PieceTask<Uint8Array> => ({
     local: () => decodePiece(data, fallback, rect, p, features),
     job: () => {
@@ -334,12 +414,16 @@ export async function decodeImagePieces(r: ByteReader, shape: ImageShape, planes
     tasks,
     threads,
     (i, raw) => {
-      putRawTile(samples, shape, pieces[i].p, pieces[i].rect, raw);
+      const { p, rect } = pieces[i];
+      const b = bandOf(rect);
+      putRawTile(bands.band(b), shape, p, inBand(rect, b * bandRows), raw);
+      bands.done(b);
       onPiece?.();
     },
     planeModels(planes),
+    settled,
   );
   if (recordError) throw recordError;
   if (r.remaining !== 0) throw new FlowzipError('E_CORRUPT', 'stream has trailing data');
-  return samples;
+  if (!bands.complete) throw new Error('decodeImagePieces: bands left incomplete');
 }

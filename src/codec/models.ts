@@ -39,14 +39,48 @@ export function checkEffort(effort: number): void {
   if (!Number.isInteger(effort) || effort < MIN_EFFORT || effort > MAX_EFFORT) throw new FlowzipError('E_USAGE', `effort must be a whole number from ${MIN_EFFORT} to ${MAX_EFFORT}, got ${effort}`);
 }
 
-let shipped: Model[] | null = null;
+/** A shipped model file, known by the name and id in its head and parsed only when first used (the learned models' weights take ~50 MB of heap). */
+interface ShippedEntry {
+  file: string;
+  text: string;
+  name: string;
+  id: string;
+  model: Model | null;
+}
+
+let shipped: ShippedEntry[] | null = null;
+
+/** The head every model file starts with (flows/model.ts writes it): its name and id. */
+const MODEL_HEAD = /^\{"format":"flowzip-model","version":\d+,"name":("(?:[^"\\]|\\.)*"),"id":"([0-9a-f]{64})"/;
+
+/** The shipped model files in name order, each with its name and id (read from the head; a file without that head is parsed for them). */
+function shippedIndex(): ShippedEntry[] {
+  if (!shipped) {
+    shipped = shippedModelTexts().map(({ name: file, text }) => {
+      const head = MODEL_HEAD.exec(text.slice(0, 400));
+      if (head) return { file, text, name: JSON.parse(head[1]) as string, id: head[2], model: null };
+      const model = parseModelText(text, file);
+      return { file, text, name: model.name, id: model.id, model };
+    });
+  }
+  return shipped;
+}
+
+/** The model of a shipped entry, parsed and validated on first use (E_BAD_MODEL if malformed, or if its content does not match its id). */
+function loadedModel(e: ShippedEntry): Model {
+  if (!e.model) e.model = parseModelText(e.text, e.file);
+  return e.model;
+}
 
 /** Every model in `models/*.json`, parsed and validated once. */
 export function shippedModels(): Model[] {
-  if (!shipped) {
-    shipped = shippedModelTexts().map(({ name, text }) => parseModelText(text, name));
-  }
-  return shipped;
+  return shippedIndex().map(loadedModel);
+}
+
+/** The shipped model named `name`, or whose id starts with `idPrefix` (lower-case hex): only that file is parsed; null when none. */
+export function shippedModel(match: { name?: string; idPrefix?: string }): Model | null {
+  const e = shippedIndex().find((x) => x.name === match.name || (match.idPrefix !== undefined && x.id.startsWith(match.idPrefix)));
+  return e ? loadedModel(e) : null;
 }
 
 /** Parses and validates model file text; E_BAD_MODEL naming `source` (a file name or URL) when it is malformed or out of bounds. */
@@ -78,8 +112,8 @@ export function modelIdBytes(m: Model): Uint8Array {
 /** A model by name or id prefix of ≥ 8 hex digits (from `extra` first, then shipped), or a path to a .json model file; E_UNKNOWN_MODEL / E_BAD_MODEL otherwise. */
 export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
   if (typeof ref !== 'string') return ref;
-  const all = [...extra, ...shippedModels()];
-  const m = all.find((x) => x.name === ref || (/^[0-9a-f]{8,64}$/i.test(ref) && x.id.startsWith(ref.toLowerCase())));
+  const idPrefix = /^[0-9a-f]{8,64}$/i.test(ref) ? ref.toLowerCase() : undefined;
+  const m = extra.find((x) => x.name === ref || (idPrefix !== undefined && x.id.startsWith(idPrefix))) ?? shippedModel({ name: ref, idPrefix });
   if (m) return m;
   if (ref.endsWith('.json')) return loadModelFile(ref);
   throw new FlowzipError(
@@ -93,7 +127,7 @@ export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
 /** The model a stream names by id prefix, or E_UNKNOWN_MODEL naming it. */
 export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
   const hex = toHex(prefix);
-  const m = [...extra, ...shippedModels()].find((x) => x.id.startsWith(hex));
+  const m = extra.find((x) => x.id.startsWith(hex)) ?? shippedModel({ idPrefix: hex });
   if (!m) throw new FlowzipError('E_UNKNOWN_MODEL', `stream was made with model ${hex}…, which this build does not have (pass it with --model)`);
   return m;
 }
@@ -106,11 +140,10 @@ export function modelForStream(prefix: Uint8Array, extra: Model[] = []): Model {
  */
 export function defaultModel(channels: 1 | 3, extra: Model[] = [], effort = DEFAULT_EFFORT): Model {
   checkEffort(effort);
-  const all = [...extra, ...shippedModels()];
   const tier = effort <= 1 ? 'fastest' : effort <= 2 ? 'fast' : effort <= 6 ? 'default' : 'strong';
   for (const name of DEFAULTS[tier][channels]) {
-    const m = all.find((x) => x.name === name && x.flow.channels === channels);
-    if (m) return m;
+    const m = extra.find((x) => x.name === name && x.flow.channels === channels) ?? shippedModel({ name });
+    if (m && m.flow.channels === channels) return m;
   }
   throw new FlowzipError('E_BAD_MODEL', `no shipped model for ${channels}-channel images`);
 }

@@ -218,12 +218,32 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * On failure, no further piece is started and the error of the earliest
  * failing piece is thrown once the pieces in flight have settled — the error
  * a sequential run would have met first.
+ *
+ * `prepare(from, to)`, when given, is awaited before tasks `from … to − 1`
+ * may start (their `local` or `job` is called only after it resolves); every
+ * task before `from` has started by then. Calls come in order, `to`
+ * increasing, and run ahead of the tasks by `threads`, so that the caller can
+ * load what the next tasks read (a band of the image) while pieces are coded.
  */
-export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, onResult: (i: number, r: R) => void, models: Array<{ model: Model; backend: BackendName }> = []): Promise<void> {
+export async function runPieces<R>(
+  tasks: Array<PieceTask<R>>,
+  threads: number,
+  onResult: (i: number, r: R) => void,
+  models: Array<{ model: Model; backend: BackendName }> = [],
+  prepare?: (from: number, to: number) => Promise<void>,
+): Promise<void> {
   if (!Number.isInteger(threads) || threads < 0) throw new FlowzipError('E_USAGE', `workers must be a non-negative integer, got ${threads}`);
   const helpers = threads > 1 && tasks.length > 1 ? poolWorkers(Math.min(threads, tasks.length) - 1) : [];
   for (const w of helpers) for (const { model, backend } of models) w.prepare(model, backend);
   let next = 0;
+  // Tasks before `ready` may start (all of them without `prepare`).
+  let ready = prepare ? 0 : tasks.length;
+  const prepareAhead = async () => {
+    const to = Math.min(tasks.length, next + 2 * Math.max(1, threads) + 1);
+    if (!prepare || to <= ready) return;
+    await prepare(next, to); // workers may take tasks before the old `ready` meanwhile, never past it
+    ready = to;
+  };
   let failed: { i: number; e: unknown } | null = null;
   const fail = (i: number, e: unknown) => {
     if (!failed || i < failed.i) failed = { i, e };
@@ -241,7 +261,7 @@ export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, 
   // A worker holds up to two jobs, so that it has the next one queued while the calling thread codes
   // a piece of its own and cannot hand out work; the second only while enough pieces remain for
   // every thread, so that the last pieces are not queued behind each other.
-  const canTake = (w: PoolWorker) => w.ready && !w.dead && !failed && next < tasks.length && (w.inflight === 0 || (w.inflight === 1 && tasks.length - next > helpers.length + 1));
+  const canTake = (w: PoolWorker) => w.ready && !w.dead && !failed && next < ready && (w.inflight === 0 || (w.inflight === 1 && tasks.length - next > helpers.length + 1));
   const dispatch = () => {
     for (const w of helpers) {
       while (canTake(w)) {
@@ -271,13 +291,12 @@ export async function runPieces<R>(tasks: Array<PieceTask<R>>, threads: number, 
       }
     }
   };
-  dispatch();
-  while (next < tasks.length && !failed) {
+  for (;;) {
+    await prepareAhead().catch((e) => fail(next, e));
+    dispatch();
+    if (next >= tasks.length || failed) break;
     runLocal(next++);
-    if (helpers.length) {
-      await tick(); // let worker replies in
-      dispatch();
-    }
+    if (helpers.length) await tick(); // let worker replies in
   }
   while (inflight.size) await Promise.race(inflight);
   if (failed) throw (failed as { e: unknown }).e;

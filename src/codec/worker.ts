@@ -3,6 +3,8 @@
  * same functions as the calling thread, with its own canary-checked runner.
  * Loaded from the compiled dist/src/codec/worker.js.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { Model } from '../flows/model.js';
 import type { NetRunner } from '../quant/runner.js';
@@ -18,6 +20,16 @@ const port = parentPort;
 if (!port) throw new Error('flowzip worker: not started as a worker thread');
 
 const models = new Map<number, Model>();
+
+/**
+ * A young-generation collection, run after each job: a piece's typed arrays
+ * (a few MB a tile) are garbage once it is sent, but V8 collects them only
+ * when its heap of small objects fills, so without it dead tiles piled up to
+ * ~60 MB in this thread (24 MP photo). A scavenge of this small heap costs
+ * well under 1 % of a piece's time.
+ */
+setFlagsFromString('--expose-gc');
+const collectYoung = runInNewContext('gc') as (options: { type: 'minor' }) => void;
 
 /** The runner for the backend the caller chose, canary-checked here; the reference (always exact) if that backend fails in this thread. */
 async function runnerFor(model: Model, backend: WireJob['job']['backend']): Promise<NetRunner> {
@@ -61,7 +73,10 @@ port.on('message', (msg: WireJob | WirePrepare) => {
     return;
   }
   handle(msg).then(
-    ({ reply, transfer }) => port.postMessage({ type: 'done', id: msg.id, reply } satisfies WireReply, transfer),
+    ({ reply, transfer }) => {
+      port.postMessage({ type: 'done', id: msg.id, reply } satisfies WireReply, transfer);
+      collectYoung({ type: 'minor' });
+    },
     (e: unknown) => {
       const err = e as Error;
       port.postMessage({ type: 'error', id: msg.id, code: e instanceof FlowzipError ? e.code : null, message: String(err?.message ?? e) } satisfies WireReply);

@@ -101,7 +101,21 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
   const total = pieceCount(shape, planes);
   let done = 0;
   const threads = options.workers === undefined ? defaultThreads() : Math.max(1, options.workers);
-  const samples = await decodeImagePieces(r, shape, planes, streamFeatures(version), () => options.onProgress?.(++done, total), threads);
+  // Rows come top to bottom, a band at a time (image-codec.ts decodeImagePieces).
+  const samples = new Uint8Array(size);
+  let filled = 0;
+  await decodeImagePieces(
+    r,
+    shape,
+    planes,
+    streamFeatures(version),
+    (rows) => {
+      samples.set(rows, filled);
+      filled += rows.length;
+    },
+    () => options.onProgress?.(++done, total),
+    threads,
+  );
   if (crcOf(headerBytes, samples) !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
   const image: DecodedImage = {
     width: header.width,

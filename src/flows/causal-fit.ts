@@ -43,6 +43,15 @@ const SAMPLES_PER_CLASS = 6000;
 const RIDGE = 1e-6;
 
 /**
+ * The row steps of the fit of an image of `samples` pixels per plane:
+ * [accumulation, thresholds]. Only every step-th row of each tile, counted
+ * from the tile's top, is read (with its causal neighbours) for each.
+ */
+export function fitRowSteps(samples: number): [number, number] {
+  return [Math.max(1, Math.ceil(samples / FIT_SAMPLES)), Math.max(1, Math.ceil(samples / THRESHOLD_SAMPLES))];
+}
+
+/**
  * Calls fn(i, off) for every pixel of every rowStep-th row of a tile, with
  * its neighbour offsets into `vals` (the tile's values with the sentinel
  * pixel of `mids` appended, which it returns).
@@ -65,9 +74,8 @@ function eachPixel(t: FitTile, mids: Int32Array, rowStep: number, fn: (vals: Int
  * in all; tile(j) builds tile j when asked (one at a time, so memory follows a tile).
  */
 export function fitPlan(count: number, samples: number, tile: (j: number) => FitTile, nch: number, mids: Int32Array, maxClasses = MAX_CLASSES): FitPlan {
-  const rowStep = Math.max(1, Math.ceil(samples / FIT_SAMPLES));
+  const [rowStep, thStep] = fitRowSteps(samples);
   const K = Math.max(1, Math.min(maxClasses, MAX_CLASSES, Math.floor(samples / rowStep / SAMPLES_PER_CLASS)));
-  const thStep = Math.max(1, Math.ceil(samples / THRESHOLD_SAMPLES));
   const acts: number[][] = Array.from({ length: nch }, () => []);
   const fs = Array.from({ length: nch }, (_, c) => new Int32Array(featureCount(c)));
   for (let j = 0; j < count; j++) {

@@ -90,17 +90,18 @@ export class PngChunkReader {
 }
 
 /**
- * Serialises the signature followed by `chunks`, computing each length and
- * CRC. Throws `FlowzipError('E_BAD_IMAGE')` if a type is not 4 ASCII letters
+ * Serialises the signature (unless `signature` is false: chunks that follow
+ * others) followed by `chunks`, computing each length and CRC. Throws `FlowzipError('E_BAD_IMAGE')` if a type is not 4 ASCII letters
  * or a chunk's data exceeds 2^31 - 1 bytes.
  */
-export function writePngChunks(chunks: readonly PngChunk[]): Uint8Array {
-  let total = PNG_SIGNATURE.length;
+export function writePngChunks(chunks: readonly PngChunk[], signature = true): Uint8Array {
+  const start = signature ? PNG_SIGNATURE.length : 0;
+  let total = start;
   for (const chunk of chunks) total += 12 + chunk.data.length;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
-  out.set(PNG_SIGNATURE, 0);
-  let offset = PNG_SIGNATURE.length;
+  if (signature) out.set(PNG_SIGNATURE, 0);
+  let offset = start;
   for (const { type, data } of chunks) {
     const typeBytes = Uint8Array.from(type, (c) => c.charCodeAt(0));
     if (typeBytes.length !== 4 || !typeBytes.every(isLetter)) {

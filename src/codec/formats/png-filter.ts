@@ -35,16 +35,19 @@ function paeth(a: number, b: number, c: number): number {
  * that starts at `data[offset]`. Afterwards each row's bytes (after its filter
  * type byte, which is left as is) hold the raw scanline. The first row's
  * "previous row" is all zeros, as the specification requires for the first
- * row of an image or of an Adam7 pass. The caller guarantees the block lies
- * within `data`. Throws `FlowzipError('E_BAD_IMAGE')` on a filter type above 4.
+ * row of an image or of an Adam7 pass — or, with `rowAbove`, the raw row
+ * stored just before the block (at `offset − 1 − rowBytes`, after its own
+ * filter type byte), so that an image can be unfiltered band by band. The
+ * caller guarantees the block (and that row) lie within `data`. Throws
+ * `FlowzipError('E_BAD_IMAGE')` on a filter type above 4.
  */
-export function unfilterBlock(data: Uint8Array, offset: number, rowBytes: number, rows: number, bpp: number): void {
+export function unfilterBlock(data: Uint8Array, offset: number, rowBytes: number, rows: number, bpp: number, rowAbove = false): void {
   const stride = rowBytes + 1;
   for (let y = 0; y < rows; y++) {
     const row = offset + y * stride + 1; // first byte of this row
     const prev = row - stride; // first byte of the previous row (valid only when y > 0)
     const type = data[row - 1];
-    const hasPrev = y > 0;
+    const hasPrev = y > 0 || rowAbove;
     switch (type) {
       case FilterType.None:
         break;
@@ -83,14 +86,16 @@ export function unfilterBlock(data: Uint8Array, offset: number, rowBytes: number
  * row uses the filter whose output has the smallest sum of absolute values
  * (bytes read as signed), ties going to the lower filter type — the usual
  * libpng heuristic. Deterministic: the output depends only on the inputs.
+ * `rowAbove` is the raw row before the first (default zeros: the image's
+ * top), so that an image filtered band by band gives the same bytes.
  */
-export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp: number, adaptive: boolean): Uint8Array {
+export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp: number, adaptive: boolean, rowAbove?: Uint8Array): Uint8Array {
   const stride = rowBytes + 1;
   const out = new Uint8Array(rows * stride);
   const zeros = new Uint8Array(rowBytes);
   for (let y = 0; y < rows; y++) {
     const cur = raw.subarray(y * rowBytes, (y + 1) * rowBytes);
-    const prev = y > 0 ? raw.subarray((y - 1) * rowBytes, y * rowBytes) : zeros;
+    const prev = y > 0 ? raw.subarray((y - 1) * rowBytes, y * rowBytes) : (rowAbove ?? zeros);
     const dst = out.subarray(y * stride + 1, (y + 1) * stride);
     if (!adaptive) {
       dst.set(cur);

@@ -21,7 +21,7 @@ import { pngPasses } from './png-interlace.js';
 import { filterBytesPerPixel, packScanline, scanlineBytes, unpackScanline } from './png-samples.js';
 
 /** zlib level used when writing; fixed so output is deterministic. 9 costs ~6x the time for ~4% smaller files. */
-const DEFLATE_LEVEL = 6;
+export const DEFLATE_LEVEL = 6;
 
 /** Length in bytes of the inflated image data of an image with this header. */
 export function imageDataLength(header: PngHeader): number {
@@ -98,13 +98,24 @@ function inflateExactly(zlibData: Uint8Array, expected: number): Uint8Array {
     data = inflateSync(zlibData, { maxOutputLength: expected });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new FlowzipError('E_BAD_IMAGE', 'PNG: image data is longer than the image needs');
-    }
-    throw new FlowzipError('E_BAD_IMAGE', `PNG: image data does not inflate (${(error as Error).message})`);
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw imageDataTooLong();
+    throw imageDataCorrupt(error);
   }
-  if (data.length !== expected) {
-    throw new FlowzipError('E_BAD_IMAGE', `PNG: image data has ${data.length} bytes, expected ${expected}`);
-  }
+  if (data.length !== expected) throw imageDataShort(data.length, expected);
   return data;
+}
+
+/** The error for image data that inflates to more bytes than the image needs. */
+export function imageDataTooLong(): FlowzipError {
+  return new FlowzipError('E_BAD_IMAGE', 'PNG: image data is longer than the image needs');
+}
+
+/** The error for image data zlib refuses (`error` is zlib's). */
+export function imageDataCorrupt(error: unknown): FlowzipError {
+  return new FlowzipError('E_BAD_IMAGE', `PNG: image data does not inflate (${(error as Error).message})`);
+}
+
+/** The error for image data that ends after `length` of the `expected` bytes. */
+export function imageDataShort(length: number, expected: number): FlowzipError {
+  return new FlowzipError('E_BAD_IMAGE', `PNG: image data has ${length} bytes, expected ${expected}`);
 }

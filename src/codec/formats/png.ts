@@ -6,6 +6,7 @@
  * image data is re-filtered and re-deflated (always non-interlaced).
  */
 
+import { concatBytes } from '../bytes.js';
 import { FlowzipError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS, assertRaster, type Raster } from './image.js';
 import { PngChunkReader, hasPngSignature, PNG_SIGNATURE, isCriticalChunk, writePngChunks, type PngChunk } from './png-chunks.js';
@@ -51,7 +52,7 @@ export interface PngParseOptions {
 }
 
 /** Size of the IDAT chunks {@link writePng} emits (the last may be shorter). */
-const IDAT_CHUNK_SIZE = 1 << 20;
+export const IDAT_CHUNK_SIZE = 1 << 20;
 
 /** Order of positions within a file, for checking that ancillary chunks are in order. */
 const POSITION_RANK: Readonly<Record<PngChunkPosition, number>> = { beforePLTE: 0, beforeIDAT: 1, afterIDAT: 2 };
@@ -76,6 +77,38 @@ const POSITION_RANK: Readonly<Record<PngChunkPosition, number>> = { beforePLTE: 
  * The returned palette and ancillary data are copies; `bytes` is not retained.
  */
 export function parsePng(bytes: Uint8Array, opts: PngParseOptions = {}): PngImage | null {
+  const layout = readPngLayout(bytes, opts);
+  if (!layout) return null;
+  const raster = decodeImageData(concatBytes(layout.idat), layout.header);
+  const image: PngImage = {
+    raster,
+    colourType: layout.header.colourType,
+    pngBitDepth: layout.header.bitDepth,
+    interlaced: layout.header.interlaced,
+    ancillary: layout.ancillary,
+  };
+  if (layout.palette) image.palette = layout.palette;
+  return image;
+}
+
+/** A PNG's chunks read and checked, its image data not yet inflated: what {@link parsePng} reads before the pixels. */
+export interface PngLayout {
+  header: PngHeader;
+  /** PLTE data (a copy), when present. */
+  palette?: Uint8Array;
+  /** The IDAT payloads in order (views into the file's bytes). */
+  idat: Uint8Array[];
+  /** As {@link PngImage.ancillary}. */
+  ancillary: PngAncillaryChunk[];
+}
+
+/**
+ * Every check of {@link parsePng} that does not need the image data
+ * inflated: null and the same errors for the same reasons, except those of
+ * the image data itself (corrupt, short or long zlib stream, bad filter
+ * type), which whoever inflates `idat` meets (png-rows.ts, or parsePng).
+ */
+export function readPngLayout(bytes: Uint8Array, opts: PngParseOptions = {}): PngLayout | null {
   if (!hasPngSignature(bytes)) return null;
   const reader = new PngChunkReader(bytes);
   const first = reader.next('IHDR');
@@ -87,20 +120,9 @@ export function parsePng(bytes: Uint8Array, opts: PngParseOptions = {}): PngImag
   if (header.width * header.height > maxPixels) {
     throw new FlowzipError('E_LIMIT', `PNG: ${header.width}x${header.height} exceeds the limit of ${maxPixels} pixels`);
   }
-
   const layout = readChunksAfterHeader(reader, header);
   if (reader.remaining > 0) return null;
-
-  const raster = decodeImageData(concatBytes(layout.idat), header);
-  const image: PngImage = {
-    raster,
-    colourType: header.colourType,
-    pngBitDepth: header.bitDepth,
-    interlaced: header.interlaced,
-    ancillary: layout.ancillary,
-  };
-  if (layout.palette) image.palette = layout.palette;
-  return image;
+  return { header, ...layout };
 }
 
 /**
@@ -148,19 +170,27 @@ export function writePng(img: PngImage): Uint8Array {
     interlaced: false,
   };
   checkImageConsistency(img, header);
-
-  const ancillaryAt = (position: PngChunkPosition): PngChunk[] => img.ancillary.filter((c) => c.position === position).map(({ type, data }) => ({ type, data }));
-  const chunks: PngChunk[] = [{ type: 'IHDR', data: encodePngHeader(header) }];
-  chunks.push(...ancillaryAt('beforePLTE'));
-  if (img.palette) chunks.push({ type: 'PLTE', data: img.palette });
-  chunks.push(...ancillaryAt('beforeIDAT'));
+  const { before, after } = chunksAroundImageData(img, header);
+  const chunks = [...before];
   const imageData = encodeImageData(img.raster, header);
   for (let offset = 0; offset < imageData.length || offset === 0; offset += IDAT_CHUNK_SIZE) {
     chunks.push({ type: 'IDAT', data: imageData.subarray(offset, offset + IDAT_CHUNK_SIZE) });
   }
-  chunks.push(...ancillaryAt('afterIDAT'));
-  chunks.push({ type: 'IEND', data: new Uint8Array(0) });
+  chunks.push(...after);
   return writePngChunks(chunks);
+}
+
+/**
+ * The chunks of the file {@link writePng} makes for `img` (its `header`),
+ * before and after the IDAT chunks: IHDR, the `'beforePLTE'` chunks, PLTE,
+ * the `'beforeIDAT'` chunks; then the `'afterIDAT'` chunks and IEND.
+ */
+export function chunksAroundImageData(img: Pick<PngImage, 'ancillary' | 'palette'>, header: PngHeader): { before: PngChunk[]; after: PngChunk[] } {
+  const ancillaryAt = (position: PngChunkPosition): PngChunk[] => img.ancillary.filter((c) => c.position === position).map(({ type, data }) => ({ type, data }));
+  const before: PngChunk[] = [{ type: 'IHDR', data: encodePngHeader(header) }, ...ancillaryAt('beforePLTE')];
+  if (img.palette) before.push({ type: 'PLTE', data: img.palette });
+  before.push(...ancillaryAt('beforeIDAT'));
+  return { before, after: [...ancillaryAt('afterIDAT'), { type: 'IEND', data: new Uint8Array(0) }] };
 }
 
 /** What follows IHDR: the palette, the IDAT payloads and the ancillary chunks. */
@@ -239,8 +269,13 @@ function checkImageConsistency(img: PngImage, header: PngHeader): void {
   }
   if (img.palette) checkPalette(img.palette, img.colourType);
   else if (img.colourType === 3) throw new FlowzipError('E_BAD_IMAGE', 'PNG: palette image has no palette');
+  checkAncillaryChunks(img.ancillary);
+}
+
+/** E_BAD_IMAGE when an ancillary list holds a critical chunk type or has its positions out of order (what writePng refuses). */
+export function checkAncillaryChunks(ancillary: readonly PngAncillaryChunk[]): void {
   let rank = 0;
-  for (const chunk of img.ancillary) {
+  for (const chunk of ancillary) {
     if (isCriticalChunk(chunk.type)) {
       throw new FlowzipError('E_BAD_IMAGE', `PNG: ancillary list holds critical chunk ${chunk.type}`);
     }
@@ -250,18 +285,4 @@ function checkImageConsistency(img: PngImage, header: PngHeader): void {
     }
     rank = r;
   }
-}
-
-/** Concatenates byte arrays (returns the only one as is). */
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
