@@ -80,6 +80,8 @@ describe('browser bundle (in Node)', () => {
     await expect(web.decodeImage(stream('v5-text-gpl3-head.txt.fz'))).rejects.toMatchObject({ code: 'E_USAGE' });
     const text = await web.decodeFile(stream('v5-text-gpl3-head.txt.fz'));
     expect(new TextDecoder().decode(text)).toMatch(/GNU GENERAL PUBLIC LICENSE/);
+    await expect(web.decodeImage('FZ' as unknown as Uint8Array)).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(web.decodeImage(stream('v5-empty.bin.fz'), { maxPixels: -1 })).rejects.toMatchObject({ code: 'E_USAGE' });
     const z = stream('v5-causal-rgb-13x7.png.fz');
     z[z.length - 1] ^= 1;
     await expect(nodeEntry.decodeImage(z)).rejects.toMatchObject({ code: 'E_CHECKSUM' });

@@ -16,6 +16,7 @@ import { headerChannels, planeGroups, readImageHeader, type ImageHeader } from '
 import { MODEL_ID_BYTES, modelForStream, runnerFor, type BackendChoice } from '../codec/models.js';
 import { defaultThreads } from '../codec/pool.js';
 import { streamFeatures } from '../codec/stream-features.js';
+import { checkDecompressArgs } from '../codec/validate.js';
 import type { Model } from '../flows/model.js';
 import { toHex } from '../platform/encoding.js';
 
@@ -78,11 +79,14 @@ async function modelFor(prefix: Uint8Array, extra: Model[], options: DecodeOptio
 /**
  * Decodes a .fz stream. An image stream gives its samples (checked against
  * the stream's CRC-32 before they are returned); any other stream gives the
- * original bytes, as `decompress` does. Throws FlowzipError: E_CORRUPT,
- * E_TRUNCATED, E_CHECKSUM, E_VERSION, E_UNKNOWN_MODEL, E_LIMIT, E_BACKEND.
+ * original bytes, as `decompress` does. Throws FlowzipError: E_USAGE (input
+ * or options of the wrong type, checked first, as decompress does),
+ * E_CORRUPT, E_TRUNCATED, E_CHECKSUM, E_VERSION, E_UNKNOWN_MODEL, E_LIMIT,
+ * E_BACKEND.
  */
 export async function decodeStream(input: Uint8Array, options: DecodeOptions = {}): Promise<DecodedStream> {
-  if (!(input instanceof Uint8Array)) throw new FlowzipError('E_USAGE', 'decode needs the stream as a Uint8Array');
+  checkDecompressArgs(input, options);
+  if (options.loadModel !== undefined && typeof options.loadModel !== 'function') throw new FlowzipError('E_USAGE', 'loadModel must be a function');
   const view = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { method, version, body, crc } = unframe(view);
   if (method !== Method.Image) return { kind: 'bytes', formatVersion: version, method: METHOD_NAMES[method], bytes: await decompress(view, options) };
