@@ -6,10 +6,9 @@
  * (+ a few bytes of length field for brotli).
  */
 import { brotliCompressSync, crc32, constants as zc } from '../platform/zlib.js';
-import { brotliDecodeExact } from './brotli.js';
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter, concatBytes } from './bytes.js';
-import { decodeChunked } from './chunked.js';
+import { decodeByteMethod } from './byte-methods.js';
 import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
@@ -380,24 +379,10 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
   let check: number;
   let build: () => Uint8Array[] | Promise<Uint8Array[]>;
   let abort = () => undefined as void;
-  if (method === Method.Stored) {
-    checkOutputLimit(body.length, options);
-    const out = body.slice();
-    check = crcOf(out);
+  if (method !== Method.Image) {
+    const { out, crc: c } = decodeByteMethod(method, body, (n) => checkOutputLimit(n, options));
+    check = c;
     build = () => [out];
-  } else if (method === Method.Brotli) {
-    const r = new ByteReader(body);
-    const n = r.varint();
-    checkOutputLimit(n, options);
-    // Exactly n bytes from a brotli stream that ends where the body ends (a bomb stops at n).
-    const decoded = brotliDecodeExact(r.bytes(r.remaining), n);
-    if (!decoded) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (brotli data)');
-    check = crcOf(decoded);
-    build = () => [decoded];
-  } else if (method === Method.Chunked) {
-    const chunked = decodeChunked(body, (n) => checkOutputLimit(n, options));
-    check = chunked.crc;
-    build = () => [chunked.out];
   } else {
     const r = new ByteReader(body);
     const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);

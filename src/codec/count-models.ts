@@ -5,7 +5,7 @@
  * (causal-canary.ts), which shows every table entry it visits and the binary64
  * arithmetic that quantises them.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.js';
 import { CountCdfCache } from '../flows/count-context.js';
 import { unpackCounts, type CountSpec } from '../flows/count-spec.js';
 import type { Model } from '../flows/model.js';

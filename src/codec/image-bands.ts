@@ -7,7 +7,7 @@
  * ({@link BandAssembler}). Tiles are independent, so the bytes do not depend
  * on the band height.
  */
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../platform/zlib.js';
 import type { SamplePass, SampleSource } from './sample-source.js';
 import type { TileRect } from './tiling.js';
 

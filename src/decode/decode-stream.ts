@@ -6,7 +6,7 @@
  * src/platform/ (and pool / runner / model files from their `.browser.ts`
  * siblings in the bundle), so the samples are the ones `decompress` decodes.
  */
-import { decompress } from '../codec/api.js';
+import { decodeByteMethod } from '../codec/byte-methods.js';
 import { ByteReader } from '../codec/bytes.js';
 import { crcOf, METHOD_NAMES, Method, unframe } from '../codec/container.js';
 import { FlowzipError } from '../codec/errors.js';
@@ -89,14 +89,21 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
   if (options.loadModel !== undefined && typeof options.loadModel !== 'function') throw new FlowzipError('E_USAGE', 'loadModel must be a function');
   const view = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { method, version, body, crc } = unframe(view);
-  if (method !== Method.Image) return { kind: 'bytes', formatVersion: version, method: METHOD_NAMES[method], bytes: await decompress(view, options) };
+  const limit = options.maxOutputBytes ?? 2 ** 32;
+  const checkLimit = (size: number) => {
+    if (size > limit) throw new FlowzipError('E_LIMIT', `stream declares ${size} bytes of output, over the limit of ${limit} (raise it with maxOutputBytes)`);
+  };
+  if (method !== Method.Image) {
+    const { out, crc: check } = decodeByteMethod(method, body, checkLimit);
+    if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+    return { kind: 'bytes', formatVersion: version, method: METHOD_NAMES[method], bytes: out };
+  }
   const r = new ByteReader(body);
   const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
   const headerBytes = body.subarray(0, r.pos);
   const channels = headerChannels(header);
-  const limit = options.maxOutputBytes ?? 2 ** 32;
   const size = header.width * header.height * channels;
-  if (size > limit) throw new FlowzipError('E_LIMIT', `stream declares ${size} bytes of output, over the limit of ${limit} (raise it with maxOutputBytes)`);
+  checkLimit(size);
   const extra = [...(options.models ?? [])];
   const models: Model[] = [];
   for (const id of header.modelIds) models.push(await modelFor(id, extra, options));

@@ -5,7 +5,8 @@
  * varint row count R, R varint context increments (the first from −1), then
  * R × 256 varint counts.
  */
-import { brotliCompressSync, brotliDecompressSync, constants as zc } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zc } from '../platform/zlib.js';
+import { fromBase64, toBase64 } from '../platform/encoding.js';
 import { COUNT_KERNEL, LEVEL_SIZES, type CountLevel, type CountTables } from './count-context.js';
 
 /** A count-context model's spec as stored (the tables still packed). */
@@ -60,12 +61,12 @@ export function packCounts(levels: CountLevel[]): string {
     for (let r = 0; r < ctxs.length; r++) for (let s = 0; s < 256; s++) varint(lv.counts[r * 256 + s]);
   }
   const packed = brotliCompressSync(Uint8Array.from(out), { params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_LGWIN]: 24 } });
-  return 'brotli:' + packed.toString('base64');
+  return 'brotli:' + toBase64(packed);
 }
 
 /** Unpacks the stored string; throws Error on malformed data. */
 export function unpackCounts(tables: string, alpha: number): CountTables {
-  const b = brotliDecompressSync(Buffer.from(tables.slice('brotli:'.length), 'base64'));
+  const b = brotliDecompressSync(fromBase64(tables.slice('brotli:'.length)));
   let pos = 0;
   const varint = (): number => {
     let v = 0,

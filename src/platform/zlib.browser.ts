@@ -2,9 +2,11 @@
  * Browser implementation of platform/zlib.ts (same exports): CRC-32 from a
  * table (crc32-table.ts); deflate and inflate from pako, a JavaScript port of
  * zlib whose deflate output is byte-identical to zlib's at the same level —
- * so a PNG rebuilt in the browser has the bytes Node writes. Brotli
- * compression is not part of the browser build (decoding needs none).
+ * so a PNG rebuilt in the browser has the bytes Node writes; brotli
+ * decoding of trusted data from brotli.js. Brotli compression is not part of
+ * the browser build (decoding needs none).
  */
+import { decompress as brotliDecompress } from 'brotli/decompress';
 import { Inflate, deflate, deflateRaw } from 'pako';
 import { FlowzipError } from '../codec/errors.js';
 import { crc32Table } from './crc32-table.js';
@@ -13,7 +15,7 @@ import { crc32Table } from './crc32-table.js';
 export const bufferConstants = { MAX_LENGTH: 2 ** 31 - 1 } as const;
 
 /** The brotli parameter keys shared code passes (values as in node:zlib). */
-export const constants = { BROTLI_PARAM_QUALITY: 1, BROTLI_PARAM_SIZE_HINT: 5 } as const;
+export const constants = { BROTLI_PARAM_QUALITY: 1, BROTLI_PARAM_LGWIN: 2, BROTLI_PARAM_SIZE_HINT: 5 } as const;
 
 /** CRC-32 of `data` continuing from `value` (node:zlib's crc32 for byte input). */
 export function crc32(data: Uint8Array, value = 0): number {
@@ -74,4 +76,9 @@ export function inflateRawSync(data: Uint8Array, options: { maxOutputLength?: nu
 /** Not in the browser build: E_USAGE (the decoder never compresses; see README "In the browser"). */
 export function brotliCompressSync(_data: Uint8Array, _options?: unknown): Uint8Array {
   throw new FlowzipError('E_USAGE', 'brotli compression is not part of the browser build (it decodes only)');
+}
+
+/** Brotli decoding of a whole stream whose size is not known in advance (brotli.js reads it from the stream's meta-blocks); throws on malformed data. For trusted data only (shipped model tables): codec/brotli.ts checks streams. */
+export function brotliDecompressSync(data: Uint8Array): Uint8Array {
+  return brotliDecompress(data);
 }

@@ -7,4 +7,4 @@
  * test/platform.test.ts holds the two to the same bytes.
  */
 export { constants as bufferConstants } from 'node:buffer';
-export { brotliCompressSync, constants, crc32, deflateRawSync, deflateSync, inflateRawSync, inflateSync } from 'node:zlib';
+export { brotliCompressSync, brotliDecompressSync, constants, crc32, deflateRawSync, deflateSync, inflateRawSync, inflateSync } from 'node:zlib';
