@@ -58,7 +58,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
       // Longer than what is read into memory and not an image: coded in chunks as it is read (constant memory).
       const read = countPieces(opened.stream);
       const written = countPieces(encodeChunked(read));
-      await writeTarget(target, written, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      await writeTarget(target, written, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
       // --rm: the stream on disk is decoded chunk by chunk and compared with the input on disk; only then is the input removed.
       const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
       if (removing && target.kind === 'file') {
@@ -97,7 +97,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     // The stream is written part by part (a large one is never held twice); --rm and -v need it whole.
     const packed = removing || flags.verbose ? concatBytes(parts) : null;
     if (removing) await verifyStream(original, packed!, model, flags, progress, label);
-    await writeTarget(target, packed ?? eachPart(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+    await writeTarget(target, packed ?? eachPart(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     if (removing && target.kind === 'file') {
       // What is on disk must be what we verified.
       const written = await readFile(target.path);

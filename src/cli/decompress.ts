@@ -95,7 +95,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
       // A long chunked stream: decoded and written as it is read; the temporary file goes if it fails.
       await checkTarget(input, plainTarget, flags.force === true);
       const counted = countPieces(opened.decoded);
-      await writeTarget(plainTarget, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+      await writeTarget(plainTarget, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
       const removing = flags.rm === true && input !== STDIO && plainTarget.kind === 'file';
       if (removing && plainTarget.kind === 'file') await removeInputAfter(input, plainTarget.path);
       if (flags.verbose) log.detail(`${label} -> ${targetLabel(plainTarget)}: ${fmt.bytes(counted.bytes)}, chunked, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
@@ -108,7 +108,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
 
     // Written part by part (a PNG's chunks): the output is never held twice.
     const output = await decodeStream(packed, models, flags, progress, label);
-    await writeTarget(target, eachPart(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime });
+    await writeTarget(target, eachPart(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
     if (removing && target.kind === 'file') await removeInputAfter(input, target.path);
 
