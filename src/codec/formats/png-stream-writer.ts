@@ -13,6 +13,9 @@ import { CHANNELS_OF, type PngHeader } from './png-header.js';
 import { DEFLATE_LEVEL } from './png-image-data.js';
 import { checkAncillaryChunks, chunksAroundImageData, IDAT_CHUNK_SIZE, type PngImage } from './png.js';
 
+/** Filtered rows deflate may have queued before a writer's caller waits (PngStreamWriter.settled). */
+const SETTLE_BYTES = 8 << 20;
+
 /** An 8-bit, non-interlaced, non-palette PNG as {@link PngStreamWriter} takes it: its size and what goes around its pixels. */
 export interface PngStreamImage extends Pick<PngImage, 'ancillary'> {
   width: number;
@@ -71,9 +74,13 @@ export class PngStreamWriter {
     this.rows += rows;
   }
 
-  /** Resolves once deflate has taken in the rows written so far (callers wait on it so that rows do not pile up ahead of it). */
+  /**
+   * Resolves at once while deflate has at most SETTLE_BYTES of rows still to
+   * take in, else once it has taken them all: callers wait on it so that
+   * rows do not pile up ahead of deflate, which meanwhile runs beside them.
+   */
   async settled(): Promise<void> {
-    if (this.deflate.writableNeedDrain) await new Promise<void>((resolve) => this.deflate.once('drain', resolve));
+    if (this.deflate.writableLength > SETTLE_BYTES) await new Promise<void>((resolve) => this.deflate.once('drain', resolve));
   }
 
   /**
