@@ -238,7 +238,10 @@ const EXTREMES = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe];
 /** The mutant of case `index` (deterministic in seed and index). */
 function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
   const rnd = mulberry32(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
-  const seed = seeds[Math.floor(rnd() * seeds.length)];
+  // The first cases take one seed of each method in turn (every method is mutated, however many seeds), the rest any seed.
+  const pick = Math.floor(rnd() * seeds.length);
+  const ofMethod = index < METHOD_NAMES.length ? seeds.filter((x) => x.method === METHOD_NAMES[index]) : [];
+  const seed = ofMethod.length ? ofMethod[pick % ofMethod.length] : seeds[pick];
   const src = seed.bytes;
   const n = src.length;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));

@@ -52,6 +52,13 @@ const CAUSAL_SOURCES: Array<[string, string, string]> = [
   ['edge/gray-hgrad-256x16.png', 'causal-rgb-strong', 'causal-gray-strong'],
 ];
 
+/** Synthetic, non-photographic sources whose causal streams hold copy tiles (format ≥ 6): [source, colour model, gray model]. */
+const COPY_SOURCES: Array<[string, string, string]> = [
+  ['edge/rgba-ui-120x90.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-hgrad-256x16.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-const0-64x64.png', 'causal-rgb', 'causal-gray'],
+];
+
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
 mkdirSync(out, { recursive: true });
@@ -71,6 +78,9 @@ if (FORMAT_VERSION >= 5) {
   for (const [src, model, grayModel] of CAUSAL_SOURCES) {
     const tag = model === 'causal-rgb' ? 'causal' : model.replace('-rgb', '');
     jobs.push({ name: `v${FORMAT_VERSION}-${tag}-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
+  }
+  if (FORMAT_VERSION >= 6) {
+    for (const [src, model, grayModel] of COPY_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-copy-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
   }
   // Keep the causal models beside the streams, so that they decode after the shipped ones are replaced.
   mkdirSync(`${out}models`, { recursive: true });

@@ -87,11 +87,12 @@ function checkImageRecords(body: Uint8Array, version: number): void {
     if (!streamFeatures(version).causalModels) throw new FlowzipError('E_CORRUPT', `stream names causal model ${models[i].name}, which format version ${version} cannot hold`);
     readCausalParams(r, g.count);
   });
+  const copyPieces = streamFeatures(version).copyPieces;
   for (let i = 0; i < total - 1; i++) {
-    const len = Math.floor(r.varint() / 2);
+    const len = Math.floor(r.varint() / (copyPieces ? 4 : 2));
     if (len > r.remaining) throw new FlowzipError('E_TRUNCATED', `stream is truncated (tile ${i + 1} of ${total} needs ${len} bytes, ${r.remaining} left)`);
     r.bytes(len);
   }
   if (r.remaining < 1) throw new FlowzipError('E_TRUNCATED', `stream is truncated (the last of ${total} tiles is missing)`);
-  if (r.byte() > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
+  if (r.byte() > (copyPieces ? 2 : 1)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
 }

@@ -27,15 +27,21 @@ export interface StreamFeatures {
   readonly compactPnm: boolean;
   /** Plane groups may be coded by causal models, whose fitted parameters precede the pieces (codec/causal-coder.ts). */
   readonly causalModels: boolean;
+  /**
+   * Piece records carry a 2-bit kind (0 flow or causal, 1 brotli fallback, 2 copy tile of a causal model,
+   * codec/copy-causal-coder.ts) instead of a fallback bit: varint (length << 2 | kind), the last piece's flag byte 0..2.
+   */
+  readonly copyPieces: boolean;
 }
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
-  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false },
-  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true },
+  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false },
+  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false },
+  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false },
+  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, copyPieces: false },
+  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: false },
+  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true },
 ];
 
 /** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */
