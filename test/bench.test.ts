@@ -181,9 +181,18 @@ describe('datasets and arguments', () => {
   });
   it('parses bench options', () => {
     const a = parseBenchArgs(['--quick'], '/repo', 2);
-    expect(a).toMatchObject({ quick: true, fmnistCount: 1000, jobs: 2, evalA: '/shared/data/eval-A', out: '/repo/bench/results', sets: ['eval-a', 'fmnist', 'grid'] });
+    expect(a).toMatchObject({
+      quick: true,
+      fmnistCount: 1000,
+      jobs: 2,
+      evalA: '/shared/data/eval-A',
+      evalS: '/shared/data/eval-S',
+      out: '/repo/bench/results',
+      sets: ['eval-a', 'eval-s', 'fmnist', 'grid'],
+    });
     const b = parseBenchArgs(['--eval-a', '/x/y', '--no-grid', '--jobs', '3', '--fmnist-count', '50'], '/repo', 2);
-    expect(b).toMatchObject({ quick: false, evalA: '/x/y', sets: ['eval-a', 'fmnist'], jobs: 3, fmnistCount: 50 });
+    expect(b).toMatchObject({ quick: false, evalA: '/x/y', sets: ['eval-a', 'eval-s', 'fmnist'], jobs: 3, fmnistCount: 50 });
+    expect(parseBenchArgs(['--sets', 'eval-s', '--eval-s', '/s'], '/repo')).toMatchObject({ sets: ['eval-s'], evalS: '/s' });
     expect(parseBenchArgs([], '/repo', 2)).toMatchObject({ fmnistCount: 10000, jobs: 1 });
     expect(() => parseBenchArgs(['--jobs', '0'], '/repo')).toThrow(/positive/);
     expect(() => parseBenchArgs(['--what'], '/repo')).toThrow(/unknown option/);

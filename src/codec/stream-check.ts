@@ -70,7 +70,7 @@ async function checkBrotli(data: Uint8Array, declared: number, crc: number): Pro
 /** Reads the image header, causal parameters and every tile record; the records must end where the body ends. */
 function checkImageRecords(body: Uint8Array, version: number): void {
   const r = new ByteReader(body);
-  const header = readImageHeader(r, MODEL_ID_BYTES, Number.POSITIVE_INFINITY);
+  const header = readImageHeader(r, MODEL_ID_BYTES, Number.POSITIVE_INFINITY, streamFeatures(version));
   const groups = planeGroups(headerChannels(header));
   // The tile grid depends on the models' levels: with a model this build lacks, the header is all we can read.
   let models;
