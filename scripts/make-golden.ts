@@ -52,12 +52,13 @@ const CAUSAL_SOURCES: Array<[string, string, string]> = [
   ['edge/gray-hgrad-256x16.png', 'causal-rgb-strong', 'causal-gray-strong'],
 ];
 
-/** Non-photographic sources whose causal streams hold copy tiles, and a palette PNG (format ≥ 6): [source, colour model, gray model]. */
+/** Non-photographic sources whose causal streams hold copy tiles, a palette PNG and a 16-bit PNG (format ≥ 6): [source, colour model, gray model]. */
 const COPY_SOURCES: Array<[string, string, string]> = [
   ['edge/rgba-ui-120x90.png', 'causal-rgb', 'causal-gray'],
   ['edge/gray-hgrad-256x16.png', 'causal-rgb', 'causal-gray'],
   ['edge/gray-const0-64x64.png', 'causal-rgb', 'causal-gray'],
   ['edge/pal4-brushes-64x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/rgb16-ladybird-128x96.png', 'causal-rgb', 'causal-gray'],
 ];
 
 const root = new URL('../../corpus/', import.meta.url).pathname;

@@ -37,8 +37,8 @@ describe('palette PNGs', () => {
       const input = palettePng(130, 90, entries, depth, trns, entries);
       for (const method of ['auto', 'flow'] as const) {
         const z = await compress(input, { workers: 1, method });
-        expect(z.length).toBeLessThanOrEqual(input.length + 16);
-        if (method === 'flow') expect(z[2] & 0x0f).toBe(2);
+        if (method === 'auto') expect(z.length).toBeLessThanOrEqual(input.length + 16);
+        else expect(z[2] & 0x0f).toBe(2); // the image method, whatever its size
         const a = parsePng(input)!,
           b = parsePng(await decompress(z, { workers: 1 }))!;
         expect(b.colourType).toBe(3);

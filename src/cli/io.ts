@@ -58,7 +58,7 @@ export const WHOLE_INPUT_BYTES = 32 << 20;
 export function wholeInputBytes(head: Uint8Array, maxPixels: number): number {
   const image = Math.max(WHOLE_INPUT_BYTES, Math.min(2 ** 31, maxPixels * 5 + (1 << 20)));
   const png = peekPngHeader(head);
-  if (png) return (png.bitDepth === 8 || png.colourType === 3) && !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
+  if (png) return !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
   return head.length >= 2 && head[0] === 0x50 && (head[1] === 0x35 || head[1] === 0x36) ? image : WHOLE_INPUT_BYTES;
 }
 

@@ -17,6 +17,7 @@ import { parsePng, peekPngHeader, writePng, type PngImage } from './formats/png.
 import { canonicalPnmHeader, parsePnm, writePnm } from './formats/pnm.js';
 import { decodeImagePieces, encodeImagePieces, pieceCount, type CodingPlane } from './image-codec.js';
 import { streamFeatures, WRITTEN_FEATURES } from './stream-features.js';
+import { highBytes, joinSamples, residualSection } from './deep-samples.js';
 import { defaultThreads } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
 import { checkCompressArgs, checkDecompressArgs } from './validate.js';
@@ -98,13 +99,14 @@ interface FlowImage {
 
 /**
  * Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255, and
- * (format 6 on) non-interlaced palette PNGs, whose index plane is coded.
+ * (format 6 on) non-interlaced palette PNGs, whose index plane is coded, and 16-bit PNGs, whose high bytes are.
  */
 function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
   // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
   const palette = ihdr?.colourType === 3 && WRITTEN_FEATURES.palettePng;
-  if (ihdr && ((ihdr.bitDepth !== 8 && !palette) || (ihdr.colourType === 3 && !palette) || ihdr.interlaced)) return null;
+  const deep = ihdr?.bitDepth === 16 && WRITTEN_FEATURES.deepPng;
+  if (ihdr && ((ihdr.bitDepth !== 8 && !palette && !deep) || (ihdr.colourType === 3 && !palette) || ihdr.interlaced)) return null;
   let pnm, png: PngImage | null;
   let format = 'PNM';
   try {
@@ -137,6 +139,15 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
       const header = { kind: 'palette' as const, width: r.width, height: r.height, bitDepth: png.pngBitDepth as 1 | 2 | 4 | 8, plte: png.palette, chunks: png.ancillary, modelIds: [] };
       return { header, samples: r.samples as Uint8Array };
     }
+    if (png.pngBitDepth === 16 && !png.interlaced && !png.palette && WRITTEN_FEATURES.deepPng) {
+      // High bytes coded as an 8-bit image, low-byte residuals in the header (deep-samples.ts).
+      const deepSamples = r.samples as Uint16Array;
+      const colourType = png.colourType as 0 | 2 | 4 | 6;
+      return {
+        header: { kind: 'png16', width: r.width, height: r.height, colourType, chunks: png.ancillary, residuals: residualSection(deepSamples, r.channels), modelIds: [] },
+        samples: highBytes(deepSamples),
+      };
+    }
     if (png.interlaced || png.pngBitDepth !== 8 || png.colourType === 3 || png.palette) return null;
     return { header: { kind: 'png', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, modelIds: [] }, samples: r.samples as Uint8Array };
   }
@@ -153,6 +164,10 @@ function imageFile(h: ImageHeader, samples: Uint8Array): Uint8Array {
     const entries = h.plte.length / 3;
     if (samples.some((k) => k >= entries || k >> h.bitDepth !== 0)) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (palette index out of range)');
     return writePng({ raster, colourType: 3, pngBitDepth: h.bitDepth, interlaced: false, palette: h.plte, ancillary: h.chunks });
+  }
+  if (h.kind === 'png16') {
+    const deep = { ...raster, bitDepth: 16 as const, samples: joinSamples(samples, h.residuals, channels) };
+    return writePng({ raster: deep, colourType: h.colourType, pngBitDepth: 16, interlaced: false, ancillary: h.chunks });
   }
   return writePng({ raster, colourType: h.colourType, pngBitDepth: 8, interlaced: false, ancillary: h.chunks });
 }

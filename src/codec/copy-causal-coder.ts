@@ -27,8 +27,8 @@ import { CausalPrior } from './causal-coder.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 
-/** Candidates per pixel: W, N, M, NE, NW, NN, WW. */
-const CANDIDATES = 7;
+/** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
+const CANDIDATES = 9;
 /** Contexts per candidate: 16 neighbour-equality patterns × 4 × 4 decision classes at W and N. */
 const CONTEXTS_PER_CANDIDATE = 256;
 const HASH_BITS = 16;
@@ -42,6 +42,8 @@ class CopyState {
   readonly bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE);
   /** Per pixel: 0 coded, 1 + candidate for a copy. */
   readonly decisions: Uint8Array;
+  /** Per pixel: the pixel it is a copy of, or −1 when coded. */
+  private readonly source: Int32Array;
   private readonly table = new Int32Array(1 << HASH_BITS);
   /** After `candidates`: the distinct candidates' pixel indices, identities and count, and the context base. */
   readonly at = new Int32Array(CANDIDATES);
@@ -60,6 +62,7 @@ class CopyState {
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
     this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
     this.decisions = new Uint8Array(w * h);
+    this.source = new Int32Array(w * h).fill(-1);
   }
 
   private same(a: number, b: number): boolean {
@@ -91,7 +94,12 @@ class CopyState {
       iNE = y > 0 && x + 1 < w ? i - w + 1 : -1;
     this.key = this.matchKey(iW, iN, iNW, iNE);
     const m = this.table[this.key] - 1;
-    const all = [iW, iN, m, iNE, iNW, y > 1 ? i - 2 * w : -1, x > 1 ? i - 2 : -1];
+    // Continuations: the pixel after W's source, the pixel below N's source (a copy run goes on).
+    const sW = iW < 0 ? -1 : this.source[iW],
+      sN = iN < 0 ? -1 : this.source[iN];
+    const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
+      cN = sN >= 0 && sN + w < i ? sN + w : -1;
+    const all = [iW, iN, m, iNE, iNW, y > 1 ? i - 2 * w : -1, x > 1 ? i - 2 : -1, cW, cN];
     let n = 0;
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
@@ -120,6 +128,7 @@ class CopyState {
       k = this.count;
     for (let c = 0; c < k; c++) v[i * k + c] = v[from * k + c];
     this.decisions[i] = 1 + id;
+    this.source[i] = from;
   }
 
   /** After pixel i is decoded: it becomes the match of its context. */

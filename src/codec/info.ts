@@ -20,7 +20,7 @@ export interface StreamInfo {
   /** Original size in bytes (brotli/stored/chunked), null for images (depends on the PNG rebuild). */
   originalBytes: number | null;
   image: null | {
-    format: 'pnm' | 'png' | 'palette';
+    format: 'pnm' | 'png' | 'palette' | 'png16';
     width: number;
     height: number;
     channels: number;

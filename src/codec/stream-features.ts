@@ -34,16 +34,66 @@ export interface StreamFeatures {
   readonly copyPieces: boolean;
   /** The image header may be a palette PNG (kind 4: bit depth, PLTE), whose samples are its colours (codec/palette-image.ts). */
   readonly palettePng: boolean;
+  /** The image header may be a 16-bit PNG (kind 5): high bytes coded as samples, low-byte residuals in the header (codec/deep-samples.ts). */
+  readonly deepPng: boolean;
 }
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
-  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false, palettePng: false },
-  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false, palettePng: false },
-  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, copyPieces: false, palettePng: false },
-  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, copyPieces: false, palettePng: false },
-  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: false, palettePng: false },
-  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true },
+  {
+    version: 1,
+    rans: 'word16',
+    ransStart: 'normalised',
+    scaleOffsets: false,
+    skipPadding: false,
+    exactSupport: false,
+    compactPnm: false,
+    causalModels: false,
+    copyPieces: false,
+    palettePng: false,
+    deepPng: false,
+  },
+  {
+    version: 2,
+    rans: 'byte',
+    ransStart: 'normalised',
+    scaleOffsets: false,
+    skipPadding: false,
+    exactSupport: false,
+    compactPnm: false,
+    causalModels: false,
+    copyPieces: false,
+    palettePng: false,
+    deepPng: false,
+  },
+  {
+    version: 3,
+    rans: 'byte',
+    ransStart: 'normalised',
+    scaleOffsets: true,
+    skipPadding: true,
+    exactSupport: false,
+    compactPnm: false,
+    causalModels: false,
+    copyPieces: false,
+    palettePng: false,
+    deepPng: false,
+  },
+  {
+    version: 4,
+    rans: 'byte',
+    ransStart: 'one',
+    scaleOffsets: true,
+    skipPadding: true,
+    exactSupport: true,
+    compactPnm: true,
+    causalModels: false,
+    copyPieces: false,
+    palettePng: false,
+    deepPng: false,
+  },
+  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: false, palettePng: false, deepPng: false },
+  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true, deepPng: true },
 ];
 
 /** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */
