@@ -38,61 +38,16 @@ export interface StreamFeatures {
   readonly deepPng: boolean;
 }
 
+/** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs), all off before version 6. */
+const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false } as const;
+
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
-  {
-    version: 1,
-    rans: 'word16',
-    ransStart: 'normalised',
-    scaleOffsets: false,
-    skipPadding: false,
-    exactSupport: false,
-    compactPnm: false,
-    causalModels: false,
-    copyPieces: false,
-    palettePng: false,
-    deepPng: false,
-  },
-  {
-    version: 2,
-    rans: 'byte',
-    ransStart: 'normalised',
-    scaleOffsets: false,
-    skipPadding: false,
-    exactSupport: false,
-    compactPnm: false,
-    causalModels: false,
-    copyPieces: false,
-    palettePng: false,
-    deepPng: false,
-  },
-  {
-    version: 3,
-    rans: 'byte',
-    ransStart: 'normalised',
-    scaleOffsets: true,
-    skipPadding: true,
-    exactSupport: false,
-    compactPnm: false,
-    causalModels: false,
-    copyPieces: false,
-    palettePng: false,
-    deepPng: false,
-  },
-  {
-    version: 4,
-    rans: 'byte',
-    ransStart: 'one',
-    scaleOffsets: true,
-    skipPadding: true,
-    exactSupport: true,
-    compactPnm: true,
-    causalModels: false,
-    copyPieces: false,
-    palettePng: false,
-    deepPng: false,
-  },
-  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: false, palettePng: false, deepPng: false },
+  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, ...BEFORE_V6 },
+  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, ...BEFORE_V6 },
   { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true, deepPng: true },
 ];
 
