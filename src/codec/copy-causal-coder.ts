@@ -1,21 +1,22 @@
 /**
  * The copy tile stream of a causal model (format 6, piece kind 2): the causal
- * coder of causal-coder.ts with a "same as a neighbour" decision before each
- * pixel, for screenshots, icons, diagrams and other synthetic images where
- * most pixels repeat one already decoded.
- *
- * Per pixel (all `count` samples of the plane group, after the channel
- * palettes and YCoCg-R of causal-coder.ts), in raster order within the tile:
- *   candidates, in this order: W, N, M, NE, NW, NN, WW — each taken when it
- *     lies inside the tile and is decoded (M, the match: the pixel that last
- *     followed the same W, N, NW, NE colours in this tile, from a 2^16-entry
- *     hash table, see matchKey); a candidate equal to an earlier one is skipped.
- *   for each candidate left: one adaptive bit (quant/adaptive-bit.ts) "the pixel
- *     is this candidate", context (candidate, equalities of W/N/NW/NE, the
- *     decisions at W and N); the first 1 ends the pixel: it is a copy.
- *   no copy: each sample is coded as in causal-coder.ts (the kernel's predict,
- *     the leaky logistic CDF, commit). A copied pixel's samples are written
- *     into the kernel's values without predict/commit (their errors stay 0).
+ * coder of causal-coder.ts with a "same as a pixel already decoded" decision
+ * before each pixel, for screenshots, icons, diagrams and other synthetic
+ * images where most pixels repeat one already decoded. docs/FORMAT.md
+ * ("Format version 6") specifies it; in short, per pixel (all `count` samples
+ * of the plane group, after the channel palettes and YCoCg-R of
+ * causal-coder.ts), in raster order within the tile:
+ *   candidates W, N, M (the match: the pixel that last followed the same W, N,
+ *     NW, NE in this tile), NE, NW, NN, WW, and the continuations of W's and
+ *     N's copies; a candidate equal to an earlier one is dropped (it adds a
+ *     vote to that one).
+ *   per candidate left, one adaptive bit (quant/adaptive-bit.ts) "the pixel is
+ *     this one"; the first 1 makes the pixel a copy.
+ *   else one bit "in the colour cache" (the last pixel of each of 256 colour
+ *     hashes) and then its slot in 8 bits — the encoder uses the cache only
+ *     when that is cheaper than its running mean cost of a coded pixel;
+ *   else the samples are coded by the causal kernel and CDF. A copied pixel's
+ *     samples enter the kernel's values without predict/commit (errors 0).
  * The tile stream is one byte-renormalising rANS stream started at state 1.
  */
 import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
@@ -23,6 +24,8 @@ import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { AdaptiveBits, pushBit } from '../quant/adaptive-bit.js';
+import { PROB_BITS } from '../quant/constants.js';
+import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
@@ -30,8 +33,27 @@ import { FlowzipError } from './errors.js';
 /** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
 const CANDIDATES = 9;
 /** Contexts per candidate: 16 neighbour-equality patterns × 4 × 4 decision classes at W and N. */
-const CONTEXTS_PER_CANDIDATE = 256;
+const CONTEXTS_PER_CANDIDATE = 256 * 3;
 const HASH_BITS = 16;
+/** Colour cache slots (2^CACHE_BITS): the last pixel of each colour hash. */
+const CACHE_BITS = 8;
+/** Candidate identity of a colour-cache copy (for the decisions of later pixels). */
+const CACHED = CANDIDATES;
+
+/** Prior of the encoder's running mean cost of a causally coded pixel: 16 bits, in 1/16 bits. */
+const CAUSAL_PRIOR16 = 16 * 16;
+
+/** Cost in 1/16 bits (log16) of coding `bit` with P(1) = p1 / 2^16. */
+function bitCost16(p1: number, bit: number): number {
+  return 16 * 16 - log16(bit ? p1 : 65536 - p1);
+}
+
+/** FNV-1a hash of `count` samples of `v` at pixel p into `bits` bits. */
+function colourHash(v: Int32Array, p: number, count: number, bits: number): number {
+  let hsh = 0x811c9dc5 | 0;
+  for (let c = 0; c < count; c++) hsh = Math.imul(hsh ^ (v[p * count + c] & 0xffff), 0x01000193);
+  return (hsh ^ (hsh >>> 16)) & ((1 << bits) - 1);
+}
 
 /** Decision class of a pixel for the contexts of its right and lower neighbours: 0 coded, 1 copy of W, 2 of N, 3 another copy. */
 const classOf = (decision: number): number => (decision < 2 ? decision : decision === 2 ? 2 : 3);
@@ -40,6 +62,9 @@ const classOf = (decision: number): number => (decision < 2 ? decision : decisio
 class CopyState {
   readonly kernel: CausalKernel;
   readonly bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE);
+  /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
+  readonly cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS));
+  private readonly cache = new Int32Array(1 << CACHE_BITS);
   /** Per pixel: 0 coded, 1 + candidate for a copy. */
   readonly decisions: Uint8Array;
   /** Per pixel: the pixel it is a copy of, or −1 when coded. */
@@ -48,6 +73,8 @@ class CopyState {
   /** After `candidates`: the distinct candidates' pixel indices, identities and count, and the context base. */
   readonly at = new Int32Array(CANDIDATES);
   readonly id = new Int32Array(CANDIDATES);
+  /** Per distinct candidate: how many of the candidates hold its samples, less one, at most 2. */
+  readonly votes = new Int32Array(CANDIDATES);
   n = 0;
   ctx = 0;
   key = 0;
@@ -104,10 +131,14 @@ class CopyState {
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
       if (p < 0) continue;
-      let dup = false;
-      for (let j = 0; j < n && !dup; j++) dup = this.same(p, this.at[j]);
-      if (dup) continue;
+      let dup = -1;
+      for (let j = 0; j < n && dup < 0; j++) if (this.same(p, this.at[j])) dup = j;
+      if (dup >= 0) {
+        if (this.votes[dup] < 2) this.votes[dup]++;
+        continue;
+      }
       this.at[n] = p;
+      this.votes[n] = 0;
       this.id[n++] = k;
     }
     this.n = n;
@@ -119,7 +150,7 @@ class CopyState {
 
   /** Context of the j-th distinct candidate. */
   contextOf(j: number): number {
-    return this.id[j] * CONTEXTS_PER_CANDIDATE + this.ctx;
+    return this.id[j] * CONTEXTS_PER_CANDIDATE + this.votes[j] * 256 + this.ctx;
   }
 
   /** Pixel i is a copy of pixel `from` (candidate identity `id`): its samples join the kernel's values. */
@@ -131,9 +162,29 @@ class CopyState {
     this.source[i] = from;
   }
 
-  /** After pixel i is decoded: it becomes the match of its context. */
+  /** After pixel i is decoded: it becomes the match of its context and its colour's cache entry. */
   remember(i: number): void {
     this.table[this.key] = i + 1;
+    this.cache[colourHash(this.kernel.values, i, this.count, CACHE_BITS)] = i + 1;
+  }
+
+  /** The context of the cache's hit bit: the decisions at W and N (from `ctx`). */
+  get hitContext(): number {
+    return this.ctx & 15;
+  }
+
+  /** The cache slot of pixel i of `values` when it holds a pixel of the same colour, else −1. */
+  cachedSlot(values: Int32Array, i: number): number {
+    const slot = colourHash(values, i, this.count, CACHE_BITS);
+    const p = this.cache[slot] - 1;
+    return p >= 0 && equalPixels(values, this.count, i, p) ? slot : -1;
+  }
+
+  /** The pixel in cache slot `slot`; E_CORRUPT when empty (only a corrupt stream names one). */
+  cachedPixel(slot: number): number {
+    const p = this.cache[slot] - 1;
+    if (p < 0) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (empty colour cache slot)');
+    return p;
   }
 }
 
@@ -152,12 +203,15 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   const kernel = s.kernel;
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
-  const cap = n * CANDIDATES + total;
+  const cap = n * (CANDIDATES + 1 + CACHE_BITS) + total;
   const kind = new Uint8Array(cap),
     opA = new Int32Array(cap),
     opB = new Int32Array(cap),
     opV = new Int32Array(cap);
   let ops = 0;
+  const prior = new CausalPrior();
+  let causalSum = 0,
+    causalCount = 0;
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       s.candidates(x, y);
@@ -171,7 +225,36 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
         s.bits.update(ctx, bit);
         if (bit) hit = j;
       }
+      let slot = hit >= 0 ? -1 : s.cachedSlot(values, i);
+      // Encoder's choice (the decoder just follows the bits): the cache only when its bits cost less
+      // than a miss plus the tile's running mean cost of a causally coded pixel (1/16 bits, log16).
+      if (slot >= 0) {
+        let tree = bitCost16(s.cacheBits.p1(s.hitContext), 1);
+        for (let b = CACHE_BITS - 1, node = 1; b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          tree += bitCost16(s.cacheBits.p1(16 + node), bit);
+          node = node * 2 + bit;
+        }
+        if (tree >= bitCost16(s.cacheBits.p1(s.hitContext), 0) + Math.floor((causalSum + CAUSAL_PRIOR16) / (causalCount + 1))) slot = -1;
+      }
+      if (hit < 0) {
+        // The colour cache: one bit, then the slot's bits from the top (a binary tree of contexts).
+        const ctx = s.hitContext;
+        kind[ops] = 0;
+        opA[ops] = s.cacheBits.p1(ctx);
+        opB[ops++] = slot >= 0 ? 1 : 0;
+        s.cacheBits.update(ctx, slot >= 0 ? 1 : 0);
+        for (let b = CACHE_BITS - 1, node = 1; slot >= 0 && b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          kind[ops] = 0;
+          opA[ops] = s.cacheBits.p1(16 + node);
+          opB[ops++] = bit;
+          s.cacheBits.update(16 + node, bit);
+          node = node * 2 + bit;
+        }
+      }
       if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
+      else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
       else {
         kernel.pixel(x, y);
         for (let c = 0; c < count; c++) {
@@ -180,14 +263,17 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
           opA[ops] = kernel.mean16;
           opB[ops] = kernel.logScale;
           opV[ops++] = values[i * count + c];
+          prior.set(kernel.mean16, kernel.logScale);
+          const f = prior.cdf.slotFreq(values[i * count + c]);
+          causalSum += f ? 16 * PROB_BITS - log16(f) : 16 * 32;
           kernel.commit(c, i, values[i * count + c]);
         }
+        causalCount++;
       }
       s.remember(i);
     }
   }
   const enc = new ByteRansEncoder(Math.max(64, total), 'one');
-  const prior = new CausalPrior();
   for (let j = ops - 1; j >= 0; j--) {
     if (kind[j] === 0) pushBit(enc, opB[j], opA[j]);
     else {
@@ -212,7 +298,14 @@ export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1
         s.candidates(x, y);
         let hit = -1;
         for (let j = 0; j < s.n && hit < 0; j++) if (s.bits.decode(dec, s.contextOf(j))) hit = j;
+        let slot = -1;
+        if (hit < 0 && s.cacheBits.decode(dec, s.hitContext)) {
+          let node = 1;
+          for (let b = 0; b < CACHE_BITS; b++) node = node * 2 + s.cacheBits.decode(dec, 16 + node);
+          slot = node - (1 << CACHE_BITS);
+        }
         if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
+        else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
         else {
           kernel.pixel(x, y);
           for (let c = 0; c < count; c++) {
