@@ -98,9 +98,10 @@ export async function benchEvalS(dir: string, flowzip: boolean, log: (s: string)
         const out = join(work, `${f}${c.ext}`);
         const e = run(c.enc(path, out));
         if (!e.ok) throw new Error(`${c.id} failed on ${f}`);
-        const decArgv = c.dec(out, join(work, `${f}.${c.id}.dec${c.id === 'cwebp' ? '.pam' : '.png'}`));
+        const decodedPath = join(work, `${f}.${c.id}.dec${c.id === 'cwebp' ? '.pam' : '.png'}`);
+        const decArgv = c.dec(out, decodedPath);
         const d = decArgv ? run(decArgv) : { ok: true, seconds: 0 };
-        const decoded = decArgv ? decArgv[c.id === 'cwebp' ? 4 : 2] : out;
+        const decoded = decArgv ? decodedPath : out;
         row.cells[c.id] = { bytes: statSync(out).size, lossless: d.ok ? ref !== null && rgba16(decoded) === ref : null, encSeconds: e.seconds, decSeconds: d.seconds };
       }
       if (flowzip) {

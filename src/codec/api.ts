@@ -1,8 +1,8 @@
 /**
  * The public API: `compress(bytes) → .fz bytes` and `decompress(.fz) → bytes`.
- * Any input is accepted: 8-bit gray/RGB(A) PNG and PGM/PPM go through the
- * flow; everything else (16-bit, palette, interlaced, non-images) through
- * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
+ * Any input is accepted: gray/RGB(A) PNG (8-bit, and from format 6 16-bit
+ * and palette PNGs) and PGM/PPM go through the flow; everything else
+ * (interlaced PNG, non-images) through brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
 import { brotliCompressSync, constants as zc } from 'node:zlib';
@@ -102,7 +102,7 @@ interface FlowImage {
  * (format 6 on) non-interlaced palette PNGs, whose index plane is coded, and 16-bit PNGs, whose high bytes are.
  */
 function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message: string) => void): FlowImage | null {
-  // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
+  // A PNG the flow cannot code (interlaced; 16-bit or palette before format 6) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
   const palette = ihdr?.colourType === 3 && WRITTEN_FEATURES.palettePng;
   const deep = ihdr?.bitDepth === 16 && WRITTEN_FEATURES.deepPng;
