@@ -49,9 +49,10 @@ export async function readInput(path: string): Promise<InputData> {
 export const WHOLE_INPUT_BYTES = 32 << 20;
 /**
  * How much of an input to read whole before coding it in chunks, from its
- * first bytes: for a PNG the flow may code (8-bit, not palette, not
- * interlaced, within `maxPixels`) or a binary PNM, 5 bytes a pixel of the
- * limit (8-bit RGBA and PNG filter bytes, with room) plus 1 MiB; for
+ * first bytes: for a PNG the flow may code (not interlaced, within
+ * `maxPixels`; 16-bit and palette ones from format 6) or a binary PNM, 5
+ * bytes a pixel of the limit (8-bit RGBA and PNG filter bytes, with room)
+ * plus 1 MiB — a 16-bit PNG larger than that is chunked as raw bytes; for
  * anything else — a PNG the flow would not code is raw bytes anyway —
  * {@link WHOLE_INPUT_BYTES}.
  */
