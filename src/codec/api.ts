@@ -98,6 +98,12 @@ interface FlowImage {
 }
 
 /**
+ * Largest 16-bit PNG (width × height) coded as an image: 2^24 pixels (128 MiB of 16-bit RGBA samples);
+ * a larger one is raw bytes, never inflated, whatever maxPixels is (a 16-bit bomb stays cheap).
+ */
+export const DEEP_MAX_PIXELS = 2 ** 24;
+
+/**
  * Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced PNG, P5/P6 with maxval 255, and
  * (format 6 on) non-interlaced palette PNGs, whose index plane is coded, and 16-bit PNGs, whose high bytes are.
  */
@@ -105,7 +111,7 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
   // A PNG the flow cannot code (interlaced; 16-bit or palette before format 6) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
   const palette = ihdr?.colourType === 3 && WRITTEN_FEATURES.palettePng;
-  const deep = ihdr?.bitDepth === 16 && WRITTEN_FEATURES.deepPng;
+  const deep = ihdr?.bitDepth === 16 && WRITTEN_FEATURES.deepPng && ihdr.width * ihdr.height <= DEEP_MAX_PIXELS;
   if (ihdr && ((ihdr.bitDepth !== 8 && !palette && !deep) || (ihdr.colourType === 3 && !palette) || ihdr.interlaced)) return null;
   let pnm, png: PngImage | null;
   let format = 'PNM';
@@ -139,7 +145,7 @@ function asFlowImage(input: Uint8Array, maxPixels: number, onWarning?: (message:
       const header = { kind: 'palette' as const, width: r.width, height: r.height, bitDepth: png.pngBitDepth as 1 | 2 | 4 | 8, plte: png.palette, chunks: png.ancillary, modelIds: [] };
       return { header, samples: r.samples as Uint8Array };
     }
-    if (png.pngBitDepth === 16 && !png.interlaced && !png.palette && WRITTEN_FEATURES.deepPng) {
+    if (png.pngBitDepth === 16 && deep && !png.interlaced && !png.palette) {
       // High bytes coded as an 8-bit image, low-byte residuals in the header (deep-samples.ts).
       const deepSamples = r.samples as Uint16Array;
       const colourType = png.colourType as 0 | 2 | 4 | 6;
