@@ -8,10 +8,12 @@ export const DEFAULT_FMNIST = '/usr/share/datasets/fashion-mnist/t10k-images-idx
 export interface BenchArgs {
   quick: boolean;
   evalA: string;
+  /** eval-S folder (non-photographic PNGs, bench/eval-s.ts). */
+  evalS: string;
   fmnist: string;
   /** Fashion-MNIST images to code as separate files (10000 full, 1000 with --quick). */
   fmnistCount: number;
-  sets: Array<'eval-a' | 'fmnist' | 'grid'>;
+  sets: Array<'eval-a' | 'eval-s' | 'fmnist' | 'grid'>;
   codecs?: string;
   flowzip: boolean;
   jobs: number;
@@ -38,9 +40,11 @@ export function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string
 export const USAGE = `usage: npm run bench -- [options]
   --quick              first 1000 Fashion-MNIST images (eval-A stays whole)
   --eval-a DIR         eval-A folder (default <repo>/../shared/data/eval-A)
+  --eval-s DIR         eval-S folder (default <repo>/../shared/data/eval-S)
   --fmnist FILE        Fashion-MNIST t10k images, gzip IDX (default ${DEFAULT_FMNIST})
   --fmnist-count N     Fashion-MNIST images to code (default 10000, 1000 with --quick)
-  --sets LIST          eval-a,fmnist,grid (default all; grid = the first 1000 as one 1120×700 image)
+  --sets LIST          eval-a,eval-s,fmnist,grid (default all; grid = the first 1000 as one 1120×700 image;
+                       eval-s: PNG, optipng, cjxl -e 7/-e 9, cwebp -z 9 and flowzip per file)
   --no-grid            leave out the grid
   --codecs LIST        classic codec ids (optipng,j2k,webp,cjxl-e7,cjxl-e9,xz; zopflipng is extra: +zopflipng or all)
   --no-flowzip         classic codecs only
@@ -54,9 +58,10 @@ export function parseBenchArgs(argv: string[], root: string, cores = 1): BenchAr
   const a: BenchArgs = {
     quick: false,
     evalA: resolve(root, '..', 'shared', 'data', 'eval-A'),
+    evalS: resolve(root, '..', 'shared', 'data', 'eval-S'),
     fmnist: DEFAULT_FMNIST,
     fmnistCount: 10000,
-    sets: ['eval-a', 'fmnist', 'grid'],
+    sets: ['eval-a', 'eval-s', 'fmnist', 'grid'],
     flowzip: true,
     jobs: 1,
     out: join(root, 'bench', 'results'),
@@ -85,6 +90,9 @@ export function parseBenchArgs(argv: string[], root: string, cores = 1): BenchAr
       case '--eval-a':
         a.evalA = resolve(val());
         break;
+      case '--eval-s':
+        a.evalS = resolve(val());
+        break;
       case '--fmnist':
         a.fmnist = resolve(val());
         break;
@@ -95,8 +103,8 @@ export function parseBenchArgs(argv: string[], root: string, cores = 1): BenchAr
         const s = val()
           .split(',')
           .map((x) => x.trim().toLowerCase());
-        const bad = s.filter((x) => !['eval-a', 'fmnist', 'grid'].includes(x));
-        if (bad.length) throw new Error(`unknown set(s): ${bad.join(', ')} (eval-a, fmnist, grid)`);
+        const bad = s.filter((x) => !['eval-a', 'eval-s', 'fmnist', 'grid'].includes(x));
+        if (bad.length) throw new Error(`unknown set(s): ${bad.join(', ')} (eval-a, eval-s, fmnist, grid)`);
         a.sets = s as BenchArgs['sets'];
         break;
       }

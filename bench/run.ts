@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- options]`: flowzip against the classic lossless codecs on
- * eval-A and Fashion-MNIST. Writes bench/results/{results.md,results.csv,plot.svg}
- * and prints the Markdown. Exit code 1 if any decoded image differed from its
+ * eval-A and Fashion-MNIST, and on eval-S (non-photographic PNGs, eval-s.ts).
+ * Writes bench/results/{results.md,results.csv,plot.svg} (and eval-s.csv) and
+ * prints the Markdown. Exit code 1 if any decoded image differed from its
  * original (or a codec failed), 2 on bad options or missing data.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parseBenchArgs, repoRoot, USAGE } from './args.js';
 import { selectCodecs } from './codecs.js';
 import { fmnistGrid, loadFmnist, loadPngFolder, type BenchSet } from './datasets.js';
 import { runBench } from './harness.js';
+import { benchEvalS, evalSCsv, formatEvalS, type EvalSRow } from './eval-s.js';
 import { formatCsv, formatMarkdown, hasFailures, plotSvg } from './report.js';
 
 async function main(): Promise<number> {
@@ -42,7 +44,23 @@ async function main(): Promise<number> {
       missing.push(`Fashion-MNIST not found at ${args.fmnist} (apt-get install -y dataset-fashion-mnist, or --fmnist FILE)`);
     }
   }
+  let evalS: EvalSRow[] | null = null;
+  if (args.sets.includes('eval-s')) {
+    if (existsSync(args.evalS)) {
+      log(`eval-S: ${args.evalS}`);
+      evalS = await benchEvalS(args.evalS, args.flowzip, log);
+    } else missing.push(`eval-S not found at ${args.evalS} (use --eval-s DIR)`);
+  }
   for (const m of missing) log(`skip: ${m}`);
+  const evalSMd = evalS ? formatEvalS(evalS, args.evalS) : '';
+  if (evalS && sets.length === 0) {
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(join(args.out, 'eval-s.md'), evalSMd);
+    writeFileSync(join(args.out, 'eval-s.csv'), evalSCsv(evalS));
+    process.stdout.write(evalSMd);
+    log(`wrote ${join(args.out, 'eval-s.md')}, eval-s.csv`);
+    return evalS.every((r) => r.cells.flowzip?.lossless !== false) ? 0 : 1;
+  }
   if (sets.length === 0) {
     process.stderr.write('bench: no benchmark set found\n');
     return 2;
@@ -66,14 +84,18 @@ async function main(): Promise<number> {
   });
   for (const m of missing) rep.notes.push(`Set not run: ${m}.`);
   if (args.quick) rep.notes.push('--quick: Fashion-MNIST limited to the first 1000 test images (the full split is 10,000).');
-  const md = formatMarkdown(rep);
+  const md = formatMarkdown(rep) + (evalS ? `\n${evalSMd}` : '');
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'results.md'), md);
   writeFileSync(join(args.out, 'results.csv'), formatCsv(rep));
   writeFileSync(join(args.out, 'plot.svg'), plotSvg(rep));
+  if (evalS) {
+    writeFileSync(join(args.out, 'eval-s.md'), evalSMd);
+    writeFileSync(join(args.out, 'eval-s.csv'), evalSCsv(evalS));
+  }
   process.stdout.write(md);
   log(`wrote ${join(args.out, 'results.md')}, results.csv, plot.svg`);
-  if (hasFailures(rep)) {
+  if (hasFailures(rep) || evalS?.some((r) => r.cells.flowzip?.lossless === false)) {
     process.stderr.write('bench: FAILED — some decoded images did not match their originals (see the report)\n');
     return 1;
   }

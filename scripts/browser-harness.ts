@@ -113,7 +113,7 @@ export async function decodeInPage(page: Page, streams: string[], repeat = 1): P
             times.push(performance.now() - t0);
           }
           times.sort((a, b) => a - b);
-          const samples = d.kind === 'image' ? d.image.samples : d.bytes;
+          const samples = d.kind === 'image' ? new Uint8Array(d.image.samples.buffer, d.image.samples.byteOffset, d.image.samples.byteLength) : d.bytes;
           const file = d.kind === 'image' ? dec.imageFileBytes(d.image) : d.bytes;
           out[s] = { samplesSha256: await sha(samples), fileSha256: await sha(file), ms: times[Math.floor(times.length / 2)] ?? 0 };
         } catch (e) {
@@ -144,7 +144,7 @@ export async function decodeInNode(streams: string[], repeat = 1, workers = 1): 
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
-      const samples = d.kind === 'image' ? d.image.samples : d.bytes;
+      const samples = d.kind === 'image' ? new Uint8Array(d.image.samples.buffer, d.image.samples.byteOffset, d.image.samples.byteLength) : d.bytes;
       const file = d.kind === 'image' ? imageFileBytes(d.image) : d.bytes;
       out[s] = { samplesSha256: sha(samples), fileSha256: sha(file), ms: times[Math.floor(times.length / 2)] ?? 0 };
     } catch (e) {

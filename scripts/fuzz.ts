@@ -238,7 +238,10 @@ const EXTREMES = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe];
 /** The mutant of case `index` (deterministic in seed and index). */
 function makeCase(seeds: Seed[], runSeed: number, index: number): Case {
   const rnd = mulberry32(Math.imul(runSeed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
-  const seed = seeds[Math.floor(rnd() * seeds.length)];
+  // The first cases take one seed of each method in turn (every method is mutated, however many seeds), the rest any seed.
+  const pick = Math.floor(rnd() * seeds.length);
+  const ofMethod = index < METHOD_NAMES.length ? seeds.filter((x) => x.method === METHOD_NAMES[index]) : [];
+  const seed = ofMethod.length ? ofMethod[pick % ofMethod.length] : seeds[pick];
   const src = seed.bytes;
   const n = src.length;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -330,8 +333,10 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
   } else if (field === 'both') {
     h.width = h.height = pick([100000, 65536, 16384, 1 << 20]);
     what = `${h.width}x${h.height}`;
+  } else if ((field === 'kind' || field === 'channels') && h.kind === 'palette') {
+    return null; // a palette header has no colour type or channel count of its own
   } else if (field === 'kind') {
-    const ch = h.kind === 'pnm' ? h.channels : ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType];
+    const ch = h.kind === 'pnm' ? h.channels : h.kind === 'png' ? ({ 0: 1, 2: 3, 4: 2, 6: 4 } as const)[h.colourType] : 3;
     const alt: ImageHeader =
       h.kind === 'pnm'
         ? { kind: 'png', width: h.width, height: h.height, colourType: ch === 1 ? 0 : 2, chunks: [], modelIds: h.modelIds }
@@ -339,8 +344,8 @@ function hostileHeader(src: Uint8Array, rnd: () => number): [Uint8Array, string]
     return frameWith(alt, rest, crc, `kind→${alt.kind}`);
   } else if (field === 'channels') {
     if (h.kind === 'pnm') h.channels = h.channels === 1 ? 3 : 1;
-    else h.colourType = pick([0, 2, 4, 6].filter((c) => c !== (h as { colourType: number }).colourType)) as 0 | 2 | 4 | 6;
-    what = h.kind === 'pnm' ? `channels=${h.channels}` : `colourType=${h.colourType}`;
+    else if (h.kind === 'png') h.colourType = pick([0, 2, 4, 6].filter((c) => c !== (h as { colourType: number }).colourType)) as 0 | 2 | 4 | 6;
+    what = h.kind === 'pnm' ? `channels=${h.channels}` : `colourType=${(h as { colourType: number }).colourType}`;
   } else if (field === 'chunks') {
     if (h.kind !== 'png') return null;
     if (h.chunks.length > 0 && rnd() < 0.5) {

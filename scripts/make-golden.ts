@@ -54,6 +54,14 @@ const CAUSAL_SOURCES: Array<[string, string, string]> = [
 
 /** Sources coded with each shipped count-context model (format ≥ 5): a 28×28 Fashion-MNIST image and two other shapes. */
 const COUNT_SOURCES: string[] = ['photos/gray-fmnist0-28x28.pgm', 'edge/gray-1x37.png', 'edge/gray-hgrad-256x16.png'];
+/** Non-photographic sources whose causal streams hold copy tiles, a palette PNG and a 16-bit PNG (format ≥ 6): [source, colour model, gray model]. */
+const COPY_SOURCES: Array<[string, string, string]> = [
+  ['edge/rgba-ui-120x90.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-hgrad-256x16.png', 'causal-rgb', 'causal-gray'],
+  ['edge/gray-const0-64x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/pal4-brushes-64x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/rgb16-ladybird-128x96.png', 'causal-rgb', 'causal-gray'],
+];
 
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
@@ -74,6 +82,9 @@ if (FORMAT_VERSION >= 5) {
   for (const [src, model, grayModel] of CAUSAL_SOURCES) {
     const tag = model === 'causal-rgb' ? 'causal' : model.replace('-rgb', '');
     jobs.push({ name: `v${FORMAT_VERSION}-${tag}-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
+  }
+  if (FORMAT_VERSION >= 6) {
+    for (const [src, model, grayModel] of COPY_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-copy-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
   }
   // Keep the causal and count-context models beside the streams, so that they decode after the shipped ones are replaced.
   mkdirSync(`${out}models`, { recursive: true });

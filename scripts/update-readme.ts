@@ -1,6 +1,6 @@
 /**
- * Copies the benchmark results (bench/results/results.md, and speed.md when
- * present) into README.md between the results markers, so the README's
+ * Copies the benchmark results (bench/results/results.md, and eval-s.md and
+ * speed.md when present) into README.md between the results markers, so the README's
  * figures are exactly what `npm run bench` produced — never typed by hand.
  * Run: npm run bench && node dist/scripts/update-readme.js
  */
@@ -18,6 +18,7 @@ const results = `${root}bench/results/results.md`;
 if (!existsSync(results)) throw new Error('no bench/results/results.md: run `npm run bench` first');
 parts.push(readFileSync(results, 'utf8').trim());
 if (existsSync(`${root}bench/results/plot.svg`)) parts.push('![bits per subpixel against decode speed](bench/results/plot.svg)');
+if (existsSync(`${root}bench/results/eval-s.md`)) parts.push(`# Non-photographic images (\`npm run bench -- --sets eval-s\`)\n\n${readFileSync(`${root}bench/results/eval-s.md`, 'utf8').trim()}`);
 if (existsSync(`${root}bench/results/speed.md`)) parts.push(readFileSync(`${root}bench/results/speed.md`, 'utf8').trim());
 if (existsSync(`${root}bench/results/big-photo.md`))
   parts.push(`### Whole CLI processes on large photos (\`node dist/bench/big-photo.js\`)\n\n${readFileSync(`${root}bench/results/big-photo.md`, 'utf8').trim()}`);

@@ -181,9 +181,18 @@ describe('datasets and arguments', () => {
   });
   it('parses bench options', () => {
     const a = parseBenchArgs(['--quick'], '/repo', 2);
-    expect(a).toMatchObject({ quick: true, fmnistCount: 1000, jobs: 2, evalA: '/shared/data/eval-A', out: '/repo/bench/results', sets: ['eval-a', 'fmnist', 'grid'] });
+    expect(a).toMatchObject({
+      quick: true,
+      fmnistCount: 1000,
+      jobs: 2,
+      evalA: '/shared/data/eval-A',
+      evalS: '/shared/data/eval-S',
+      out: '/repo/bench/results',
+      sets: ['eval-a', 'eval-s', 'fmnist', 'grid'],
+    });
     const b = parseBenchArgs(['--eval-a', '/x/y', '--no-grid', '--jobs', '3', '--fmnist-count', '50'], '/repo', 2);
-    expect(b).toMatchObject({ quick: false, evalA: '/x/y', sets: ['eval-a', 'fmnist'], jobs: 3, fmnistCount: 50 });
+    expect(b).toMatchObject({ quick: false, evalA: '/x/y', sets: ['eval-a', 'eval-s', 'fmnist'], jobs: 3, fmnistCount: 50 });
+    expect(parseBenchArgs(['--sets', 'eval-s', '--eval-s', '/s'], '/repo')).toMatchObject({ sets: ['eval-s'], evalS: '/s' });
     expect(parseBenchArgs([], '/repo', 2)).toMatchObject({ fmnistCount: 10000, jobs: 1 });
     expect(() => parseBenchArgs(['--jobs', '0'], '/repo')).toThrow(/positive/);
     expect(() => parseBenchArgs(['--what'], '/repo')).toThrow(/unknown option/);
@@ -263,5 +272,40 @@ describe('harness end to end', () => {
     expect(p.seconds).toBeGreaterThan(0);
     const q = await runProcess({ argv: ['flowzip-test-no-such-binary-xyz'] }, null);
     expect(q.code).toBeNull();
+  });
+});
+
+describe('eval-S section', () => {
+  it('formats per-file cells, totals for the 8-bit files and for all, and marks unverified or lossy cells', async () => {
+    const { formatEvalS, evalSCsv } = await import('../bench/eval-s.js');
+    const cell = (bytes: number, lossless: boolean | null = true) => ({ bytes, lossless, encSeconds: 1, decSeconds: 0.5 });
+    const rows = [
+      {
+        file: 'a.png',
+        width: 10,
+        height: 10,
+        channels: 3,
+        bitDepth: 8,
+        flowzipMethod: 'image',
+        cells: { png: cell(100), optipng: cell(90), 'cjxl-e7': cell(80), 'cjxl-e9': cell(70), cwebp: cell(60), flowzip: cell(50) },
+      },
+      {
+        file: 'b.png',
+        width: 10,
+        height: 10,
+        channels: 1,
+        bitDepth: 16,
+        flowzipMethod: 'image',
+        cells: { png: cell(200), optipng: cell(190), 'cjxl-e7': cell(180, null), 'cjxl-e9': cell(170), cwebp: cell(20, false), flowzip: cell(150) },
+      },
+    ];
+    const md = formatEvalS(rows, '/d');
+    expect(md).toContain('| a.png | 10×10×3 | 8 | 100 / 2.667 | 90 / 2.400 | 80 / 2.133 | 70 / 1.867 | 60 / 1.600 | 50 / 1.333 | image |');
+    expect(md).toContain('180 / 14.400 ?');
+    expect(md).toContain('20 / 1.600 ✗');
+    expect(md).toContain('| **1 files of ≤ 8 bits** | 300 subpixels | | 100 / 2.6667 |');
+    expect(md).toMatch(/\*\*all 2\*\* \| 400 subpixels \| \| 300 \/ 6\.0000 \|.* 80 \/ 1\.6000 ✗ \| 200 \/ 4\.0000 \|/);
+    expect(md).toContain('flowzip with 2 workers: 0.000100 MP/s compress, 0.000200 MP/s decompress');
+    expect(evalSCsv(rows).split('\n')[1]).toBe('a.png,png,100,300,2.6667,true,1.000,0.500');
   });
 });

@@ -12,7 +12,7 @@ import { decodeCausalTile, encodeCausalTile, readCausalParams, writeCausalParams
 import { causalCanary } from '../src/codec/causal-canary.js';
 import { ByteReader, ByteWriter } from '../src/codec/bytes.js';
 import { MODEL_ID_BYTES, resolveModel, shippedModels } from '../src/codec/models.js';
-import { unframe } from '../src/codec/container.js';
+import { FORMAT_VERSION, unframe } from '../src/codec/container.js';
 import { readImageHeader } from '../src/codec/image-header.js';
 import { featureCount, fittedSum, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from '../src/flows/causal-context.js';
 import { fitCausal } from '../src/flows/causal-fit.js';
@@ -199,11 +199,11 @@ describe('causal models', () => {
 describe('causal streams through the API', () => {
   const ppm = (w: number, h: number, seed: number) => writePnm(new TextEncoder().encode(`P6\n${w} ${h}\n255\n`), { width: w, height: h, channels: 3, bitDepth: 8, samples: image(w, h, 3, seed) });
 
-  it('default RGB streams are format 5, name causal-rgb, round-trip across tile edges, and are identical with 0, 1 and 2 workers', async () => {
+  it('default RGB streams are the current format, name causal-rgb, round-trip across tile edges, and are identical with 0, 1 and 2 workers', async () => {
     const input = ppm(300, 260, 11); // tiles 256 + 44 in both directions
     const streams = [];
     for (const workers of [0, 1, 2]) streams.push(await compress(input, { workers }));
-    expect(streams[0][2] >> 4).toBe(5);
+    expect(streams[0][2] >> 4).toBe(FORMAT_VERSION);
     expect(Buffer.from(streams[1]).equals(Buffer.from(streams[0]))).toBe(true);
     expect(Buffer.from(streams[2]).equals(Buffer.from(streams[0]))).toBe(true);
     expect(Buffer.from(await decompress(streams[0], { workers: 2 })).equals(Buffer.from(input))).toBe(true);

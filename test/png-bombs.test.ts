@@ -85,7 +85,7 @@ describe('PNG bombs', () => {
     });
   }
 
-  it('with --max-pixels raised, the 16-bit bomb is still never inflated (the flow does not code 16-bit)', () => {
+  it('with --max-pixels raised, the 16-bit bomb is still never inflated (the flow codes 16-bit PNGs up to DEEP_MAX_PIXELS only)', () => {
     const r = runCliRss(['compress', '-f', '--max-pixels', '1G', 'rgba16-16384x16384.png'], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     expect(r.maxRssMiB).toBeLessThan(1024);

@@ -49,16 +49,17 @@ export async function readInput(path: string): Promise<InputData> {
 export const WHOLE_INPUT_BYTES = 32 << 20;
 /**
  * How much of an input to read whole before coding it in chunks, from its
- * first bytes: for a PNG the flow may code (8-bit, not palette, not
- * interlaced, within `maxPixels`) or a binary PNM, 5 bytes a pixel of the
- * limit (8-bit RGBA and PNG filter bytes, with room) plus 1 MiB; for
+ * first bytes: for a PNG the flow may code (not interlaced, within
+ * `maxPixels`; 16-bit and palette ones from format 6) or a binary PNM, 5
+ * bytes a pixel of the limit (8-bit RGBA and PNG filter bytes, with room)
+ * plus 1 MiB — a 16-bit PNG larger than that is chunked as raw bytes; for
  * anything else — a PNG the flow would not code is raw bytes anyway —
  * {@link WHOLE_INPUT_BYTES}.
  */
 export function wholeInputBytes(head: Uint8Array, maxPixels: number): number {
   const image = Math.max(WHOLE_INPUT_BYTES, Math.min(2 ** 31, maxPixels * 5 + (1 << 20)));
   const png = peekPngHeader(head);
-  if (png) return png.bitDepth === 8 && png.colourType !== 3 && !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
+  if (png) return !png.interlaced && png.width * png.height <= maxPixels ? image : WHOLE_INPUT_BYTES;
   return head.length >= 2 && head[0] === 0x50 && (head[1] === 0x35 || head[1] === 0x36) ? image : WHOLE_INPUT_BYTES;
 }
 

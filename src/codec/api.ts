@@ -1,8 +1,8 @@
 /**
  * The public API: `compress(bytes) → .fz bytes` and `decompress(.fz) → bytes`.
- * Any input is accepted: 8-bit gray/RGB(A) PNG and PGM/PPM go through the
- * flow; everything else (16-bit, palette, interlaced, non-images) through
- * brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
+ * Any input is accepted: gray/RGB(A) PNG (8-bit, and from format 6 16-bit
+ * and palette PNGs) and PGM/PPM go through the flow; everything else
+ * (interlaced PNG, non-images) through brotli or stored — whichever is smallest, so output ≤ input + FRAME_BYTES
  * (+ a few bytes of length field for brotli).
  */
 import { brotliCompressSync, crc32, constants as zc } from '../platform/zlib.js';
@@ -12,13 +12,15 @@ import { decodeByteMethod } from './byte-methods.js';
 import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
-import { peekPngHeader, readPngLayout } from './formats/png.js';
+import { parsePng, peekPngHeader, readPngLayout } from './formats/png.js';
 import { canonicalPnmHeader, parsePnm } from './formats/pnm.js';
 import { DEFAULT_BANDING, decodeImagePieces, encodeImagePieces, pieceCount, poorBitsPerSample, TILE_SIZE, type Banding, type CodingPlane } from './image-codec.js';
 import { forEachBand, surveyImage, type ImageSurvey } from './image-survey.js';
 import { HOLD_BYTES, memorySource, pngSource, type SampleSource } from './sample-source.js';
 import { PngStreamWriter } from './formats/png-stream-writer.js';
-import { streamFeatures } from './stream-features.js';
+import { streamFeatures, WRITTEN_FEATURES } from './stream-features.js';
+import { highBytes, joinSamples, residualSection } from './deep-samples.js';
+import { imageFileBytes } from './image-file.js';
 import { defaultThreads } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
 import { checkCompressArgs, checkDecompressArgs } from './validate.js';
@@ -102,15 +104,26 @@ interface FlowImage {
 }
 
 /**
+ * Largest 16-bit PNG (width × height) coded as an image: 2^24 pixels (128 MiB of 16-bit RGBA samples);
+ * a larger one is raw bytes, never inflated, whatever maxPixels is (a 16-bit bomb stays cheap).
+ */
+export const DEEP_MAX_PIXELS = 2 ** 24;
+
+/**
  * Recognises flow-codable images: 8-bit gray/GA/RGB/RGBA non-interlaced
- * PNG, P5/P6 with maxval 255. A PNG's samples are held when they take at
- * most `holdBytes` (sample-source.ts), else surveyed in a first pass here;
- * bad image data found either way makes it raw bytes, with a warning.
+ * PNG, P5/P6 with maxval 255, and (format 6 on) non-interlaced palette PNGs,
+ * whose index plane is coded, and 16-bit PNGs, whose high bytes are. An
+ * 8-bit PNG's samples are held when they take at most `holdBytes`
+ * (sample-source.ts), else surveyed in a first pass here; palette and
+ * 16-bit PNGs are held whole. Bad image data found either way makes it raw
+ * bytes, with a warning.
  */
 async function asFlowImage(input: Uint8Array, maxPixels: number, holdBytes: number, onWarning?: (message: string) => void): Promise<FlowImage | null> {
-  // A PNG the flow cannot code (16-bit, palette, interlaced) is raw bytes: its image data is never inflated.
+  // A PNG the flow cannot code (interlaced; 16-bit or palette before format 6) is raw bytes: its image data is never inflated.
   const ihdr = peekPngHeader(input);
-  if (ihdr && (ihdr.bitDepth !== 8 || ihdr.colourType === 3 || ihdr.interlaced)) return null;
+  const palette = ihdr?.colourType === 3 && WRITTEN_FEATURES.palettePng;
+  const deep = ihdr?.bitDepth === 16 && WRITTEN_FEATURES.deepPng && ihdr.width * ihdr.height <= DEEP_MAX_PIXELS;
+  if (ihdr && ((ihdr.bitDepth !== 8 && !palette && !deep) || (ihdr.colourType === 3 && !palette) || ihdr.interlaced)) return null;
   let format = 'PNM';
   try {
     const pnm = parsePnm(input, { maxPixels });
@@ -122,6 +135,7 @@ async function asFlowImage(input: Uint8Array, maxPixels: number, holdBytes: numb
       return { header, source: memorySource(r.samples as Uint8Array, r.width, r.height, r.channels), survey: null };
     }
     format = 'PNG';
+    if (palette || deep) return wholePngImage(input, maxPixels);
     const png = readPngLayout(input, { maxPixels });
     if (!png) return null;
     const h = png.header;
@@ -162,6 +176,7 @@ interface ImageFileWriter {
 /** The writer of the file an image stream decodes to. */
 function imageFileWriter(h: ImageHeader): ImageFileWriter {
   if (h.kind === 'png') return new PngStreamWriter({ width: h.width, height: h.height, colourType: h.colourType, ancillary: h.chunks });
+  if (h.kind === 'palette' || h.kind === 'png16') return wholePngWriter(h);
   const head = h.verbatim ?? canonicalPnmHeader({ width: h.width, height: h.height, channels: h.channels, bitDepth: 8, samples: new Uint8Array(0) }, 255);
   const out = new Uint8Array(head.length + h.width * h.height * h.channels);
   out.set(head);
@@ -173,6 +188,40 @@ function imageFileWriter(h: ImageHeader): ImageFileWriter {
     },
     settled: async () => undefined,
     finish: async () => [out],
+    abort: () => undefined,
+  };
+}
+
+/** A palette or 16-bit PNG (format 6), parsed and held whole: its index plane, or its high bytes with the low-byte residuals in the header (deep-samples.ts). */
+function wholePngImage(input: Uint8Array, maxPixels: number): FlowImage | null {
+  const png = parsePng(input, { maxPixels });
+  if (!png || png.interlaced) return null;
+  const r = png.raster;
+  if (png.colourType === 3 && png.palette) {
+    // The index plane, coded like a gray image (on eval-S, 10–30 % smaller than the colours it stands for).
+    const header: ImageHeader = { kind: 'palette', width: r.width, height: r.height, bitDepth: png.pngBitDepth as 1 | 2 | 4 | 8, plte: png.palette, chunks: png.ancillary, modelIds: [] };
+    return { header, source: memorySource(r.samples as Uint8Array, r.width, r.height, 1), survey: null };
+  }
+  if (png.pngBitDepth === 16 && !png.palette) {
+    const deepSamples = r.samples as Uint16Array;
+    const header: ImageHeader = { kind: 'png16', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, residuals: residualSection(deepSamples, r.channels), modelIds: [] };
+    return { header, source: memorySource(highBytes(deepSamples), r.width, r.height, r.channels), survey: null };
+  }
+  return null;
+}
+
+/** The writer of a palette or 16-bit PNG: its rows are collected, and the file is written whole at the end. */
+function wholePngWriter(h: Extract<ImageHeader, { kind: 'palette' | 'png16' }>): ImageFileWriter {
+  const channels = headerChannels(h);
+  const samples = new Uint8Array(h.width * h.height * channels);
+  let at = 0;
+  return {
+    write: (rows) => {
+      samples.set(rows, at);
+      at += rows.length;
+    },
+    settled: async () => undefined,
+    finish: async () => [imageFileBytes(h, h.kind === 'png16' ? joinSamples(samples, h.residuals, channels) : samples)],
     abort: () => undefined,
   };
 }
@@ -324,7 +373,7 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
   // image-codec.ts poorBitsPerSample); a PNG's candidate is capped at PNG_BROTLI_QUALITY, so noisy
   // photos pay milliseconds for it.
   const poorFlow = img !== null && image !== null && Math.min(imageSize, withStored ? storedSize : Infinity) * 8 > imageSamples * poorBits;
-  const cap = method !== 'brotli' && img?.header.kind === 'png' ? PNG_BROTLI_QUALITY : undefined;
+  const cap = method !== 'brotli' && img && img.header.kind !== 'pnm' ? PNG_BROTLI_QUALITY : undefined;
   let brotli: Uint8Array[] | null = null;
   if (method === 'brotli' || !img || poorFlow) {
     // Quality by size; none at all when samples show the data is incompressible (stored: the fast path).
@@ -385,7 +434,7 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
     build = () => [out];
   } else {
     const r = new ByteReader(body);
-    const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const header = readImageHeader(r, MODEL_ID_BYTES, options.maxPixels ?? DEFAULT_MAX_PIXELS, streamFeatures(version));
     const headerBytes = body.subarray(0, r.pos);
     const channels = headerChannels(header);
     checkOutputLimit(header.width * header.height * channels, options);

@@ -154,8 +154,8 @@ export function subImage(samples: Uint8Array, width: number, channels: number, f
   return out;
 }
 
-/** One CDF and its one-element parameter arrays (K = 1, windowed; no parameter cache: the means are continuous and rarely repeat). */
-class Prior {
+/** One CDF and its one-element parameter arrays (K = 1, windowed; no parameter cache: the means are continuous and rarely repeat): the prior of one causal sample. */
+export class CausalPrior {
   readonly cdf = new LeakyMixtureCdf(1, null, false);
   private readonly mean = new Int32Array(1);
   private readonly ls = new Int32Array(1);
@@ -189,7 +189,7 @@ export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 
   }
   onKernel?.(kernel);
   const enc = new ByteRansEncoder(Math.max(64, total), 'one');
-  const prior = new Prior(),
+  const prior = new CausalPrior(),
     cdf = prior.cdf;
   for (let j = total - 1; j >= 0; j--) {
     prior.set(means[j], scales[j]);
@@ -208,7 +208,7 @@ export function causalCodeLengths(data: Uint8Array, w: number, h: number, count:
   const values = toPlanes(toIndices(data, count, params.values), n, count);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
-  const prior = new Prior(),
+  const prior = new CausalPrior(),
     cdf = prior.cdf;
   const bits = new Float64Array(n * count);
   for (let y = 0, i = 0; y < h; y++) {
@@ -231,7 +231,7 @@ export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count:
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
-  const prior = new Prior(),
+  const prior = new CausalPrior(),
     cdf = prior.cdf;
   try {
     const dec = new ByteRansDecoder(bytes, 'one');

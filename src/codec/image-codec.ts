@@ -26,6 +26,7 @@ import { countCdfs } from './count-models.js';
 import { FlowzipError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
 import { decodeTile, encodeTile } from './tile-coder.js';
+import { copyWorthTrying, decodeCopyTile, encodeCopyTile } from './copy-causal-coder.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { extractTile, isPadded, tileGrid, type TileRect, type TilePadding } from './tiling.js';
 
@@ -107,10 +108,20 @@ export function fallbackWorthTrying(flowBytes: number | null, rawBytes: number, 
   return flowBytes === null || flowBytes * 8 > rawBytes * poorBits;
 }
 
-/** One coded piece: its bytes and whether they are the brotli fallback. */
+/**
+ * Kind of a coded piece (its record's low bits): the model's stream (flow or causal), the brotli
+ * fallback, or (format 6 on, causal models) a copy tile stream (copy-causal-coder.ts).
+ */
+export const enum PieceKind {
+  Model = 0,
+  Fallback = 1,
+  Copy = 2,
+}
+
+/** One coded piece: its bytes and their kind. */
 export interface CodedPiece {
   bytes: Uint8Array;
-  fallback: 0 | 1;
+  fallback: PieceKind;
 }
 
 /**
@@ -121,10 +132,15 @@ export interface CodedPiece {
 export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): CodedPiece {
   const raw = rawTile(samples, shape, p, r);
   let best: Uint8Array | null = null;
+  let kind = PieceKind.Model;
   if (p.model.counts) {
     best = encodeCountTile(subImage(samples, shape, p, r), r.w, r.h, countCdfs(p.model));
   } else if (p.model.causal) {
-    best = encodeCausalTile(subImage(samples, shape, p, r), r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
+    const sub = subImage(samples, shape, p, r);
+    if (WRITTEN_FEATURES.copyPieces && copyWorthTrying(sub, r.w, r.h, p.count)) {
+      best = encodeCopyTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
+      kind = PieceKind.Copy;
+    } else best = encodeCausalTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
   } else {
     try {
       best = encodeTile(p.model.flow, p.runner, flowTile(samples, shape.width, shape.channels, p.first, p.count, r, p.model.flow), r.ph, r.pw, r);
@@ -132,15 +148,14 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
       if (!(e instanceof LatentRangeError)) throw e;
     }
   }
-  let fallback: 0 | 1 = 0;
   if (fallbackWorthTrying(best ? best.length : null, raw.length, poorBitsPerSample(p.model))) {
     const b = brotliTile(raw);
     if (!best || b.length < best.length) {
       best = b;
-      fallback = 1;
+      kind = PieceKind.Fallback;
     }
   }
-  return { bytes: best!, fallback }; // non-null: with no flow stream the fallback is always taken
+  return { bytes: best!, fallback: kind }; // non-null: with no flow stream the fallback is always taken
 }
 
 /**
@@ -148,6 +163,10 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
  * the tile's w×h, the layout of fallback tiles. Typed errors on corruption.
  */
 export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, features: StreamFeatures): Uint8Array {
+  if (fallback === PieceKind.Copy) {
+    if (!p.model.causal) throw new FlowzipError('E_CORRUPT', 'stream has a copy tile for a model that is not causal');
+    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack), rect, p.count);
+  }
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
     if (!raw) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt fallback tile');
@@ -156,12 +175,7 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   if (p.model.counts) return decodeCountTile(piece, rect.w, rect.h, countCdfs(p.model));
   if (p.model.causal) {
     // Interleaved samples, converted to the planar layout of every piece.
-    const inter = decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack);
-    if (p.count === 1) return inter;
-    const raw = new Uint8Array(inter.length);
-    const n = rect.w * rect.h;
-    for (let i = 0; i < n; i++) for (let c = 0; c < p.count; c++) raw[c * n + i] = inter[i * p.count + c];
-    return raw;
+    return planar(decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack), rect, p.count);
   }
   let tile: Int32Array[];
   try {
@@ -177,6 +191,15 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   for (const plane of tile) {
     for (let y = 0; y < rect.h; y++) for (let x = 0; x < rect.w; x++) raw[k++] = plane[y * rect.pw + x];
   }
+  return raw;
+}
+
+/** Interleaved samples of a tile (`count` channels) in the planar layout of every piece. */
+function planar(inter: Uint8Array, rect: TileRect, count: number): Uint8Array {
+  if (count === 1) return inter;
+  const raw = new Uint8Array(inter.length);
+  const n = rect.w * rect.h;
+  for (let i = 0; i < n; i++) for (let c = 0; c < count; c++) raw[c * n + i] = inter[i * count + c];
   return raw;
 }
 
@@ -295,7 +318,7 @@ export async function encodeImagePieces(
         },
         result: (reply) => {
           sent = null;
-          return { bytes: reply.data, fallback: reply.fallback ? 1 : 0 };
+          return { bytes: reply.data, fallback: (reply.fallback ?? 0) as PieceKind };
         },
       });
     }
@@ -319,10 +342,12 @@ export async function encodeImagePieces(
   } finally {
     bands.close();
   }
+  // Records: the kind in 1 bit (fallback or not) up to format 5, in 2 bits from format 6 (copyPieces).
+  const kinds = WRITTEN_FEATURES.copyPieces ? 4 : 2;
   coded.forEach(({ bytes, fallback }, i) => {
     const record = new ByteWriter();
     if (i === coded.length - 1) record.byte(fallback);
-    else record.varint(bytes.length * 2 + fallback);
+    else record.varint(bytes.length * kinds + fallback);
     body.push(record.finish(), bytes);
   });
   return { body, crc };
@@ -364,6 +389,7 @@ export async function decodeImagePieces(
   // Read the piece records first; a malformed record ends the list, and its error is
   // thrown after the pieces before it are decoded (as a sequential decoder would meet them).
   const pieces: Array<{ rect: TileRect; p: CodingPlane; data: Uint8Array; fallback: number }> = [];
+  const kinds = features.copyPieces ? 4 : 2;
   let recordError: unknown = null;
   try {
     for (const rect of rects) {
@@ -372,12 +398,12 @@ export async function decodeImagePieces(
         if (pieces.length === total - 1) {
           fallback = r.byte();
           len = r.remaining;
-          if (fallback > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
         } else {
           const v = r.varint();
-          len = Math.floor(v / 2);
-          fallback = v % 2;
+          len = Math.floor(v / kinds);
+          fallback = v % kinds;
         }
+        if (fallback > (features.copyPieces ? PieceKind.Copy : PieceKind.Fallback)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
         pieces.push({ rect, p, data: r.bytes(len), fallback });
       }
     }

@@ -8,6 +8,7 @@ import { chunkedLength } from './chunked.js';
 import { METHOD_NAMES, Method, unframe } from './container.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { headerChannels, readImageHeader } from './image-header.js';
+import { streamFeatures } from './stream-features.js';
 import { MODEL_ID_BYTES, shippedModels } from './models.js';
 import { checkBytes } from './validate.js';
 
@@ -20,7 +21,7 @@ export interface StreamInfo {
   /** Original size in bytes (brotli/stored/chunked), null for images (depends on the PNG rebuild). */
   originalBytes: number | null;
   image: null | {
-    format: 'pnm' | 'png';
+    format: 'pnm' | 'png' | 'palette' | 'png16';
     width: number;
     height: number;
     channels: number;
@@ -40,7 +41,7 @@ export function inspectStream(bytes: Uint8Array): StreamInfo {
   if (method === Method.Brotli) info.originalBytes = new ByteReader(body).varint();
   if (method === Method.Chunked) info.originalBytes = chunkedLength(body);
   if (method === Method.Image) {
-    const h = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, DEFAULT_MAX_PIXELS);
+    const h = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, DEFAULT_MAX_PIXELS, streamFeatures(version));
     const channels = headerChannels(h);
     const known = shippedModels();
     info.image = {

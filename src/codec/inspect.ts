@@ -6,7 +6,7 @@
  * ℓ squeezes) covers a 2^ℓ × 2^ℓ block of the tile and its bits are spread
  * evenly over that block (padding pixels fold onto the edge pixel they
  * replicate, so nothing is lost). Tiles the encoder would code with its brotli
- * fallback are charged their brotli size, spread evenly.
+ * fallback, or as copy tiles (format 6), are charged their size, spread evenly.
  *
  * Per-channel figures follow the model's planes, not the file's: the flow's
  * colour transform (YCoCg-R in the RGB models) mixes R, G and B, so a latent
@@ -25,6 +25,8 @@ import { parsePng, writePng } from './formats/png.js';
 import { parsePnm } from './formats/pnm.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { causalCodeLengths, encodeCausalTile, fitImageParams, subImage as causalSubImage, writeCausalParams } from './causal-coder.js';
+import { copyWorthTrying, encodeCopyTile } from './copy-causal-coder.js';
+import { WRITTEN_FEATURES } from './stream-features.js';
 import { brotliTile, fallbackWorthTrying, poorBitsPerSample, flowTile, rawTile, TILE_SIZE } from './image-codec.js';
 import { planeGroups, readImageHeader } from './image-header.js';
 import { MODEL_ID_BYTES, modelForStream, runnerFor, type BackendChoice } from './models.js';
@@ -216,15 +218,21 @@ export async function inspectImage(bytes: Uint8Array, opts: InspectOptions = {})
       if ((causal && fitted) || counts) {
         const data = causalSubImage(samples, width, channels, p.first, p.count, r);
         const rawBytes = r.w * r.h * p.count;
-        const exact = counts ? encodeCountTile(data, r.w, r.h, counts).length : encodeCausalTile(data, r.w, r.h, p.count, fitted!, causal!.stack).length;
+        // A copy tile (format 6, as the encoder chooses it) is charged its size, spread evenly.
+        const copy = !counts && WRITTEN_FEATURES.copyPieces && copyWorthTrying(data, r.w, r.h, p.count);
+        const exact = counts ? encodeCountTile(data, r.w, r.h, counts).length : (copy ? encodeCopyTile : encodeCausalTile)(data, r.w, r.h, p.count, fitted!, causal!.stack).length;
+        let even = copy ? exact : -1;
         if (fallbackWorthTrying(exact, rawBytes, poorBitsPerSample(p.model))) {
           const b = brotliTile(rawTile(samples, { width, height, channels }, p, r)).length;
           if (b < exact) {
             fallbackPieces++;
-            for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) pixelBits[(r.y + y) * width + r.x + x] += (8 * b) / (r.w * r.h);
-            for (let c = 0; c < p.count; c++) planeBits[p.first + c] += (8 * b) / p.count;
-            continue;
+            even = b;
           }
+        }
+        if (even >= 0) {
+          for (let y = 0; y < r.h; y++) for (let x = 0; x < r.w; x++) pixelBits[(r.y + y) * width + r.x + x] += (8 * even) / (r.w * r.h);
+          for (let c = 0; c < p.count; c++) planeBits[p.first + c] += (8 * even) / p.count;
+          continue;
         }
         const bits = counts ? countCodeLengths(data, r.w, r.h, counts) : causalCodeLengths(data, r.w, r.h, p.count, fitted!, causal!.stack);
         for (let y = 0, i = 0; y < r.h; y++) {

@@ -49,7 +49,7 @@ export interface PieceJob {
   rect: TileRect;
   /** encode: the tile's samples, interleaved (count channels, w×h); decode: the piece's bytes. */
   data: Uint8Array;
-  /** decode: whether the piece is a brotli fallback. */
+  /** decode: the piece kind (image-codec.ts PieceKind: model stream, brotli fallback, copy tile). */
   fallback?: number;
   /** decode: the features of the stream's format version (stream-features.ts). */
   features?: StreamFeatures;
@@ -57,7 +57,7 @@ export interface PieceJob {
   params?: Uint8Array;
 }
 
-/** A worker's answer: encode → data = coded bytes + fallback flag; decode → data = raw planar samples. */
+/** A worker's answer: encode → data = coded bytes + piece kind; decode → data = raw planar samples. */
 export interface PieceReply {
   data: Uint8Array;
   fallback?: number;

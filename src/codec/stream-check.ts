@@ -70,7 +70,7 @@ async function checkBrotli(data: Uint8Array, declared: number, crc: number): Pro
 /** Reads the image header, causal parameters and every tile record; the records must end where the body ends. */
 function checkImageRecords(body: Uint8Array, version: number): void {
   const r = new ByteReader(body);
-  const header = readImageHeader(r, MODEL_ID_BYTES, Number.POSITIVE_INFINITY);
+  const header = readImageHeader(r, MODEL_ID_BYTES, Number.POSITIVE_INFINITY, streamFeatures(version));
   const groups = planeGroups(headerChannels(header));
   // The tile grid depends on the models' levels: with a model this build lacks, the header is all we can read.
   let models;
@@ -87,11 +87,12 @@ function checkImageRecords(body: Uint8Array, version: number): void {
     if (!streamFeatures(version).causalModels) throw new FlowzipError('E_CORRUPT', `stream names causal model ${models[i].name}, which format version ${version} cannot hold`);
     readCausalParams(r, g.count);
   });
+  const copyPieces = streamFeatures(version).copyPieces;
   for (let i = 0; i < total - 1; i++) {
-    const len = Math.floor(r.varint() / 2);
+    const len = Math.floor(r.varint() / (copyPieces ? 4 : 2));
     if (len > r.remaining) throw new FlowzipError('E_TRUNCATED', `stream is truncated (tile ${i + 1} of ${total} needs ${len} bytes, ${r.remaining} left)`);
     r.bytes(len);
   }
   if (r.remaining < 1) throw new FlowzipError('E_TRUNCATED', `stream is truncated (the last of ${total} tiles is missing)`);
-  if (r.byte() > 1) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
+  if (r.byte() > (copyPieces ? 2 : 1)) throw new FlowzipError('E_CORRUPT', 'stream has a corrupt tile record');
 }

@@ -27,15 +27,28 @@ export interface StreamFeatures {
   readonly compactPnm: boolean;
   /** Plane groups may be coded by causal models, whose fitted parameters precede the pieces (codec/causal-coder.ts). */
   readonly causalModels: boolean;
+  /**
+   * Piece records carry a 2-bit kind (0 flow or causal, 1 brotli fallback, 2 copy tile of a causal model,
+   * codec/copy-causal-coder.ts) instead of a fallback bit: varint (length << 2 | kind), the last piece's flag byte 0..2.
+   */
+  readonly copyPieces: boolean;
+  /** The image header may be a palette PNG (kind 4: bit depth, PLTE), whose samples are its colours (codec/palette-image.ts). */
+  readonly palettePng: boolean;
+  /** The image header may be a 16-bit PNG (kind 5): high bytes coded as samples, low-byte residuals in the header (codec/deep-samples.ts). */
+  readonly deepPng: boolean;
 }
+
+/** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs), all off before version 6. */
+const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false } as const;
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
-  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false },
-  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false },
-  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true },
+  { version: 1, rans: 'word16', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 2, rans: 'byte', ransStart: 'normalised', scaleOffsets: false, skipPadding: false, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
+  { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, ...BEFORE_V6 },
+  { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, ...BEFORE_V6 },
+  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true, deepPng: true },
 ];
 
 /** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */

@@ -7,6 +7,7 @@
  * siblings in the bundle), so the samples are the ones `decompress` decodes.
  */
 import { decodeByteMethod } from '../codec/byte-methods.js';
+import { joinSamples } from '../codec/deep-samples.js';
 import { ByteReader } from '../codec/bytes.js';
 import { crcOf, METHOD_NAMES, Method, unframe } from '../codec/container.js';
 import { FlowzipError } from '../codec/errors.js';
@@ -48,12 +49,12 @@ export interface DecodedImage {
   height: number;
   /** 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA. */
   channels: 1 | 2 | 3 | 4;
-  /** Bits per sample: always 8 for images flowzip codes as images. */
-  bitDepth: 8;
-  /** width × height × channels samples. */
-  samples: Uint8Array;
-  /** The file the image came from. */
-  format: 'png' | 'pnm';
+  /** Bits per sample: 16 for a 16-bit PNG (format 6), else 8. */
+  bitDepth: 8 | 16;
+  /** width × height × channels samples; for a palette PNG (format 6, channels 1) the palette indices (the colours are in `header.plte`). */
+  samples: Uint8Array | Uint16Array;
+  /** The file the image came from: an 8-bit PNG, a PNM, a palette PNG or a 16-bit PNG. */
+  format: 'png' | 'pnm' | 'palette' | 'png16';
   /** The models that coded it, per plane group (colour or gray, then alpha). */
   models: Array<{ id: string; name: string }>;
   /** The image header (what rebuilds the original file around the samples). */
@@ -128,12 +129,13 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
     threads,
   );
   if (crcOf(headerBytes, samples) !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  const deep = header.kind === 'png16';
   const image: DecodedImage = {
     width: header.width,
     height: header.height,
     channels,
-    bitDepth: 8,
-    samples,
+    bitDepth: deep ? 16 : 8,
+    samples: deep ? joinSamples(samples, header.residuals, channels) : samples,
     format: header.kind,
     models: models.map((m, i) => ({ id: toHex(header.modelIds[i]), name: m.name })),
     header,

@@ -4,7 +4,7 @@
  */
 import { FlowzipError } from '../codec/errors.js';
 import { writePng } from '../codec/formats/png.js';
-import { canonicalPnmHeader, writePnm } from '../codec/formats/pnm.js';
+import { imageFileBytes as fileOf } from '../codec/image-file.js';
 import { decodeStream, type DecodedImage, type DecodeOptions } from './decode-stream.js';
 
 /** PNG colour type of an 8-bit image with `channels` interleaved samples. */
@@ -12,15 +12,12 @@ const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
 /** The file an image came from, rebuilt byte for byte as `decompress` does (a PNG keeps its ancillary chunks). */
 export function imageFileBytes(image: DecodedImage): Uint8Array {
-  const h = image.header;
-  const raster = { width: image.width, height: image.height, channels: image.channels, bitDepth: 8 as const, samples: image.samples };
-  if (h.kind === 'pnm') return writePnm(h.verbatim ?? canonicalPnmHeader(raster, 255), raster);
-  return writePng({ raster, colourType: h.colourType, pngBitDepth: 8, interlaced: false, ancillary: h.chunks });
+  return fileOf(image.header, image.samples);
 }
 
-/** A PNG of an image: the original file for a PNG, a plain 8-bit PNG of the samples for a PNM. */
+/** A PNG of an image: the original file for a PNG (8-bit, palette or 16-bit), a plain 8-bit PNG of the samples for a PNM. */
 export function imagePngBytes(image: DecodedImage): Uint8Array {
-  if (image.header.kind === 'png') return imageFileBytes(image);
+  if (image.header.kind !== 'pnm') return imageFileBytes(image);
   const raster = { width: image.width, height: image.height, channels: image.channels, bitDepth: 8 as const, samples: image.samples };
   return writePng({ raster, colourType: COLOUR_TYPE[image.channels], pngBitDepth: 8, interlaced: false, ancillary: [] });
 }

@@ -1,0 +1,355 @@
+/**
+ * The copy tile stream of a causal model (format 6, piece kind 2): the causal
+ * coder of causal-coder.ts with a "same as a pixel already decoded" decision
+ * before each pixel, for screenshots, icons, diagrams and other synthetic
+ * images where most pixels repeat one already decoded. docs/FORMAT.md
+ * ("Format version 6") specifies it; in short, per pixel (all `count` samples
+ * of the plane group, after the channel palettes and YCoCg-R of
+ * causal-coder.ts), in raster order within the tile:
+ *   candidates W, N, M (the match: the pixel that last followed the same W, N,
+ *     NW, NE in this tile), NE, NW, NN, WW, and the continuations of W's and
+ *     N's copies; a candidate equal to an earlier one is dropped (it adds a
+ *     vote to that one).
+ *   per candidate left, one adaptive bit (quant/adaptive-bit.ts) "the pixel is
+ *     this one"; the first 1 makes the pixel a copy.
+ *   else one bit "in the colour cache" (the last pixel of each of 256 colour
+ *     hashes) and then its slot in 8 bits — the encoder uses the cache only
+ *     when that is cheaper than its running mean cost of a coded pixel;
+ *   else the samples are coded by the causal kernel and CDF. A copied pixel's
+ *     samples enter the kernel's values without predict/commit (errors 0).
+ * The tile stream is one byte-renormalising rANS stream started at state 1.
+ */
+import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
+import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
+import type { StackMode } from '../flows/causal-stack.js';
+import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
+import { AdaptiveBits, pushBit } from '../quant/adaptive-bit.js';
+import { PROB_BITS } from '../quant/constants.js';
+import { log16 } from '../quant/log16.js';
+import { CausalPrior } from './causal-coder.js';
+import { fromIndices, toIndices } from './channel-palette.js';
+import { FlowzipError } from './errors.js';
+
+/** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
+const CANDIDATES = 9;
+/** Contexts per candidate: 16 neighbour-equality patterns × 4 × 4 decision classes at W and N. */
+const CONTEXTS_PER_CANDIDATE = 256 * 3;
+const HASH_BITS = 16;
+/** Colour cache slots (2^CACHE_BITS): the last pixel of each colour hash. */
+const CACHE_BITS = 8;
+/** Candidate identity of a colour-cache copy (for the decisions of later pixels). */
+const CACHED = CANDIDATES;
+
+/** Prior of the encoder's running mean cost of a causally coded pixel: 16 bits, in 1/16 bits. */
+const CAUSAL_PRIOR16 = 16 * 16;
+
+/** Cost in 1/16 bits (log16) of coding `bit` with P(1) = p1 / 2^16. */
+function bitCost16(p1: number, bit: number): number {
+  return 16 * 16 - log16(bit ? p1 : 65536 - p1);
+}
+
+/** FNV-1a hash of `count` samples of `v` at pixel p into `bits` bits. */
+function colourHash(v: Int32Array, p: number, count: number, bits: number): number {
+  let hsh = 0x811c9dc5 | 0;
+  for (let c = 0; c < count; c++) hsh = Math.imul(hsh ^ (v[p * count + c] & 0xffff), 0x01000193);
+  return (hsh ^ (hsh >>> 16)) & ((1 << bits) - 1);
+}
+
+/** Decision class of a pixel for the contexts of its right and lower neighbours: 0 coded, 1 copy of W, 2 of N, 3 another copy. */
+const classOf = (decision: number): number => (decision < 2 ? decision : decision === 2 ? 2 : 3);
+
+/** State shared by the encoder and decoder of one tile. */
+class CopyState {
+  readonly kernel: CausalKernel;
+  readonly bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE);
+  /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
+  readonly cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS));
+  private readonly cache = new Int32Array(1 << CACHE_BITS);
+  /** Per pixel: 0 coded, 1 + candidate for a copy. */
+  readonly decisions: Uint8Array;
+  /** Per pixel: the pixel it is a copy of, or −1 when coded. */
+  private readonly source: Int32Array;
+  private readonly table = new Int32Array(1 << HASH_BITS);
+  /** After `candidates`: the distinct candidates' pixel indices, identities and count, and the context base. */
+  readonly at = new Int32Array(CANDIDATES);
+  readonly id = new Int32Array(CANDIDATES);
+  /** Per distinct candidate: how many of the candidates hold its samples, less one, at most 2. */
+  readonly votes = new Int32Array(CANDIDATES);
+  n = 0;
+  ctx = 0;
+  key = 0;
+
+  constructor(
+    readonly count: number,
+    readonly w: number,
+    h: number,
+    params: CausalParams,
+    stack: StackMode,
+  ) {
+    const { lo, hi, mids } = planeRanges(count as 1 | 3);
+    this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+    this.decisions = new Uint8Array(w * h);
+    this.source = new Int32Array(w * h).fill(-1);
+  }
+
+  private same(a: number, b: number): boolean {
+    if (a < 0 || b < 0) return false;
+    const v = this.kernel.values,
+      k = this.count;
+    for (let c = 0; c < k; c++) if (v[a * k + c] !== v[b * k + c]) return false;
+    return true;
+  }
+
+  /** Hash of the samples of W, N, NW, NE (−1 where missing) into HASH_BITS bits. */
+  private matchKey(iW: number, iN: number, iNW: number, iNE: number): number {
+    const v = this.kernel.values,
+      k = this.count;
+    let hsh = 0x811c9dc5 | 0;
+    for (const p of [iW, iN, iNW, iNE]) {
+      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (p < 0 ? 0x7fff : v[p * k + c] & 0xffff), 0x01000193);
+    }
+    return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
+  }
+
+  /** Finds the distinct candidates of pixel (x, y) and its context base. */
+  candidates(x: number, y: number): void {
+    const w = this.w,
+      i = y * w + x;
+    const iW = x > 0 ? i - 1 : -1,
+      iN = y > 0 ? i - w : -1,
+      iNW = x > 0 && y > 0 ? i - w - 1 : -1,
+      iNE = y > 0 && x + 1 < w ? i - w + 1 : -1;
+    this.key = this.matchKey(iW, iN, iNW, iNE);
+    const m = this.table[this.key] - 1;
+    // Continuations: the pixel after W's source, the pixel below N's source (a copy run goes on).
+    const sW = iW < 0 ? -1 : this.source[iW],
+      sN = iN < 0 ? -1 : this.source[iN];
+    const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
+      cN = sN >= 0 && sN + w < i ? sN + w : -1;
+    const all = [iW, iN, m, iNE, iNW, y > 1 ? i - 2 * w : -1, x > 1 ? i - 2 : -1, cW, cN];
+    let n = 0;
+    for (let k = 0; k < CANDIDATES; k++) {
+      const p = all[k];
+      if (p < 0) continue;
+      let dup = -1;
+      for (let j = 0; j < n && dup < 0; j++) if (this.same(p, this.at[j])) dup = j;
+      if (dup >= 0) {
+        if (this.votes[dup] < 2) this.votes[dup]++;
+        continue;
+      }
+      this.at[n] = p;
+      this.votes[n] = 0;
+      this.id[n++] = k;
+    }
+    this.n = n;
+    const eq = (this.same(iW, iN) ? 1 : 0) | (this.same(iN, iNE) ? 2 : 0) | (this.same(iW, iNW) ? 4 : 0) | (this.same(iN, iNW) ? 8 : 0);
+    const dW = iW < 0 ? 0 : classOf(this.decisions[iW]),
+      dN = iN < 0 ? 0 : classOf(this.decisions[iN]);
+    this.ctx = (eq * 4 + dW) * 4 + dN;
+  }
+
+  /** Context of the j-th distinct candidate. */
+  contextOf(j: number): number {
+    return this.id[j] * CONTEXTS_PER_CANDIDATE + this.votes[j] * 256 + this.ctx;
+  }
+
+  /** Pixel i is a copy of pixel `from` (candidate identity `id`): its samples join the kernel's values. */
+  copy(i: number, from: number, id: number): void {
+    const v = this.kernel.values,
+      k = this.count;
+    for (let c = 0; c < k; c++) v[i * k + c] = v[from * k + c];
+    this.decisions[i] = 1 + id;
+    this.source[i] = from;
+  }
+
+  /** After pixel i is decoded: it becomes the match of its context and its colour's cache entry. */
+  remember(i: number): void {
+    this.table[this.key] = i + 1;
+    this.cache[colourHash(this.kernel.values, i, this.count, CACHE_BITS)] = i + 1;
+  }
+
+  /** The context of the cache's hit bit: the decisions at W and N (from `ctx`). */
+  get hitContext(): number {
+    return this.ctx & 15;
+  }
+
+  /** The cache slot of pixel i of `values` when it holds a pixel of the same colour, else −1. */
+  cachedSlot(values: Int32Array, i: number): number {
+    const slot = colourHash(values, i, this.count, CACHE_BITS);
+    const p = this.cache[slot] - 1;
+    return p >= 0 && equalPixels(values, this.count, i, p) ? slot : -1;
+  }
+
+  /** The pixel in cache slot `slot`; E_CORRUPT when empty (only a corrupt stream names one). */
+  cachedPixel(slot: number): number {
+    const p = this.cache[slot] - 1;
+    if (p < 0) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (empty colour cache slot)');
+    return p;
+  }
+}
+
+/** Whether pixel i of interleaved values equals pixel j. */
+function equalPixels(values: Int32Array, count: number, i: number, j: number): boolean {
+  for (let c = 0; c < count; c++) if (values[i * count + c] !== values[j * count + c]) return false;
+  return true;
+}
+
+/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header). */
+export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+  const n = w * h,
+    total = n * count;
+  const values = toPlanes(toIndices(data, count, params.values), n, count);
+  const s = new CopyState(count, w, h, params, stack);
+  const kernel = s.kernel;
+  // Forward in decode order, recording each symbol; rANS then takes them in reverse.
+  // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
+  const cap = n * (CANDIDATES + 1 + CACHE_BITS) + total;
+  const kind = new Uint8Array(cap),
+    opA = new Int32Array(cap),
+    opB = new Int32Array(cap),
+    opV = new Int32Array(cap);
+  let ops = 0;
+  const prior = new CausalPrior();
+  let causalSum = 0,
+    causalCount = 0;
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      s.candidates(x, y);
+      let hit = -1;
+      for (let j = 0; j < s.n && hit < 0; j++) {
+        const bit = equalPixels(values, count, i, s.at[j]) ? 1 : 0;
+        const ctx = s.contextOf(j);
+        kind[ops] = 0;
+        opA[ops] = s.bits.p1(ctx);
+        opB[ops++] = bit;
+        s.bits.update(ctx, bit);
+        if (bit) hit = j;
+      }
+      let slot = hit >= 0 ? -1 : s.cachedSlot(values, i);
+      // Encoder's choice (the decoder just follows the bits): the cache only when its bits cost less
+      // than a miss plus the tile's running mean cost of a causally coded pixel (1/16 bits, log16).
+      if (slot >= 0) {
+        let tree = bitCost16(s.cacheBits.p1(s.hitContext), 1);
+        for (let b = CACHE_BITS - 1, node = 1; b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          tree += bitCost16(s.cacheBits.p1(16 + node), bit);
+          node = node * 2 + bit;
+        }
+        if (tree >= bitCost16(s.cacheBits.p1(s.hitContext), 0) + Math.floor((causalSum + CAUSAL_PRIOR16) / (causalCount + 1))) slot = -1;
+      }
+      if (hit < 0) {
+        // The colour cache: one bit, then the slot's bits from the top (a binary tree of contexts).
+        const ctx = s.hitContext;
+        kind[ops] = 0;
+        opA[ops] = s.cacheBits.p1(ctx);
+        opB[ops++] = slot >= 0 ? 1 : 0;
+        s.cacheBits.update(ctx, slot >= 0 ? 1 : 0);
+        for (let b = CACHE_BITS - 1, node = 1; slot >= 0 && b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          kind[ops] = 0;
+          opA[ops] = s.cacheBits.p1(16 + node);
+          opB[ops++] = bit;
+          s.cacheBits.update(16 + node, bit);
+          node = node * 2 + bit;
+        }
+      }
+      if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
+      else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
+      else {
+        kernel.pixel(x, y);
+        for (let c = 0; c < count; c++) {
+          kernel.predict(c, i);
+          kind[ops] = 1;
+          opA[ops] = kernel.mean16;
+          opB[ops] = kernel.logScale;
+          opV[ops++] = values[i * count + c];
+          prior.set(kernel.mean16, kernel.logScale);
+          const f = prior.cdf.slotFreq(values[i * count + c]);
+          causalSum += f ? 16 * PROB_BITS - log16(f) : 16 * 32;
+          kernel.commit(c, i, values[i * count + c]);
+        }
+        causalCount++;
+      }
+      s.remember(i);
+    }
+  }
+  const enc = new ByteRansEncoder(Math.max(64, total), 'one');
+  for (let j = ops - 1; j >= 0; j--) {
+    if (kind[j] === 0) pushBit(enc, opB[j], opA[j]);
+    else {
+      prior.set(opA[j], opB[j]);
+      prior.cdf.encode(enc, opV[j]);
+    }
+  }
+  return enc.finish();
+}
+
+/** Decodes a copy tile stream to w×h interleaved samples; typed errors on corruption. */
+export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+  const n = w * h;
+  const { lo, hi } = planeRanges(count);
+  const s = new CopyState(count, w, h, params, stack);
+  const kernel = s.kernel;
+  const prior = new CausalPrior();
+  try {
+    const dec = new ByteRansDecoder(bytes, 'one');
+    for (let y = 0, i = 0; y < h; y++) {
+      for (let x = 0; x < w; x++, i++) {
+        s.candidates(x, y);
+        let hit = -1;
+        for (let j = 0; j < s.n && hit < 0; j++) if (s.bits.decode(dec, s.contextOf(j))) hit = j;
+        let slot = -1;
+        if (hit < 0 && s.cacheBits.decode(dec, s.hitContext)) {
+          let node = 1;
+          for (let b = 0; b < CACHE_BITS; b++) node = node * 2 + s.cacheBits.decode(dec, 16 + node);
+          slot = node - (1 << CACHE_BITS);
+        }
+        if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
+        else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
+        else {
+          kernel.pixel(x, y);
+          for (let c = 0; c < count; c++) {
+            kernel.predict(c, i);
+            prior.set(kernel.mean16, kernel.logScale);
+            const v = prior.cdf.decode(dec);
+            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+            kernel.commit(c, i, v);
+          }
+        }
+        s.remember(i);
+      }
+    }
+    dec.finish();
+  } catch (e) {
+    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
+    throw e;
+  }
+  const out = new Uint8Array(n * count);
+  fromPlanes(kernel.values, n, count, out);
+  fromIndices(out, count, params.values);
+  return out;
+}
+
+/**
+ * The encoder's choice of a copy tile: whether at least 1/8 of the tile's
+ * pixels (w×h interleaved, `count` channels) equal their W or N neighbour.
+ */
+export function copyWorthTrying(data: Uint8Array, w: number, h: number, count: number): boolean {
+  let same = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let eq = false;
+      if (x > 0) {
+        eq = true;
+        for (let c = 0; c < count && eq; c++) eq = data[i * count + c] === data[(i - 1) * count + c];
+      }
+      if (!eq && y > 0) {
+        eq = true;
+        for (let c = 0; c < count && eq; c++) eq = data[i * count + c] === data[(i - w) * count + c];
+      }
+      if (eq) same++;
+    }
+  }
+  return same * 8 >= w * h;
+}
