@@ -204,7 +204,15 @@ function wholePngImage(input: Uint8Array, maxPixels: number): FlowImage | null {
   }
   if (png.pngBitDepth === 16 && !png.palette) {
     const deepSamples = r.samples as Uint16Array;
-    const header: ImageHeader = { kind: 'png16', width: r.width, height: r.height, colourType: png.colourType as 0 | 2 | 4 | 6, chunks: png.ancillary, residuals: residualSection(deepSamples, r.channels), modelIds: [] };
+    const header: ImageHeader = {
+      kind: 'png16',
+      width: r.width,
+      height: r.height,
+      colourType: png.colourType as 0 | 2 | 4 | 6,
+      chunks: png.ancillary,
+      residuals: residualSection(deepSamples, r.channels),
+      modelIds: [],
+    };
     return { header, source: memorySource(highBytes(deepSamples), r.width, r.height, r.channels), survey: null };
   }
   return null;
