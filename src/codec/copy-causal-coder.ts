@@ -203,17 +203,33 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   const kernel = s.kernel;
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
-  const cap = n * (CANDIDATES + 1 + CACHE_BITS) + total;
-  const kind = new Uint8Array(cap),
+  // Most symbols a pixel can take; the record starts at two per sample and doubles when a pixel might not fit
+  // (the worst case, n · perPixel, is ~20 MB of records for a 256×256 tile, most of it never used).
+  const perPixel = CANDIDATES + 1 + CACHE_BITS + count;
+  let cap = Math.max(64, 2 * total);
+  let kind = new Uint8Array(cap),
     opA = new Int32Array(cap),
     opB = new Int32Array(cap),
     opV = new Int32Array(cap);
+  const grow = () => {
+    cap *= 2;
+    const k2 = new Uint8Array(cap),
+      a2 = new Int32Array(cap),
+      b2 = new Int32Array(cap),
+      v2 = new Int32Array(cap);
+    k2.set(kind);
+    a2.set(opA);
+    b2.set(opB);
+    v2.set(opV);
+    [kind, opA, opB, opV] = [k2, a2, b2, v2];
+  };
   let ops = 0;
   const prior = new CausalPrior();
   let causalSum = 0,
     causalCount = 0;
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
+      if (ops + perPixel > cap) grow();
       s.candidates(x, y);
       let hit = -1;
       for (let j = 0; j < s.n && hit < 0; j++) {
