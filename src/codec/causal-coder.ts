@@ -20,6 +20,7 @@ import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues, type ChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
+import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
 const unzigzag = (u: number) => (u % 2 ? -(u + 1) / 2 : u / 2);
@@ -166,16 +167,28 @@ export class CausalPrior {
   }
 }
 
-/** Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack; `onKernel` (tests) sees the kernel's final state. */
-export function encodeCausalTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
+/**
+ * Codes a w×h tile of `count`-channel interleaved samples with the image's parameters; returns the tile stream. `stack`: the model's CausalSpec.stack;
+ * `onKernel` (tests) sees the kernel's final state; `scratch`: this thread's reusable arrays (tile-scratch.ts), same stream.
+ */
+export function encodeCausalTile(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  onKernel?: (k: CausalKernel) => void,
+  scratch?: TileScratch,
+): Uint8Array {
   const n = w * h,
     total = n * count;
-  const values = toPlanes(toIndices(data, count, params.values), n, count);
+  const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
   const { lo, hi, mids } = planeRanges(count);
-  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
   // Run the coupling in decode order and record each sample's prior; rANS then takes them in reverse.
-  const means = new Int32Array(total),
-    scales = new Int32Array(total);
+  const means = int32Array(scratch, 'means', total),
+    scales = int32Array(scratch, 'scales', total);
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
       kernel.pixel(x, y);
@@ -226,11 +239,20 @@ export function causalCodeLengths(data: Uint8Array, w: number, h: number, count:
   return bits;
 }
 
-/** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. `onKernel` (tests) sees the kernel's final state. */
-export function decodeCausalTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, onKernel?: (k: CausalKernel) => void): Uint8Array {
+/** Decodes a tile stream to w×h interleaved samples; typed errors on corruption. `onKernel` (tests) sees the kernel's final state; `scratch` as for encodeCausalTile. */
+export function decodeCausalTile(
+  bytes: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  onKernel?: (k: CausalKernel) => void,
+  scratch?: TileScratch,
+): Uint8Array {
   const n = w * h;
   const { lo, hi, mids } = planeRanges(count);
-  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+  const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
   const prior = new CausalPrior(),
     cdf = prior.cdf;
   try {

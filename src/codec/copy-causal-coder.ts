@@ -29,6 +29,7 @@ import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
+import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 
 /** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
 const CANDIDATES = 9;
@@ -69,12 +70,14 @@ class CopyState {
   readonly decisions: Uint8Array;
   /** Per pixel: the pixel it is a copy of, or −1 when coded. */
   private readonly source: Int32Array;
-  private readonly table = new Int32Array(1 << HASH_BITS);
+  private readonly table: Int32Array;
   /** After `candidates`: the distinct candidates' pixel indices, identities and count, and the context base. */
   readonly at = new Int32Array(CANDIDATES);
   readonly id = new Int32Array(CANDIDATES);
   /** Per distinct candidate: how many of the candidates hold its samples, less one, at most 2. */
   readonly votes = new Int32Array(CANDIDATES);
+  /** Scratch of `candidates`: every candidate's pixel index (−1 when missing), in candidate order. */
+  private readonly all = new Int32Array(CANDIDATES);
   n = 0;
   ctx = 0;
   key = 0;
@@ -85,11 +88,13 @@ class CopyState {
     h: number,
     params: CausalParams,
     stack: StackMode,
+    scratch: TileScratch | undefined,
   ) {
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
-    this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
+    this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
     this.decisions = new Uint8Array(w * h);
-    this.source = new Int32Array(w * h).fill(-1);
+    this.source = int32Array(scratch, 'copy-source', w * h).fill(-1);
+    this.table = int32Array(scratch, 'copy-table', 1 << HASH_BITS);
   }
 
   private same(a: number, b: number): boolean {
@@ -105,7 +110,8 @@ class CopyState {
     const v = this.kernel.values,
       k = this.count;
     let hsh = 0x811c9dc5 | 0;
-    for (const p of [iW, iN, iNW, iNE]) {
+    for (let q = 0; q < 4; q++) {
+      const p = q === 0 ? iW : q === 1 ? iN : q === 2 ? iNW : iNE;
       for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (p < 0 ? 0x7fff : v[p * k + c] & 0xffff), 0x01000193);
     }
     return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
@@ -126,7 +132,16 @@ class CopyState {
       sN = iN < 0 ? -1 : this.source[iN];
     const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
       cN = sN >= 0 && sN + w < i ? sN + w : -1;
-    const all = [iW, iN, m, iNE, iNW, y > 1 ? i - 2 * w : -1, x > 1 ? i - 2 : -1, cW, cN];
+    const all = this.all;
+    all[0] = iW;
+    all[1] = iN;
+    all[2] = m;
+    all[3] = iNE;
+    all[4] = iNW;
+    all[5] = y > 1 ? i - 2 * w : -1;
+    all[6] = x > 1 ? i - 2 : -1;
+    all[7] = cW;
+    all[8] = cN;
     let n = 0;
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
@@ -194,34 +209,63 @@ function equalPixels(values: Int32Array, count: number, i: number, j: number): b
   return true;
 }
 
-/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header). */
-export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/**
+ * The encoder's symbol records (kind, a, b, v per symbol), kept by this
+ * thread between tiles: a tile records up to (CANDIDATES + 1 + CACHE_BITS +
+ * count) symbols a pixel, ~18 MB for a 256×256 colour tile in the worst case.
+ * Allocating them per tile left tens of MB of dead buffers per thread waiting
+ * for a full GC (24 MP photos), so they start at two symbols a sample, double
+ * when a pixel might not fit, and are reused (never shrunk).
+ */
+class SymbolRecords {
+  kind = new Uint8Array(0);
+  opA = new Int32Array(0);
+  opB = new Int32Array(0);
+  opV = new Int32Array(0);
+
+  /** Makes room for at least `n` symbols (contents not kept). */
+  reserve(n: number): void {
+    if (this.kind.length < n) this.resize(n, false);
+  }
+
+  /** Doubles the room, keeping the symbols recorded so far. */
+  grow(): void {
+    this.resize(this.kind.length * 2, true);
+  }
+
+  private resize(n: number, keep: boolean): void {
+    const k2 = new Uint8Array(n),
+      a2 = new Int32Array(n),
+      b2 = new Int32Array(n),
+      v2 = new Int32Array(n);
+    if (keep) {
+      k2.set(this.kind);
+      a2.set(this.opA);
+      b2.set(this.opB);
+      v2.set(this.opV);
+    }
+    [this.kind, this.opA, this.opB, this.opV] = [k2, a2, b2, v2];
+  }
+}
+
+const records = new SymbolRecords();
+
+/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header); `scratch`: this thread's reusable arrays (tile-scratch.ts), same stream. */
+export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, scratch?: TileScratch): Uint8Array {
   const n = w * h,
     total = n * count;
-  const values = toPlanes(toIndices(data, count, params.values), n, count);
-  const s = new CopyState(count, w, h, params, stack);
+  const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
+  const s = new CopyState(count, w, h, params, stack, scratch);
   const kernel = s.kernel;
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
-  // Most symbols a pixel can take; the record starts at two per sample and doubles when a pixel might not fit
-  // (the worst case, n · perPixel, is ~20 MB of records for a 256×256 tile, most of it never used).
   const perPixel = CANDIDATES + 1 + CACHE_BITS + count;
-  let cap = Math.max(64, 2 * total);
-  let kind = new Uint8Array(cap),
-    opA = new Int32Array(cap),
-    opB = new Int32Array(cap),
-    opV = new Int32Array(cap);
+  const rec = records;
+  rec.reserve(Math.max(64, 2 * total));
+  let { kind, opA, opB, opV } = rec;
   const grow = () => {
-    cap *= 2;
-    const k2 = new Uint8Array(cap),
-      a2 = new Int32Array(cap),
-      b2 = new Int32Array(cap),
-      v2 = new Int32Array(cap);
-    k2.set(kind);
-    a2.set(opA);
-    b2.set(opB);
-    v2.set(opV);
-    [kind, opA, opB, opV] = [k2, a2, b2, v2];
+    rec.grow();
+    ({ kind, opA, opB, opV } = rec);
   };
   let ops = 0;
   const prior = new CausalPrior();
@@ -229,7 +273,7 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
     causalCount = 0;
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
-      if (ops + perPixel > cap) grow();
+      if (ops + perPixel > kind.length) grow();
       s.candidates(x, y);
       let hit = -1;
       for (let j = 0; j < s.n && hit < 0; j++) {
@@ -300,11 +344,11 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   return enc.finish();
 }
 
-/** Decodes a copy tile stream to w×h interleaved samples; typed errors on corruption. */
-export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/** Decodes a copy tile stream to w×h interleaved samples; typed errors on corruption; `scratch` as for encodeCopyTile. */
+export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, scratch?: TileScratch): Uint8Array {
   const n = w * h;
   const { lo, hi } = planeRanges(count);
-  const s = new CopyState(count, w, h, params, stack);
+  const s = new CopyState(count, w, h, params, stack, scratch);
   const kernel = s.kernel;
   const prior = new CausalPrior();
   try {

@@ -29,6 +29,7 @@ import { decodeTile, encodeTile } from './tile-coder.js';
 import { copyWorthTrying, decodeCopyTile, encodeCopyTile } from './copy-causal-coder.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 import { extractTile, isPadded, tileGrid, type TileRect, type TilePadding } from './tiling.js';
+import { threadScratch } from '../flows/tile-scratch.js';
 
 /** Tile edge in pixels (every format version: docs/FORMAT.md §3). */
 export const TILE_SIZE = 256;
@@ -130,17 +131,18 @@ export interface CodedPiece {
  * the flow cannot take the tile — brotli of the raw samples.
  */
 export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPlane, r: TileRect): CodedPiece {
-  const raw = rawTile(samples, shape, p, r);
   let best: Uint8Array | null = null;
   let kind = PieceKind.Model;
+  // A worker's samples are the piece itself: no copy then.
+  const whole = r.x === 0 && r.y === 0 && r.w === shape.width && r.h === shape.height && p.first === 0 && p.count === shape.channels;
   if (p.model.counts) {
-    best = encodeCountTile(subImage(samples, shape, p, r), r.w, r.h, countCdfs(p.model));
+    best = encodeCountTile(whole ? samples : subImage(samples, shape, p, r), r.w, r.h, countCdfs(p.model));
   } else if (p.model.causal) {
-    const sub = subImage(samples, shape, p, r);
+    const sub = whole ? samples : subImage(samples, shape, p, r);
     if (WRITTEN_FEATURES.copyPieces && copyWorthTrying(sub, r.w, r.h, p.count)) {
-      best = encodeCopyTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
+      best = encodeCopyTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack, threadScratch);
       kind = PieceKind.Copy;
-    } else best = encodeCausalTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack);
+    } else best = encodeCausalTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack, undefined, threadScratch);
   } else {
     try {
       best = encodeTile(p.model.flow, p.runner, flowTile(samples, shape.width, shape.channels, p.first, p.count, r, p.model.flow), r.ph, r.pw, r);
@@ -148,8 +150,9 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
       if (!(e instanceof LatentRangeError)) throw e;
     }
   }
-  if (fallbackWorthTrying(best ? best.length : null, raw.length, poorBitsPerSample(p.model))) {
-    const b = brotliTile(raw);
+  // The raw planar samples only when the fallback is tried: most pieces never need them.
+  if (fallbackWorthTrying(best ? best.length : null, r.w * r.h * p.count, poorBitsPerSample(p.model))) {
+    const b = brotliTile(rawTile(samples, shape, p, r));
     if (!best || b.length < best.length) {
       best = b;
       kind = PieceKind.Fallback;
@@ -165,7 +168,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
 export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, features: StreamFeatures): Uint8Array {
   if (fallback === PieceKind.Copy) {
     if (!p.model.causal) throw new FlowzipError('E_CORRUPT', 'stream has a copy tile for a model that is not causal');
-    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack), rect, p.count);
+    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack, threadScratch), rect, p.count);
   }
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);
@@ -175,7 +178,7 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   if (p.model.counts) return decodeCountTile(piece, rect.w, rect.h, countCdfs(p.model));
   if (p.model.causal) {
     // Interleaved samples, converted to the planar layout of every piece.
-    return planar(decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack), rect, p.count);
+    return planar(decodeCausalTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack, undefined, threadScratch), rect, p.count);
   }
   let tile: Int32Array[];
   try {

@@ -28,6 +28,7 @@
 import { log16 } from '../quant/log16.js';
 import { featureCount, fittedSum, neighbourOffsets, neighbourSteps, SAME_PLANE } from './causal-context.js';
 import { bank, BANK, nlmsPredict, nlmsUpdate, RLS_P0, rlsUpdate, stackClass, stackInputs, STACK_CLASSES, stackPredict, type StackMode } from './causal-stack.js';
+import { int32Array, type TileScratch } from './tile-scratch.js';
 
 /** Fixed-point fraction bits of the predictor weights. */
 export const WEIGHT_FRAC = 12;
@@ -134,12 +135,13 @@ export class CausalKernel {
   private corr = 0;
   private m16pre = 0;
 
-  constructor(nch: number, w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, stack: StackMode) {
+  /** `scratch`: this thread's reusable arrays for values and errors (tile-scratch.ts); without it, new ones. */
+  constructor(nch: number, w: number, h: number, lo: ArrayLike<number>, hi: ArrayLike<number>, mids: ArrayLike<number>, params: CausalParams, stack: StackMode, scratch?: TileScratch) {
     this.nch = nch;
     this.w = w;
     this.h = h;
-    this.values = new Int32Array((w * h + 1) * nch);
-    this.errs = new Int32Array((w * h + 1) * nch);
+    this.values = int32Array(scratch, 'kernel-values', (w * h + 1) * nch);
+    this.errs = int32Array(scratch, 'kernel-errors', (w * h + 1) * nch);
     for (let c = 0; c < nch; c++) {
       this.values[w * h * nch + c] = mids[c];
       this.errs[w * h * nch + c] = DEFAULT_ERR;

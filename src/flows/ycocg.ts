@@ -5,15 +5,16 @@
  *   Co = R − B;  t = B + ⌊Co/2⌋;  Cg = G − t;  Y = t + ⌊Cg/2⌋
  * Y lies in [0, 255] and Co, Cg in [−255, 255] for 8-bit R, G, B.
  */
+import { int32Array, type TileScratch } from './tile-scratch.js';
 
 /** Value range and missing-neighbour value of each plane of a `count`-channel tile after the transform. */
 export function planeRanges(count: 1 | 3): { lo: number[]; hi: number[]; mids: number[] } {
   return count === 3 ? { lo: [0, -255, -255], hi: [255, 255, 255], mids: [128, 0, 0] } : { lo: [0], hi: [255], mids: [128] };
 }
 
-/** n interleaved 8-bit pixels of `count` channels as interleaved planes: Y, Co, Cg for 3, the samples for 1. */
-export function toPlanes(data: ArrayLike<number>, n: number, count: 1 | 3): Int32Array {
-  const out = new Int32Array(n * count);
+/** n interleaved 8-bit pixels of `count` channels as interleaved planes: Y, Co, Cg for 3, the samples for 1 (in `scratch`'s planes slot when given). */
+export function toPlanes(data: ArrayLike<number>, n: number, count: 1 | 3, scratch?: TileScratch): Int32Array {
+  const out = int32Array(scratch, 'planes', n * count);
   if (count === 1) {
     for (let i = 0; i < n; i++) out[i] = data[i];
     return out;
