@@ -108,8 +108,8 @@ export function filterRows(raw: Uint8Array, rowBytes: number, rows: number, bpp:
   return out;
 }
 
-/** |b| of a filtered byte read as signed 8-bit. */
-const signedAbs = (b: number) => (b < 128 ? b : 256 - b);
+/** |b| of each filtered byte value b read as signed 8-bit (a table: no branch per byte). */
+const SIGNED_ABS = Uint8Array.from({ length: 256 }, (_, b) => (b < 128 ? b : 256 - b));
 
 /**
  * The filter type whose output for row `cur` (previous raw row `prev`) has
@@ -120,6 +120,7 @@ const signedAbs = (b: number) => (b < 128 ? b : 256 - b);
 function bestFilter(cur: Uint8Array, prev: Uint8Array, bpp: number): FilterType {
   const n = cur.length;
   const m = Math.min(bpp, n);
+  const abs = SIGNED_ABS;
   let none = 0,
     sub = 0,
     up = 0,
@@ -128,12 +129,12 @@ function bestFilter(cur: Uint8Array, prev: Uint8Array, bpp: number): FilterType 
   for (let i = 0; i < m; i++) {
     const x = cur[i],
       b = prev[i];
-    const cx = signedAbs(x),
-      cu = signedAbs((x - b) & 0xff);
+    const cx = abs[x],
+      cu = abs[(x - b) & 0xff];
     none += cx;
     sub += cx;
     up += cu;
-    avg += signedAbs((x - (b >>> 1)) & 0xff);
+    avg += abs[(x - (b >>> 1)) & 0xff];
     pae += cu;
   }
   for (let i = m; i < n; i++) {
@@ -141,11 +142,11 @@ function bestFilter(cur: Uint8Array, prev: Uint8Array, bpp: number): FilterType 
       a = cur[i - bpp],
       b = prev[i],
       c = prev[i - bpp];
-    none += signedAbs(x);
-    sub += signedAbs((x - a) & 0xff);
-    up += signedAbs((x - b) & 0xff);
-    avg += signedAbs((x - ((a + b) >>> 1)) & 0xff);
-    pae += signedAbs((x - paeth(a, b, c)) & 0xff);
+    none += abs[x];
+    sub += abs[(x - a) & 0xff];
+    up += abs[(x - b) & 0xff];
+    avg += abs[(x - ((a + b) >>> 1)) & 0xff];
+    pae += abs[(x - paeth(a, b, c)) & 0xff];
   }
   let best = FilterType.None,
     cost = none;
@@ -165,53 +166,43 @@ function bestFilter(cur: Uint8Array, prev: Uint8Array, bpp: number): FilterType 
   return best;
 }
 
-/**
- * Writes filter `type` of row `cur` (previous raw row `prev`) into `dst` and
- * returns the sum of |b| over the output bytes read as signed 8-bit values.
- */
-function applyFilter(type: FilterType, cur: Uint8Array, prev: Uint8Array, bpp: number, dst: Uint8Array): number {
+/** Writes filter `type` of row `cur` (previous raw row `prev`) into `dst`. */
+function applyFilter(type: FilterType, cur: Uint8Array, prev: Uint8Array, bpp: number, dst: Uint8Array): void {
   // One loop per filter type, the first bpp bytes (no left neighbour) apart: the
   // specification's predictors without a branch per byte (~30 % faster).
   const n = cur.length;
   const m = Math.min(bpp, n);
-  let cost = 0;
   switch (type) {
     case FilterType.None:
       for (let i = 0; i < n; i++) {
         const b = cur[i];
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       break;
     case FilterType.Sub:
       for (let i = 0; i < m; i++) {
         const b = cur[i];
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       for (let i = m; i < n; i++) {
         const b = (cur[i] - cur[i - bpp]) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       break;
     case FilterType.Up:
       for (let i = 0; i < n; i++) {
         const b = (cur[i] - prev[i]) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       break;
     case FilterType.Average:
       for (let i = 0; i < m; i++) {
         const b = (cur[i] - (prev[i] >>> 1)) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       for (let i = m; i < n; i++) {
         const b = (cur[i] - ((cur[i - bpp] + prev[i]) >>> 1)) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       break;
     case FilterType.Paeth:
@@ -219,14 +210,11 @@ function applyFilter(type: FilterType, cur: Uint8Array, prev: Uint8Array, bpp: n
       for (let i = 0; i < m; i++) {
         const b = (cur[i] - prev[i]) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       for (let i = m; i < n; i++) {
         const b = (cur[i] - paeth(cur[i - bpp], prev[i], prev[i - bpp])) & 0xff;
         dst[i] = b;
-        cost += b < 128 ? b : 256 - b;
       }
       break;
   }
-  return cost;
 }
