@@ -75,6 +75,10 @@ class CopyState {
   readonly id = new Int32Array(CANDIDATES);
   /** Per distinct candidate: how many of the candidates hold its samples, less one, at most 2. */
   readonly votes = new Int32Array(CANDIDATES);
+  /** Per decoded pixel: its samples packed into one integer (packPixel), so that equal pixels have equal keys. */
+  private readonly packed: Int32Array;
+  /** Scratch of `candidates`: every candidate's pixel index (−1 when missing), in identity order. */
+  private readonly all = new Int32Array(CANDIDATES);
   n = 0;
   ctx = 0;
   key = 0;
@@ -90,25 +94,38 @@ class CopyState {
     this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
     this.decisions = new Uint8Array(w * h);
     this.source = new Int32Array(w * h).fill(-1);
+    this.packed = new Int32Array(w * h);
   }
 
+  /** The packed samples of decoded pixel p (packPixel). */
+  packedOf(p: number): number {
+    return this.packed[p];
+  }
+
+  /** Whether pixels a and b (both decoded, or −1 for none) hold the same samples. */
   private same(a: number, b: number): boolean {
-    if (a < 0 || b < 0) return false;
-    const v = this.kernel.values,
-      k = this.count;
-    for (let c = 0; c < k; c++) if (v[a * k + c] !== v[b * k + c]) return false;
-    return true;
+    return a >= 0 && b >= 0 && this.packed[a] === this.packed[b];
   }
 
   /** Hash of the samples of W, N, NW, NE (−1 where missing) into HASH_BITS bits. */
   private matchKey(iW: number, iN: number, iNW: number, iNE: number): number {
+    let hsh = this.hashPixel(0x811c9dc5 | 0, iW);
+    hsh = this.hashPixel(hsh, iN);
+    hsh = this.hashPixel(hsh, iNW);
+    hsh = this.hashPixel(hsh, iNE);
+    return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
+  }
+
+  /** FNV-1a step of matchKey over the samples of pixel p (0x7fff per sample when p < 0). */
+  private hashPixel(hsh: number, p: number): number {
     const v = this.kernel.values,
       k = this.count;
-    let hsh = 0x811c9dc5 | 0;
-    for (const p of [iW, iN, iNW, iNE]) {
-      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (p < 0 ? 0x7fff : v[p * k + c] & 0xffff), 0x01000193);
+    if (p < 0) {
+      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ 0x7fff, 0x01000193);
+    } else {
+      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (v[p * k + c] & 0xffff), 0x01000193);
     }
-    return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
+    return hsh;
   }
 
   /** Finds the distinct candidates of pixel (x, y) and its context base. */
@@ -126,7 +143,16 @@ class CopyState {
       sN = iN < 0 ? -1 : this.source[iN];
     const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
       cN = sN >= 0 && sN + w < i ? sN + w : -1;
-    const all = [iW, iN, m, iNE, iNW, y > 1 ? i - 2 * w : -1, x > 1 ? i - 2 : -1, cW, cN];
+    const all = this.all;
+    all[0] = iW;
+    all[1] = iN;
+    all[2] = m;
+    all[3] = iNE;
+    all[4] = iNW;
+    all[5] = y > 1 ? i - 2 * w : -1;
+    all[6] = x > 1 ? i - 2 : -1;
+    all[7] = cW;
+    all[8] = cN;
     let n = 0;
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
@@ -164,6 +190,7 @@ class CopyState {
 
   /** After pixel i is decoded: it becomes the match of its context and its colour's cache entry. */
   remember(i: number): void {
+    this.packed[i] = packPixel(this.kernel.values, i, this.count);
     this.table[this.key] = i + 1;
     this.cache[colourHash(this.kernel.values, i, this.count, CACHE_BITS)] = i + 1;
   }
@@ -188,6 +215,16 @@ class CopyState {
   }
 }
 
+/**
+ * The samples of pixel i of interleaved values as one integer, distinct for distinct pixels: a
+ * gray sample (0..255) as it is; Y (0..255), Co and Cg (−255..255, 10-bit two's complement) in 28 bits.
+ */
+function packPixel(values: Int32Array, i: number, count: number): number {
+  if (count === 1) return values[i];
+  const o = i * 3;
+  return values[o] | ((values[o + 1] & 0x3ff) << 8) | ((values[o + 2] & 0x3ff) << 18);
+}
+
 /** Whether pixel i of interleaved values equals pixel j. */
 function equalPixels(values: Int32Array, count: number, i: number, j: number): boolean {
   for (let c = 0; c < count; c++) if (values[i * count + c] !== values[j * count + c]) return false;
@@ -201,6 +238,8 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   const values = toPlanes(toIndices(data, count, params.values), n, count);
   const s = new CopyState(count, w, h, params, stack);
   const kernel = s.kernel;
+  const truePacked = new Int32Array(n);
+  for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
   // Most symbols a pixel can take; the record starts at two per sample and doubles when a pixel might not fit
@@ -233,7 +272,7 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
       s.candidates(x, y);
       let hit = -1;
       for (let j = 0; j < s.n && hit < 0; j++) {
-        const bit = equalPixels(values, count, i, s.at[j]) ? 1 : 0;
+        const bit = truePacked[i] === s.packedOf(s.at[j]) ? 1 : 0;
         const ctx = s.contextOf(j);
         kind[ops] = 0;
         opA[ops] = s.bits.p1(ctx);
