@@ -79,6 +79,8 @@ class CopyState {
   private readonly packed: Int32Array;
   /** Scratch of `candidates`: every candidate's pixel index (−1 when missing), in identity order. */
   private readonly all = new Int32Array(CANDIDATES);
+  /** Scratch of `candidates`: the packed samples of each distinct candidate. */
+  private readonly keys = new Int32Array(CANDIDATES);
   n = 0;
   ctx = 0;
   key = 0;
@@ -100,11 +102,6 @@ class CopyState {
   /** The packed samples of decoded pixel p (packPixel). */
   packedOf(p: number): number {
     return this.packed[p];
-  }
-
-  /** Whether pixels a and b (both decoded, or −1 for none) hold the same samples. */
-  private same(a: number, b: number): boolean {
-    return a >= 0 && b >= 0 && this.packed[a] === this.packed[b];
   }
 
   /** Hash of the samples of W, N, NW, NE (−1 where missing) into HASH_BITS bits. */
@@ -143,7 +140,12 @@ class CopyState {
       sN = iN < 0 ? -1 : this.source[iN];
     const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
       cN = sN >= 0 && sN + w < i ? sN + w : -1;
-    const all = this.all;
+    const all = this.all,
+      at = this.at,
+      votes = this.votes,
+      id = this.id,
+      keys = this.keys,
+      packed = this.packed;
     all[0] = iW;
     all[1] = iN;
     all[2] = m;
@@ -157,18 +159,25 @@ class CopyState {
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
       if (p < 0) continue;
-      let dup = -1;
-      for (let j = 0; j < n && dup < 0; j++) if (this.same(p, this.at[j])) dup = j;
-      if (dup >= 0) {
-        if (this.votes[dup] < 2) this.votes[dup]++;
+      const key = packed[p];
+      let j = 0;
+      while (j < n && keys[j] !== key) j++;
+      if (j < n) {
+        if (votes[j] < 2) votes[j]++;
         continue;
       }
-      this.at[n] = p;
-      this.votes[n] = 0;
-      this.id[n++] = k;
+      at[n] = p;
+      keys[n] = key;
+      votes[n] = 0;
+      id[n++] = k;
     }
     this.n = n;
-    const eq = (this.same(iW, iN) ? 1 : 0) | (this.same(iN, iNE) ? 2 : 0) | (this.same(iW, iNW) ? 4 : 0) | (this.same(iN, iNW) ? 8 : 0);
+    const kW = iW < 0 ? -1 : packed[iW],
+      kN = iN < 0 ? -2 : packed[iN],
+      kNW = iNW < 0 ? -3 : packed[iNW],
+      kNE = iNE < 0 ? -4 : packed[iNE];
+    // Packed keys are ≥ 0, so a missing neighbour (a distinct negative stand-in) equals no other.
+    const eq = (kW === kN ? 1 : 0) | (kN === kNE ? 2 : 0) | (kW === kNW ? 4 : 0) | (kN === kNW ? 8 : 0);
     const dW = iW < 0 ? 0 : classOf(this.decisions[iW]),
       dN = iN < 0 ? 0 : classOf(this.decisions[iN]);
     this.ctx = (eq * 4 + dW) * 4 + dN;
