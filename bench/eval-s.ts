@@ -17,7 +17,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compress, decompress } from '../src/codec/index.js';
-import { parsePng, peekPngHeader } from '../src/codec/formats/png.js';
+import { parsePng, peekPngHeader, writePng } from '../src/codec/formats/png.js';
+import { mulberry32 } from '../src/quant/prng.js';
 import { CONVERT } from './codecs.js';
 import { sig } from './report.js';
 
@@ -127,8 +128,33 @@ export async function benchEvalS(dir: string, flowzip: boolean, log: (s: string)
 
 const subpixelsOf = (r: EvalSRow) => r.width * r.height * r.channels;
 
+/** flowzip on a random-noise PNG (the early store decision): file sizes, container method and compress time. */
+export interface NoiseStoreResult {
+  width: number;
+  height: number;
+  pngBytes: number;
+  fzBytes: number;
+  method: string;
+  encSeconds: number;
+}
+
+/** Compresses a 1000×1000 RGB PNG of seeded uniform noise with flowzip (2 workers): what storing an uncodable image costs. */
+export async function benchNoiseStore(): Promise<NoiseStoreResult> {
+  const width = 1000,
+    height = 1000;
+  const rand = mulberry32(15),
+    samples = new Uint8Array(width * height * 3);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.floor(rand() * 256);
+  const png = writePng({ raster: { width, height, channels: 3, bitDepth: 8, samples }, colourType: 2, pngBitDepth: 8, interlaced: false, ancillary: [] });
+  const t = process.hrtime.bigint();
+  const z = await compress(png, { workers: 2 });
+  const encSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (!Buffer.from(await decompress(z, { workers: 2 })).equals(Buffer.from(png))) throw new Error('noise PNG did not round-trip');
+  return { width, height, pngBytes: png.length, fzBytes: z.length, method: ['stored', 'brotli', 'image', 'chunked'][z[2] & 15] ?? '?', encSeconds };
+}
+
 /** The section as Markdown: one row per file (bytes / bpsp), totals for the 8-bit files and for all, flowzip's speed. */
-export function formatEvalS(rows: EvalSRow[], dir: string): string {
+export function formatEvalS(rows: EvalSRow[], dir: string, noise?: NoiseStoreResult): string {
   const cols = EVAL_S_COLUMNS.filter((id) => rows.every((r) => r.cells[id]));
   const L: string[] = [];
   const pixels = rows.reduce((n, r) => n + r.width * r.height, 0);
@@ -164,6 +190,13 @@ export function formatEvalS(rows: EvalSRow[], dir: string): string {
       '',
       `flowzip with 2 workers: ${sig(pixels / 1e6 / enc)} MP/s compress, ${sig(pixels / 1e6 / dec)} MP/s decompress over the set (${sig(enc)} s, ${sig(dec)} s); slowest compress ${sig(worst.s)} s/MP (${worst.f}).`,
     );
+    if (noise) {
+      const mp = (noise.width * noise.height) / 1e6;
+      L.push(
+        '',
+        `Early store decision: a ${noise.width}×${noise.height} RGB PNG of uniform noise (${noise.pngBytes} bytes) → ${noise.fzBytes} bytes (${noise.method}, PNG ${noise.fzBytes - noise.pngBytes >= 0 ? '+' : ''}${noise.fzBytes - noise.pngBytes} bytes) in ${sig(noise.encSeconds / mp)} s/MP.`,
+      );
+    }
   }
   L.push('');
   return L.join('\n');

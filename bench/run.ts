@@ -13,7 +13,7 @@ import { parseBenchArgs, repoRoot, USAGE } from './args.js';
 import { selectCodecs } from './codecs.js';
 import { fmnistGrid, loadFmnist, loadPngFolder, type BenchSet } from './datasets.js';
 import { runBench } from './harness.js';
-import { benchEvalS, evalSCsv, formatEvalS, type EvalSRow } from './eval-s.js';
+import { benchEvalS, benchNoiseStore, evalSCsv, formatEvalS, type EvalSRow, type NoiseStoreResult } from './eval-s.js';
 import { formatCsv, formatMarkdown, hasFailures, plotSvg } from './report.js';
 
 async function main(): Promise<number> {
@@ -45,14 +45,16 @@ async function main(): Promise<number> {
     }
   }
   let evalS: EvalSRow[] | null = null;
+  let noise: NoiseStoreResult | undefined;
   if (args.sets.includes('eval-s')) {
     if (existsSync(args.evalS)) {
       log(`eval-S: ${args.evalS}`);
       evalS = await benchEvalS(args.evalS, args.flowzip, log);
+      if (args.flowzip) noise = await benchNoiseStore();
     } else missing.push(`eval-S not found at ${args.evalS} (use --eval-s DIR)`);
   }
   for (const m of missing) log(`skip: ${m}`);
-  const evalSMd = evalS ? formatEvalS(evalS, args.evalS) : '';
+  const evalSMd = evalS ? formatEvalS(evalS, args.evalS, noise) : '';
   if (evalS && sets.length === 0) {
     mkdirSync(args.out, { recursive: true });
     writeFileSync(join(args.out, 'eval-s.md'), evalSMd);

@@ -27,6 +27,7 @@ import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedModels, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
+import { estimateImageBytes, storeEarly } from './store-estimate.js';
 
 /** Options of {@link compress}. */
 export interface CompressOptions extends ModelChoice {
@@ -294,6 +295,25 @@ function tryOrder(sets: Model[][]): { order: number[]; quick: number } {
 }
 
 /**
+ * The early store decision (store-estimate.ts): whether the image's estimated
+ * coded size (with a 16-bit image's residual section) says the coder will not
+ * beat storing the `inputBytes` of its file.
+ */
+function looksUncodable(img: FlowImage, inputBytes: number): boolean {
+  const { source, survey, header } = img;
+  const rowLength = source.width * source.channels;
+  const whole = source.whole;
+  const rowAt = whole ? (y: number) => whole.subarray(y * rowLength, (y + 1) * rowLength) : (y: number) => survey!.estimateRows.get(y)!;
+  let estimate = estimateImageBytes(source.width, source.height, source.channels, rowAt);
+  let raw = source.width * source.height * source.channels;
+  if (header.kind === 'png16') {
+    estimate += header.residuals.length;
+    raw *= 2;
+  }
+  return storeEarly(estimate, inputBytes, raw);
+}
+
+/**
  * Compresses any bytes to a .fz stream. Never larger than the input plus a
  * few bytes. Throws FlowzipError (E_USAGE for bad options, E_UNKNOWN_MODEL,
  * E_BAD_MODEL, E_BACKEND, E_LIMIT).
@@ -331,7 +351,9 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
   let poorBits = 4;
   const img = method === 'auto' || method === 'flow' ? await asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, banding.holdBytes, options.onWarning) : null;
   const imageSamples = img ? img.source.width * img.source.height * img.source.channels : 0;
-  if (img) {
+  // An image that looks like noise is stored (or brotli'd) without coding a tile (store-estimate.ts).
+  const early = img !== null && method === 'auto' && looksUncodable(img, input.length);
+  if (img && !early) {
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
     const sets = modelSets(channels, shape.width * shape.height, options);
@@ -380,7 +402,7 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
   // sample (synthetic images, where a dictionary coder can win; 6 for a count-context model,
   // image-codec.ts poorBitsPerSample); a PNG's candidate is capped at PNG_BROTLI_QUALITY, so noisy
   // photos pay milliseconds for it.
-  const poorFlow = img !== null && image !== null && Math.min(imageSize, withStored ? storedSize : Infinity) * 8 > imageSamples * poorBits;
+  const poorFlow = early || (img !== null && image !== null && Math.min(imageSize, withStored ? storedSize : Infinity) * 8 > imageSamples * poorBits);
   const cap = method !== 'brotli' && img && img.header.kind !== 'pnm' ? PNG_BROTLI_QUALITY : undefined;
   let brotli: Uint8Array[] | null = null;
   if (method === 'brotli' || !img || poorFlow) {

@@ -14,7 +14,7 @@ import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { featureCount } from '../flows/causal-context.js';
 import { CausalKernel, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
-import { accumulateTile, fitPlan, solveFit, type FitPlan } from '../flows/causal-fit.js';
+import { accumulateTile, fitPlan, fitRowMask, fitRowSteps, solveFit, type FitPlan } from '../flows/causal-fit.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
@@ -87,16 +87,35 @@ export function planImageFit(
 export function planTilesFit(rects: ReadonlyArray<{ w: number; h: number }>, count: 1 | 3, values: ChannelValues, maxClasses: number, tileSamples: (j: number) => Uint8Array): FitPlan {
   let total = 0;
   for (const r of rects) total += r.w * r.h;
+  const steps = fitRowSteps(total);
   const tile = (j: number) => {
     const r = rects[j];
-    return { values: toPlanes(toIndices(tileSamples(j), count, values), r.w * r.h, count), nch: count, w: r.w, h: r.h };
+    return { values: fitTileValues(tileSamples(j), r.w, r.h, count, values, steps), nch: count, w: r.w, h: r.h };
   };
   return { ...fitPlan(rects.length, total, tile, count, Int32Array.from(planeRanges(count).mids), maxClasses), values };
 }
 
 /** Encoder side, step 2: the normal equations of one tile (w×h interleaved samples of `count` channels). */
 export function accumulateImageTile(data: Uint8Array, w: number, h: number, count: 1 | 3, plan: FitPlan): Float64Array {
-  return accumulateTile({ values: toPlanes(toIndices(data, count, plan.values), w * h, count), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
+  return accumulateTile({ values: fitTileValues(data, w, h, count, plan.values, [plan.rowStep]), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
+}
+
+/**
+ * The fit's view of a tile (w×h interleaved samples of `count` channels): the coder's values (channel
+ * palette indices, YCoCg-R) of the rows the fit reads with row `steps` (flows/causal-fit.ts fitRowMask),
+ * zeros in the other rows, then the sentinel pixel (the planes' mids). Each pixel's values are those of
+ * the whole tile's conversion: both maps work pixel by pixel.
+ */
+export function fitTileValues(data: Uint8Array, w: number, h: number, count: 1 | 3, values: ChannelValues | undefined, steps: readonly number[]): Int32Array {
+  const mask = fitRowMask(h, steps),
+    rowLen = w * count,
+    { mids } = planeRanges(count);
+  const out = new Int32Array((w * h + 1) * count);
+  for (let y = 0; y < h; y++) {
+    if (mask[y]) out.set(toPlanes(toIndices(data.subarray(y * rowLen, (y + 1) * rowLen), count, values), w, count), y * rowLen);
+  }
+  for (let c = 0; c < count; c++) out[w * h * count + c] = mids[c];
+  return out;
 }
 
 /** Adds the tiles' normal equations in tile order (the order fixes the floating-point result). */

@@ -76,8 +76,12 @@ class CopyState {
   readonly id = new Int32Array(CANDIDATES);
   /** Per distinct candidate: how many of the candidates hold its samples, less one, at most 2. */
   readonly votes = new Int32Array(CANDIDATES);
-  /** Scratch of `candidates`: every candidate's pixel index (−1 when missing), in candidate order. */
+  /** Per decoded pixel: its samples packed into one integer (packPixel), so that equal pixels have equal keys. */
+  private readonly packed: Int32Array;
+  /** Scratch of `candidates`: every candidate's pixel index (−1 when missing), in identity order. */
   private readonly all = new Int32Array(CANDIDATES);
+  /** Scratch of `candidates`: the packed samples of each distinct candidate. */
+  private readonly keys = new Int32Array(CANDIDATES);
   n = 0;
   ctx = 0;
   key = 0;
@@ -95,26 +99,33 @@ class CopyState {
     this.decisions = new Uint8Array(w * h);
     this.source = int32Array(scratch, 'copy-source', w * h).fill(-1);
     this.table = int32Array(scratch, 'copy-table', 1 << HASH_BITS);
+    this.packed = int32Array(scratch, 'copy-packed', w * h);
   }
 
-  private same(a: number, b: number): boolean {
-    if (a < 0 || b < 0) return false;
-    const v = this.kernel.values,
-      k = this.count;
-    for (let c = 0; c < k; c++) if (v[a * k + c] !== v[b * k + c]) return false;
-    return true;
+  /** The packed samples of decoded pixel p (packPixel). */
+  packedOf(p: number): number {
+    return this.packed[p];
   }
 
   /** Hash of the samples of W, N, NW, NE (−1 where missing) into HASH_BITS bits. */
   private matchKey(iW: number, iN: number, iNW: number, iNE: number): number {
+    let hsh = this.hashPixel(0x811c9dc5 | 0, iW);
+    hsh = this.hashPixel(hsh, iN);
+    hsh = this.hashPixel(hsh, iNW);
+    hsh = this.hashPixel(hsh, iNE);
+    return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
+  }
+
+  /** FNV-1a step of matchKey over the samples of pixel p (0x7fff per sample when p < 0). */
+  private hashPixel(hsh: number, p: number): number {
     const v = this.kernel.values,
       k = this.count;
-    let hsh = 0x811c9dc5 | 0;
-    for (let q = 0; q < 4; q++) {
-      const p = q === 0 ? iW : q === 1 ? iN : q === 2 ? iNW : iNE;
-      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (p < 0 ? 0x7fff : v[p * k + c] & 0xffff), 0x01000193);
+    if (p < 0) {
+      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ 0x7fff, 0x01000193);
+    } else {
+      for (let c = 0; c < k; c++) hsh = Math.imul(hsh ^ (v[p * k + c] & 0xffff), 0x01000193);
     }
-    return (hsh ^ (hsh >>> 16)) & ((1 << HASH_BITS) - 1);
+    return hsh;
   }
 
   /** Finds the distinct candidates of pixel (x, y) and its context base. */
@@ -132,7 +143,12 @@ class CopyState {
       sN = iN < 0 ? -1 : this.source[iN];
     const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
       cN = sN >= 0 && sN + w < i ? sN + w : -1;
-    const all = this.all;
+    const all = this.all,
+      at = this.at,
+      votes = this.votes,
+      id = this.id,
+      keys = this.keys,
+      packed = this.packed;
     all[0] = iW;
     all[1] = iN;
     all[2] = m;
@@ -146,18 +162,25 @@ class CopyState {
     for (let k = 0; k < CANDIDATES; k++) {
       const p = all[k];
       if (p < 0) continue;
-      let dup = -1;
-      for (let j = 0; j < n && dup < 0; j++) if (this.same(p, this.at[j])) dup = j;
-      if (dup >= 0) {
-        if (this.votes[dup] < 2) this.votes[dup]++;
+      const key = packed[p];
+      let j = 0;
+      while (j < n && keys[j] !== key) j++;
+      if (j < n) {
+        if (votes[j] < 2) votes[j]++;
         continue;
       }
-      this.at[n] = p;
-      this.votes[n] = 0;
-      this.id[n++] = k;
+      at[n] = p;
+      keys[n] = key;
+      votes[n] = 0;
+      id[n++] = k;
     }
     this.n = n;
-    const eq = (this.same(iW, iN) ? 1 : 0) | (this.same(iN, iNE) ? 2 : 0) | (this.same(iW, iNW) ? 4 : 0) | (this.same(iN, iNW) ? 8 : 0);
+    const kW = iW < 0 ? -1 : packed[iW],
+      kN = iN < 0 ? -2 : packed[iN],
+      kNW = iNW < 0 ? -3 : packed[iNW],
+      kNE = iNE < 0 ? -4 : packed[iNE];
+    // Packed keys are ≥ 0, so a missing neighbour (a distinct negative stand-in) equals no other.
+    const eq = (kW === kN ? 1 : 0) | (kN === kNE ? 2 : 0) | (kW === kNW ? 4 : 0) | (kN === kNW ? 8 : 0);
     const dW = iW < 0 ? 0 : classOf(this.decisions[iW]),
       dN = iN < 0 ? 0 : classOf(this.decisions[iN]);
     this.ctx = (eq * 4 + dW) * 4 + dN;
@@ -179,6 +202,7 @@ class CopyState {
 
   /** After pixel i is decoded: it becomes the match of its context and its colour's cache entry. */
   remember(i: number): void {
+    this.packed[i] = packPixel(this.kernel.values, i, this.count);
     this.table[this.key] = i + 1;
     this.cache[colourHash(this.kernel.values, i, this.count, CACHE_BITS)] = i + 1;
   }
@@ -201,6 +225,16 @@ class CopyState {
     if (p < 0) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (empty colour cache slot)');
     return p;
   }
+}
+
+/**
+ * The samples of pixel i of interleaved values as one integer, distinct for distinct pixels: a
+ * gray sample (0..255) as it is; Y (0..255), Co and Cg (−255..255, 10-bit two's complement) in 28 bits.
+ */
+function packPixel(values: Int32Array, i: number, count: number): number {
+  if (count === 1) return values[i];
+  const o = i * 3;
+  return values[o] | ((values[o + 1] & 0x3ff) << 8) | ((values[o + 2] & 0x3ff) << 18);
 }
 
 /** Whether pixel i of interleaved values equals pixel j. */
@@ -257,6 +291,8 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
   const s = new CopyState(count, w, h, params, stack, scratch);
   const kernel = s.kernel;
+  const truePacked = new Int32Array(n);
+  for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
   const perPixel = CANDIDATES + 1 + CACHE_BITS + count;
@@ -277,7 +313,7 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
       s.candidates(x, y);
       let hit = -1;
       for (let j = 0; j < s.n && hit < 0; j++) {
-        const bit = equalPixels(values, count, i, s.at[j]) ? 1 : 0;
+        const bit = truePacked[i] === s.packedOf(s.at[j]) ? 1 : 0;
         const ctx = s.contextOf(j);
         kind[ops] = 0;
         opA[ops] = s.bits.p1(ctx);

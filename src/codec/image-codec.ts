@@ -19,7 +19,7 @@ import { chooseChannelValues } from './channel-palette.js';
 import { BandAssembler, BandLoader, bandCount, inBand } from './image-bands.js';
 import { fitTileSamples, streamedChannelValues, type ImageSurvey } from './image-survey.js';
 import type { SampleSource } from './sample-source.js';
-import { solveFit } from '../flows/causal-fit.js';
+import { fitRowMask, fitRowSteps, solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeCountTile, encodeCountTile } from './count-coder.js';
 import { countCdfs } from './count-models.js';
@@ -230,6 +230,22 @@ function subImage(samples: Uint8Array, shape: ImageShape, p: Pick<CodingPlane, '
   return tileSamples(samples, shape.width, shape.channels, p.first, p.count, r);
 }
 
+/** The samples of tile `r`, plane group `p` as subImage gives them, in the rows the fit reads with row `steps` only (zeros elsewhere: never read). */
+function fitRowsOf(samples: Uint8Array, width: number, channels: number, p: Pick<CodingPlane, 'first' | 'count'>, r: TileRect, steps: readonly number[]): Uint8Array<ArrayBuffer> {
+  const mask = fitRowMask(r.h, steps),
+    count = p.count;
+  const out = new Uint8Array(r.w * r.h * count);
+  for (let y = 0; y < r.h; y++) {
+    if (!mask[y]) continue;
+    let k = y * r.w * count;
+    for (let x = 0; x < r.w; x++) {
+      const at = ((r.y + y) * width + r.x + x) * channels + p.first;
+      for (let c = 0; c < count; c++) out[k++] = samples[at + c];
+    }
+  }
+  return out;
+}
+
 /** How an image is coded in bands (image-bands.ts): bands of `bandTiles` tile rows. The bytes do not depend on it. */
 export interface Banding {
   bandTiles: number;
@@ -243,7 +259,8 @@ export async function fitCausalGroup(source: SampleSource, survey: ImageSurvey |
   const { width, channels, whole } = source;
   const causal = p.model.causal!;
   // Tile j's samples as the fit reads them: from the image when it is held, else rebuilt from the surveyed rows.
-  const tileSamples = (j: number) => (whole ? subImage(whole, { width, height: source.height, channels }, p, rects[j]) : fitTileSamples(survey!, channels, p.first, p.count, rects[j]));
+  const steps = fitRowSteps(width * source.height);
+  const tileSamples = (j: number) => (whole ? fitRowsOf(whole, width, channels, p, rects[j], steps) : fitTileSamples(survey!, channels, p.first, p.count, rects[j]));
   const values = whole ? chooseChannelValues(whole, width, channels, p.first, p.count) : await streamedChannelValues(source, survey!.used, p.first, p.count, TILE_SIZE);
   const plan = planTilesFit(rects, p.count, values, causal.maxClasses, tileSamples);
   const planBytes = writeFitPlan(plan);

@@ -9,6 +9,7 @@
  * not read are filled with a row it does.
  */
 import { NEIGHBOURS } from '../flows/causal-context.js';
+import { estimateRows } from './store-estimate.js';
 import { fitRowSteps } from '../flows/causal-fit.js';
 import { indexMap, MedResiduals, packingCandidates, packingChoice, UsedValues, type ChannelValues } from './channel-palette.js';
 import type { SampleSource } from './sample-source.js';
@@ -19,6 +20,8 @@ export interface ImageSurvey {
   used: UsedValues;
   /** The rows the causal fit reads, by image row (each a copy: width × channels samples). */
   fitRows: Map<number, Uint8Array>;
+  /** The rows the early store estimate reads (store-estimate.ts estimateRows, each with the row above), by image row. */
+  estimateRows: Map<number, Uint8Array>;
 }
 
 /** Rows above a pixel that its causal features read (same-plane neighbours; earlier planes read the row above). */
@@ -44,15 +47,18 @@ export async function forEachBand(source: SampleSource, bandRows: number, fn: (r
 export async function surveyImage(source: SampleSource, tileSize: number): Promise<ImageSurvey> {
   const used = new UsedValues(source.channels);
   const fitRows = new Map<number, Uint8Array>();
+  const estimated = new Map<number, Uint8Array>();
+  const wanted = new Set(estimateRows(source.width, source.height).flatMap((y) => [y - 1, y]));
   const rowLength = source.width * source.channels;
   const samples = source.width * source.height;
   await forEachBand(source, tileSize, (rows, y) => {
     used.add(rows);
     for (let ty = 0; ty * rowLength < rows.length; ty++) {
       if (fitReadsRow(ty, samples)) fitRows.set(y + ty, rows.slice(ty * rowLength, (ty + 1) * rowLength));
+      if (wanted.has(y + ty)) estimated.set(y + ty, rows.slice(ty * rowLength, (ty + 1) * rowLength));
     }
   });
-  return { used, fitRows };
+  return { used, fitRows, estimateRows: estimated };
 }
 
 /**

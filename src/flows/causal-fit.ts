@@ -12,15 +12,34 @@
  * `solveFit` on the per-tile sums added in tile order (so the result does not
  * depend on how many threads ran).
  */
-import { featureCount, gatherFeatures, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
+import { featureCount, gatherFeatures, NEIGHBOURS, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
 import { MAX_CLASSES, WEIGHT_FRAC, WEIGHT_LIMIT, type CausalParams } from './causal-kernel.js';
 
-/** A tile as the coder sees it: w × h pixels of nch planes, interleaved (plane c of pixel i at i·nch + c). */
+/**
+ * A tile as the coder sees it: w × h pixels of nch planes, interleaved (plane c of pixel i at i·nch + c).
+ * Only the rows the fit reads (fitRowMask) need hold the tile's values. `values` may already end with
+ * the sentinel pixel (withSentinel): then it holds (w·h + 1)·nch values.
+ */
 export interface FitTile {
   values: Int32Array;
   nch: number;
   w: number;
   h: number;
+}
+
+/** Rows above a pixel that its causal features read (same-plane neighbours; earlier planes read the row above). */
+const REACH = Math.max(1, ...NEIGHBOURS.map(([, dy]) => -dy));
+
+/**
+ * The rows of an h-row tile that the fit reads with any of the row `steps`
+ * (1 = read): every step-th row from the tile's top and the REACH rows above each.
+ */
+export function fitRowMask(h: number, steps: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(h);
+  for (const step of steps) {
+    for (let y = 0; y < h; y += step) for (let r = Math.max(0, y - REACH); r <= y; r++) mask[r] = 1;
+  }
+  return mask;
 }
 
 /** What the fit decides before accumulating: classes per plane and their thresholds, and the row subsampling. */
@@ -59,7 +78,7 @@ export function fitRowSteps(samples: number): [number, number] {
 function eachPixel(t: FitTile, mids: Int32Array, rowStep: number, fn: (vals: Int32Array, i: number, off: Int32Array) => void): void {
   const off = new Int32Array(SAME_PLANE);
   const steps = neighbourSteps(t.w, t.nch);
-  const vals = withSentinel(t.values, t.w * t.h, t.nch, mids);
+  const vals = t.values.length > t.w * t.h * t.nch ? t.values : withSentinel(t.values, t.w * t.h, t.nch, mids);
   for (let y = 0; y < t.h; y += rowStep) {
     for (let x = 0; x < t.w; x++) {
       neighbourOffsets(x, y, t.w, t.h, t.nch, steps, off);
@@ -110,6 +129,15 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
   let size = 0;
   for (let c = 0; c < t.nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
   const sums = new Float64Array(size);
+  // The samples the fit reads (the rows of fitRowMask) must be within ±MAX_SAMPLE; the others are never read.
+  const mask = fitRowMask(t.h, [plan.rowStep]),
+    rowLen = t.w * t.nch;
+  for (let y = 0; y < t.h; y++) {
+    if (!mask[y]) continue;
+    for (let j = y * rowLen; j < (y + 1) * rowLen; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
+  }
+  const vals = t.values.length > t.w * t.h * t.nch ? t.values : withSentinel(t.values, t.w * t.h, t.nch, mids);
+  const tile = { ...t, values: vals };
   let off = 0;
   for (let c = 0; c < t.nch; c++) {
     const nf = featureCount(c),
@@ -126,8 +154,7 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
     const chunks = Array.from({ length: K }, () => new Int32Array(gs * CHUNK));
     const filled = new Int32Array(K);
     const f = new Int32Array(nf);
-    for (let j = 0; j < t.values.length; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
-    eachPixel(t, mids, plan.rowStep, (vals, i, nb) => {
+    eachPixel(tile, mids, plan.rowStep, (vals, i, nb) => {
       const act = gatherFeatures(vals, t.nch, c, i, nb, f);
       let k = 0;
       while (k < th.length && act >= th[k]) k++;
