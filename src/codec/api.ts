@@ -9,7 +9,8 @@ import { brotliCompressSync, crc32, constants as zc } from '../platform/zlib.js'
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter, concatBytes } from './bytes.js';
 import { decodeByteMethod } from './byte-methods.js';
-import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
+import { checksumMatches, crcOf, FRAME_BYTES, frameParts, frameSmallParts, Method, partsLength, unframe } from './container.js';
+import { compactSmallParts } from './small-stream.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, peekPngHeader, readPngLayout } from './formats/png.js';
@@ -374,7 +375,9 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
         threadsOf(options.workers),
         banding,
       );
-      streams[i] = frameParts(Method.Image, [headerBytes, ...body], crc);
+      // Format 7: a small image's stream in the compact form when it has one (small-stream.ts), else the image method's.
+      const compact = WRITTEN_FEATURES.smallStreams ? compactSmallParts(header, body, models, pieceCount(shape, planes)) : null;
+      streams[i] = compact ? frameSmallParts(compact, crc) : frameParts(Method.Image, [headerBytes, ...body], crc);
       if (k === quick - 1 && Math.min(...streams.map((b) => (b ? partsLength(b) : Infinity))) * 8 <= COUNT_MODEL_GOOD_BITS * imageSamples) break;
     }
     if (done < total) options.onProgress?.(total, total);
@@ -449,7 +452,8 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const { method, version, body, crc } = unframe(input);
+  const framed = unframe(input);
+  const { method, version, body, crc } = framed;
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
   let build: () => Uint8Array[] | Promise<Uint8Array[]>;
@@ -495,7 +499,7 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
     check = crc >>> 0;
     build = () => file.finish();
   }
-  if (check !== crc) {
+  if (!checksumMatches(check, framed)) {
     abort();
     throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
   }
