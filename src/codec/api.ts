@@ -453,7 +453,7 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const framed = unframe(input);
-  const { method, version, body, crc } = framed;
+  const { method, version, body } = framed;
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
   let build: () => Uint8Array[] | Promise<Uint8Array[]>;
