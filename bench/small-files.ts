@@ -4,14 +4,16 @@
  * the default settings (`flowzip compress -q FILES…`, no --model), then
  * decompressed by one CLI call; every decoded file is compared with its
  * original. Prints bits per pixel per file (every byte of every .fz: headers,
- * model id, checksum included) and files per second each way (wall clock of
- * the CLI process, start-up included, every output written safely: temporary
- * file, fsync, rename), and which models the streams name; then the same
- * files through the library in this process (compress and decompress with
- * default options, every gray model loaded first, untimed), the codec's
- * own rate.
+ * model id, checksum included) and files per second each way: the wall
+ * clock of the whole CLI process (start-up included, every output written
+ * safely: temporary file, rename; no fsync, as without --rm), repeated
+ * `--repeat` times (fresh outputs each time), median and best; and which
+ * models the streams name. Then the same files through the library in this
+ * process (compress and decompress with default options, every gray model
+ * loaded first, untimed), the codec's own rate.
  *
- *   node dist/bench/small-files.js [--count 1000] [--fmnist FILE] [-- extra compress flags]
+ *   npm run bench:small -- [--count 1000] [--repeat 3] [--fmnist FILE] [-- extra compress flags]
+ *   (the same as node dist/bench/small-files.js …)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ const own = dash < 0 ? argv : argv.slice(0, dash);
 const extra = dash < 0 ? [] : argv.slice(dash + 1);
 const opt = (name: string, fallback: string) => (own.includes(name) ? own[own.indexOf(name) + 1] : fallback);
 const count = Number(opt('--count', '1000'));
+const repeat = Math.max(1, Number(opt('--repeat', '3')));
 const set = loadFmnist(opt('--fmnist', DEFAULT_FMNIST), count);
 const bin = join(repoRoot(), 'bin', 'flowzip.js');
 const work = mkdtempSync(join(tmpdir(), 'flowzip-small-'));
@@ -43,22 +46,36 @@ try {
     execFileSync(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
     return (performance.now() - t0) / 1000;
   };
-  const encS = run(['compress', '-q', ...extra, ...names], src);
+  const encTimes: number[] = [],
+    decTimes: number[] = [];
   let bytes = 0;
   const won = new Map<string, number>();
-  for (const n of names) {
-    const fz = readFileSync(join(src, `${n}.fz`));
-    bytes += fz.length;
-    const models = inspectStream(fz).image?.models.map((m) => m.name ?? m.id) ?? [inspectStream(fz).method];
-    for (const m of models) won.set(m, (won.get(m) ?? 0) + 1);
-    renameSync(join(src, `${n}.fz`), join(back, `${n}.fz`));
+  const bad: string[] = [];
+  for (let r = 0; r < repeat; r++) {
+    // Each round starts from the inputs alone: compress writes every .fz, decompress every file back.
+    rmSync(back, { recursive: true, force: true });
+    mkdirSync(back);
+    encTimes.push(run(['compress', '-q', ...extra, ...names], src));
+    const streams = names.map((n) => readFileSync(join(src, `${n}.fz`)));
+    const size = streams.reduce((t, fz) => t + fz.length, 0);
+    if (r > 0 && size !== bytes) throw new Error(`small-files: round ${r + 1} wrote ${size} bytes, round 1 ${bytes}: the output is not deterministic`);
+    bytes = size;
+    names.forEach((n) => renameSync(join(src, `${n}.fz`), join(back, `${n}.fz`)));
+    if (r === 0) {
+      for (const fz of streams) {
+        const models = inspectStream(fz).image?.models.map((m) => m.name ?? m.id) ?? [inspectStream(fz).method];
+        for (const m of models) won.set(m, (won.get(m) ?? 0) + 1);
+      }
+    }
+    decTimes.push(run(['decompress', '-q', ...names.map((n) => `${n}.fz`)], back));
+    bad.push(...names.filter((n) => !readFileSync(join(back, n)).equals(readFileSync(join(src, n)))));
   }
-  const decS = run(['decompress', '-q', ...names.map((n) => `${n}.fz`)], back);
-  const bad = names.filter((n) => !readFileSync(join(back, n)).equals(readFileSync(join(src, n))));
   const pixels = set.images.reduce((s, im) => s + im.width * im.height, 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const rate = (xs: number[]) => `${(names.length / median(xs)).toFixed(0)} files/s median (${median(xs).toFixed(2)} s), best ${(names.length / Math.min(...xs)).toFixed(0)}`;
   console.log(`${set.description}; flowzip compress ${extra.join(' ') || '(default settings)'}`);
-  console.log(`bits per pixel per file: ${((bytes * 8) / pixels).toFixed(4)} (${bytes} bytes in ${names.length} files)`);
-  console.log(`compress: ${(names.length / encS).toFixed(0)} files/s (${encS.toFixed(2)} s); decompress: ${(names.length / decS).toFixed(0)} files/s (${decS.toFixed(2)} s); one CLI process each`);
+  console.log(`bits per pixel per file: ${((bytes * 8) / pixels).toFixed(4)} (${bytes} bytes in ${names.length} files, ${(bytes / names.length).toFixed(2)} bytes per file)`);
+  console.log(`CLI, one process per batch, ${repeat} rounds: compress ${rate(encTimes)}; decompress ${rate(decTimes)}`);
   console.log(`models: ${[...won].map(([m, k]) => `${m} ${k}`).join(', ')}; verified ${names.length - bad.length}/${names.length}`);
   // The library in this process: the codec's own rate, without process start-up and file I/O.
   // Warm-up (untimed): every model the automatic choice may try, loaded and canary-checked.

@@ -199,7 +199,7 @@ const MADE: Array<[string, CompressOptions]> = [
   ['edge/empty.bin', { method: 'brotli' }],
 ];
 
-const METHOD_NAMES = ['stored', 'brotli', 'image', 'chunked'];
+const METHOD_NAMES = ['stored', 'brotli', 'image', 'chunked', 'small'];
 const methodOf = (fz: Uint8Array) => METHOD_NAMES[fz[2] & 15] ?? '?';
 
 /** Every seed stream, with the hash of its decoded output (checked to be the original's content). */

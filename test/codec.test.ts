@@ -123,11 +123,18 @@ describe('corrupt and truncated streams', () => {
     const z = await compress(bytes, { method: 'flow' });
     const info = inspectStream(z);
     expect(info.method).toBe('image');
-    // The model id sits right after the image header; find and change it.
-    const id = Buffer.from(info.image!.models[0].id, 'hex');
-    const at = Buffer.from(z).indexOf(id);
-    const bad = z.slice();
-    bad[at] ^= 0xff;
+    let bad: Uint8Array;
+    if ((z[2] & 15) === 4) {
+      // A compact small-image stream (format 7) names a shipped model by number: name it by an id no model has instead (m = 15, then 4 bytes).
+      bad = Uint8Array.of(...z.subarray(0, 3), (z[3] & 0xf0) | 15, 0xff, 0xff, 0xff, 0xfe, ...z.subarray(4));
+    } else {
+      // The model id sits right after the image header; find and change it.
+      const id = Buffer.from(info.image!.models[0].id, 'hex');
+      const at = Buffer.from(z).indexOf(id);
+      bad = z.slice();
+      bad[at] ^= 0xff;
+    }
     await expect(decompress(bad)).rejects.toMatchObject({ code: 'E_UNKNOWN_MODEL' });
+    if ((z[2] & 15) === 4) await expect(decompress(bad)).rejects.toThrow(/fffffffe/);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compress, decompress, inspectStream } from '../src/codec/index.js';
 import { inspectImage } from '../src/codec/inspect.js';
 import { planeModels } from '../src/codec/model-choice.js';
-import { defaultModel, resolveModel } from '../src/codec/models.js';
+import { defaultModel, resolveModel, shippedCandidates, shippedModels, shippedNames } from '../src/codec/models.js';
 import { copyInto, listDir, makeTempDir, runCli } from './helpers/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -80,5 +80,16 @@ describe('model per plane (codec/model-choice.ts)', () => {
       expect(r.stderr).toMatch(/model zero-rgb codes colour \(3-channel\) planes and this image is gray/);
     }
     expect(listDir(dir)).toEqual([gray]);
+  });
+});
+
+describe('shipped models known before they are parsed (automatic model choice)', () => {
+  it('each file announces the kind and channel count its parsed model has, and names and ids match', () => {
+    const candidates = shippedCandidates();
+    const models = shippedModels();
+    expect(candidates.map((c) => [c.name, c.id, c.channels, c.counts])).toEqual(models.map((m) => [m.name, m.id, m.flow.channels, !!m.counts]));
+    expect(shippedNames()).toEqual(models.map((m) => ({ name: m.name, id: m.id })));
+    expect(candidates.some((c) => c.counts)).toBe(true);
+    for (const c of candidates) expect(c.load()).toBe(models.find((m) => m.id === c.id));
   });
 });

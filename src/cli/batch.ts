@@ -6,7 +6,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { FileError, UsageError, describeError, withPath } from './errors.js';
-import { STDIO, alreadyExists, exists, removeInput, sameFile, writeFileSafely, writeStdout, type SafeWriteOptions } from './io.js';
+import { concatBytes } from '../codec/bytes.js';
+import { partsLength } from '../codec/container.js';
+import { STDIO, alreadyExists, eachPart, exists, removeInput, sameFile, writeFileSafely, writeStdout, type SafeWriteOptions } from './io.js';
 import type { Log } from './log.js';
 import type { OutputFlags } from './options.js';
 
@@ -63,6 +65,15 @@ export async function checkTarget(input: string, target: Target, force: boolean)
   if (s?.isDirectory()) throw new FileError(`output ${target.path} is a directory`);
 }
 
+/** Outputs held as parts of at most this many bytes in all are joined and written whole (io.ts's synchronous path); larger ones are written part by part, never held twice. */
+export const JOIN_PARTS_BYTES = 1 << 20;
+
+/** Parts to write: joined into one array when small (see {@link JOIN_PARTS_BYTES}), else a stream of the parts. */
+export function partsToWrite(parts: readonly Uint8Array[]): Uint8Array | AsyncIterable<Uint8Array> {
+  if (parts.length === 1) return parts[0];
+  return partsLength(parts) <= JOIN_PARTS_BYTES ? concatBytes(parts) : eachPart(parts);
+}
+
 /** Writes an output (whole, or a stream of pieces) to its target: stdout, or a file via the safe temp-and-rename path. */
 export async function writeTarget(target: Target, bytes: Uint8Array | AsyncIterable<Uint8Array>, options: SafeWriteOptions): Promise<void> {
   try {
@@ -83,14 +94,24 @@ export async function removeInputAfter(input: string, output: string): Promise<v
   }
 }
 
+/** Longest time, in milliseconds, the per-file loop runs without giving the event loop a turn (signals, timers). */
+export const LOOP_TURN_MS = 20;
+
 /**
  * Runs `work` on each input in order; a failure is reported on stderr as one
  * line and the next input runs. Returns the exit status: 0 if all
- * succeeded, 1 otherwise.
+ * succeeded, 1 otherwise. Small files are read and written with synchronous
+ * calls (io.ts), so the loop itself gives the event loop a turn at least
+ * every {@link LOOP_TURN_MS} (a Ctrl-C is then handled promptly).
  */
 export async function forEachInput(inputs: string[], log: Log, work: (input: string, label: string) => Promise<void>): Promise<number> {
   let failures = 0;
+  let turned = performance.now();
   for (const input of inputs) {
+    if (performance.now() - turned >= LOOP_TURN_MS) {
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+      turned = performance.now();
+    }
     const label = labelOf(input);
     try {
       await work(input, label);

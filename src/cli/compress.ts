@@ -13,10 +13,10 @@ import { DEFAULT_COMPRESS_MAX_PIXELS } from '../codec/formats/image.js';
 import { sameContent } from '../codec/verify.js';
 import { codingDetails } from './details.js';
 import { commandInputs } from './inputs.js';
-import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
+import { checkCommandLine, checkTarget, forEachInput, partsToWrite, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FileError, UsageError } from './errors.js';
 import * as fmt from './format.js';
-import { STDIO, countPieces, eachPart, modeOf, openInput } from './io.js';
+import { STDIO, countPieces, modeOf, openInput } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, effortOf, loadModelOption, type CompressFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -97,7 +97,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     // The stream is written part by part (a large one is never held twice); --rm and -v need it whole.
     const packed = removing || flags.verbose ? concatBytes(parts) : null;
     if (removing) await verifyStream(original, packed!, model, flags, progress, label);
-    await writeTarget(target, packed ?? eachPart(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
+    await writeTarget(target, packed ?? partsToWrite(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     if (removing && target.kind === 'file') {
       // What is on disk must be what we verified.
       const written = await readFile(target.path);

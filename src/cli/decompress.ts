@@ -8,14 +8,14 @@ import { basename, extname } from 'node:path';
 import { inspectStream, type Model, type StreamInfo } from '../codec/index.js';
 import { decompressParts } from '../codec/api.js';
 import { partsLength } from '../codec/container.js';
-import { checkCommandLine, checkTarget, forEachInput, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
+import { checkCommandLine, checkTarget, forEachInput, partsToWrite, removeInputAfter, targetFor, targetLabel, writeTarget } from './batch.js';
 import { FZ_SUFFIX } from './compress.js';
 import { codingDetails } from './details.js';
 import { FileError } from './errors.js';
 import * as fmt from './format.js';
 import { commandInputs } from './inputs.js';
 import { openFz } from './fz-input.js';
-import { STDIO, countPieces, eachPart, modeOf } from './io.js';
+import { STDIO, countPieces, modeOf } from './io.js';
 import { Log } from './log.js';
 import { checkBackend, checkKeep, loadModelOption, type DecodingFlags, type DecompressFlags, type EngineFlags } from './options.js';
 import { ProgressDisplay } from './progress.js';
@@ -108,7 +108,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
 
     // Written part by part (a PNG's chunks): the output is never held twice.
     const output = await decodeStream(packed, models, flags, progress, label);
-    await writeTarget(target, eachPart(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
+    await writeTarget(target, partsToWrite(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
     if (removing && target.kind === 'file') await removeInputAfter(input, target.path);
 

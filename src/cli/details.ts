@@ -4,8 +4,8 @@
  * one the library chose (runnerFor is cached per model and backend choice, so
  * asking again runs nothing new).
  */
-import { shippedModels, type BackendChoice, type Model, type StreamInfo } from '../codec/index.js';
-import { runnerFor } from '../codec/models.js';
+import { type BackendChoice, type Model, type StreamInfo } from '../codec/index.js';
+import { runnerFor, shippedModel } from '../codec/models.js';
 import { defaultThreads } from '../codec/pool.js';
 
 /** Coding threads for a `--workers` value, as the library counts them. */
@@ -19,11 +19,10 @@ export function threadsFor(workers: number | undefined): number {
  */
 export async function codingDetails(info: StreamInfo, extra: Model[], backend: BackendChoice | undefined, workers: number | undefined): Promise<string> {
   if (!info.image) return 'no model';
-  const known = [...extra, ...shippedModels()];
   const names: string[] = [];
   const backends: string[] = [];
   for (const { id, name } of info.image.models) {
-    const model = known.find((m) => m.id.startsWith(id));
+    const model = extra.find((m) => m.id.startsWith(id)) ?? shippedModel({ idPrefix: id });
     names.push(name ?? model?.name ?? id);
     const runner = model ? await runnerFor(model, backend ?? 'auto').catch(() => null) : null;
     backends.push(runner?.name ?? '?');

@@ -20,7 +20,24 @@
  *   the output is in place.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants as fsc, createReadStream, fchmodSync, fsyncSync, openSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants as fsc,
+  createReadStream,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { link, lstat, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -77,6 +94,8 @@ export type OpenedInput = { stats: Stats | null } & ({ bytes: Uint8Array; stream
 export async function openInput(path: string, maxPixels: number): Promise<OpenedInput> {
   let stats: Stats | null = null;
   if (path !== STDIO) {
+    const small = readSmallFile(path);
+    if (small) return small;
     stats = await stat(path);
     if (stats.isDirectory()) throw new FileError('is a directory (-r takes the files in folders)');
   }
@@ -110,6 +129,43 @@ export async function openInput(path: string, maxPixels: number): Promise<Opened
     }
   }
   return { stats, stream: all() };
+}
+
+/** Regular files of at most this many bytes are read whole with synchronous calls (see {@link readSmallFile}). */
+export const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * A regular file of at most {@link SMALL_FILE_BYTES}, read whole with
+ * synchronous calls (one open, fstat, read, close: no thread-pool round
+ * trips, which are most of the time of a batch of small files); null for
+ * anything else (a folder, a pipe, a larger file, one that grew past its
+ * size while read, or one that cannot be opened), which {@link openInput}
+ * then reads (or reports) as before. Opened non-blocking, so that a FIFO
+ * without a writer does not block here.
+ */
+export function readSmallFile(path: string): { stats: Stats; bytes: Uint8Array } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > SMALL_FILE_BYTES) return null;
+    // One byte more than the size: a file that grew meanwhile is left to the chunked path.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) return null;
+    }
+    return { stats, bytes: buffer.subarray(0, length) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads standard input to its end. */
@@ -167,9 +223,14 @@ const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 
 /** Temporary names flowzip makes: `.NAME.tmp-<pid>-<host tag, 8 hex><random, 12 hex>`. */
 const TEMP_NAME = /^\..+\.tmp-(\d+)-([0-9a-f]{8})[0-9a-f]{12}$/;
 
+/** 6 random hex digits drawn once per process, and a counter: the 12 digits after the host tag (unique within a process, unpredictable across runs). */
+const TEMP_RANDOM = randomBytes(3).toString('hex');
+let tempCount = 0;
+
 /** A temporary name next to `target`: `.NAME.tmp-<pid>-<host tag><random>`. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${HOST_TAG}${randomBytes(6).toString('hex')}`);
+  const serial = (tempCount++ % 0x1000000).toString(16).padStart(6, '0');
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${HOST_TAG}${TEMP_RANDOM}${serial}`);
 }
 
 /** True while a process with this id exists (EPERM: it exists, owned by someone else). */
@@ -234,7 +295,7 @@ export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncI
   trackTemp(temp);
   try {
     if (bytes instanceof Uint8Array) {
-      // A whole output: synchronous calls, without a thread-pool round trip each (a batch of small files is mostly these).
+      // A whole output: synchronous calls from open to rename, without a thread-pool round trip each (a batch of small files is mostly these).
       const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
       try {
         writeFileSync(fd, bytes);
@@ -245,10 +306,20 @@ export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncI
             // a file system without permission bits
           }
         }
+        if (options.mtime) {
+          try {
+            futimesSync(fd, new Date(), options.mtime);
+          } catch {
+            // a file system without settable times
+          }
+        }
         if (options.durable) fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
+      if (options.force) renameSync(temp, target);
+      else linkNoClobberSync(temp, target);
+      return;
     } else {
       const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
       try {
@@ -268,6 +339,22 @@ export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncI
   } finally {
     releaseTemp(temp);
   }
+}
+
+/** {@link linkNoClobber} with synchronous calls. */
+function linkNoClobberSync(temp: string, target: string): void {
+  try {
+    linkSync(temp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw alreadyExists(target);
+    if (!NO_LINK.has(code)) throw error;
+    // No hard links here (FAT, some network file systems): check, then rename.
+    if (lstatSync(target, { throwIfNoEntry: false })) throw alreadyExists(target);
+    renameSync(temp, target);
+    return;
+  }
+  unlinkSync(temp);
 }
 
 /** Moves temp to target unless target exists (EEXIST → FileError). */
@@ -291,22 +378,18 @@ export function alreadyExists(target: string): FileError {
   return new FileError(`${target} already exists; use -f to overwrite`);
 }
 
-/** True when something (even a dangling link) exists at `path`. */
+/** True when something (even a dangling link) exists at `path` (a synchronous lstat: one system call, no thread-pool round trip). */
 export async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
-/** True when both paths name the same file (same path, or same device and inode). */
+/** True when both paths name the same file (same path, or same device and inode); synchronous stats, as {@link exists}. */
 export async function sameFile(a: string, b: string): Promise<boolean> {
   if (resolve(a) === resolve(b)) return true;
   try {
-    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+    const sb = statSync(b, { throwIfNoEntry: false });
+    if (!sb) return false;
+    const sa = statSync(a);
     return sa.dev === sb.dev && sa.ino === sb.ino;
   } catch {
     return false;

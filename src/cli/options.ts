@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { createRequire } from 'node:module';
-import { loadModelFile, shippedModels, type BackendChoice, type Model } from '../codec/index.js';
+import { loadModelFile, type BackendChoice, type Model } from '../codec/index.js';
+import { shippedModel, shippedNames } from '../codec/models.js';
 import { UsageError } from './errors.js';
 import type { Verbosity } from './log.js';
 
@@ -155,9 +156,14 @@ export function loadModelOption(ref: string): Model {
       throw new UsageError(`--model ${ref}: ${(error as Error).message}`);
     }
   }
-  const models = shippedModels();
   const id = ref.toLowerCase();
-  const found = models.find((m) => m.name === ref) ?? (/^[0-9a-f]{8,}$/.test(id) ? models.find((m) => m.id.startsWith(id)) : undefined);
-  if (!found) throw new UsageError(`unknown model "${ref}" (shipped: ${models.map((m) => m.name).join(', ')}; or give a model .json file)`);
+  // Only the model asked for is parsed.
+  const found = shippedModel({ name: ref }) ?? (/^[0-9a-f]{8,}$/.test(id) ? shippedModel({ idPrefix: id }) : null);
+  if (!found)
+    throw new UsageError(
+      `unknown model "${ref}" (shipped: ${shippedNames()
+        .map((m) => m.name)
+        .join(', ')}; or give a model .json file)`,
+    );
   return found;
 }

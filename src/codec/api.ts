@@ -9,7 +9,8 @@ import { brotliCompressSync, crc32, constants as zc } from '../platform/zlib.js'
 import type { Model } from '../flows/model.js';
 import { ByteReader, ByteWriter, concatBytes } from './bytes.js';
 import { decodeByteMethod } from './byte-methods.js';
-import { crcOf, FRAME_BYTES, frameParts, Method, partsLength, unframe } from './container.js';
+import { checksumMatches, crcOf, FRAME_BYTES, frameParts, frameSmallParts, Method, partsLength, unframe } from './container.js';
+import { compactSmallParts } from './small-stream.js';
 import { FlowzipError } from './errors.js';
 import { DEFAULT_COMPRESS_MAX_PIXELS, DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { parsePng, peekPngHeader, readPngLayout } from './formats/png.js';
@@ -25,7 +26,7 @@ import { defaultThreads } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
 import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
-import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedModels, type BackendChoice } from './models.js';
+import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedCandidates, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
 import { estimateImageBytes, storeEarly } from './store-estimate.js';
 
@@ -268,20 +269,31 @@ export const AUTO_MODEL_PIXELS = 1 << 14;
  */
 export const COUNT_MODEL_GOOD_BITS = 7;
 
+/** A set of models (one per plane group) `compress` may code an image with, loaded only when tried. */
+interface ModelSet {
+  /** Its main model is a count-context model (cheap: tried first). */
+  counts: boolean;
+  load: () => Model[];
+}
+
 /**
  * The model sets `compress` codes an image with: the one planeModels gives,
  * and for a small image (≤ AUTO_MODEL_PIXELS) with no model, gray model or
  * effort asked for, also each other shipped model for its main plane group
  * (colour, or gray), in name order. The stream names the models that won.
+ * Only the first set is loaded here; the others are parsed when tried (a
+ * batch of small files that the count model codes well never parses the
+ * large learned models).
  */
-function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOptions): Model[][] {
+function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOptions): ModelSet[] {
   const first = planeModels(channels, options);
-  if (pixels > AUTO_MODEL_PIXELS || options.model !== undefined || options.grayModel !== undefined || options.effort !== undefined) return [first];
+  const firstSet: ModelSet = { counts: !!first[0].counts, load: () => first };
+  if (pixels > AUTO_MODEL_PIXELS || options.model !== undefined || options.grayModel !== undefined || options.effort !== undefined) return [firstSet];
   const main = planeGroups(channels)[0].count;
-  const others = shippedModels()
-    .filter((m) => m.flow.channels === main && m !== first[0])
+  const others = shippedCandidates()
+    .filter((m) => m.channels === main && m.id !== first[0].id)
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return [first, ...others.map((m) => planeModels(channels, { model: m }))];
+  return [firstSet, ...others.map((m) => ({ counts: m.counts, load: () => planeModels(channels, { model: m.load() }) }))];
 }
 
 /**
@@ -289,8 +301,8 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
  * count-context model first (cheap), then the rest; and how many of the
  * first it may stop after (see COUNT_MODEL_GOOD_BITS).
  */
-function tryOrder(sets: Model[][]): { order: number[]; quick: number } {
-  const quick = sets.flatMap((s, i) => (s[0].counts && sets.length > 1 ? [i] : []));
+function tryOrder(sets: ModelSet[]): { order: number[]; quick: number } {
+  const quick = sets.flatMap((s, i) => (s.counts && sets.length > 1 ? [i] : []));
   return { order: [...quick, ...sets.flatMap((s, i) => (quick.includes(i) ? [] : [i]))], quick: quick.length };
 }
 
@@ -357,35 +369,44 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
     const sets = modelSets(channels, shape.width * shape.height, options);
-    const total = sets.reduce(
-      (n, models) =>
-        n +
-        pieceCount(
-          shape,
-          models.map((model) => ({ model })),
-        ),
-      0,
-    );
+    // Progress counts the first set's pieces for every set (the others are not parsed yet; a small image is one tile whatever the model).
+    const total =
+      sets.length *
+      pieceCount(
+        shape,
+        sets[0].load().map((model) => ({ model })),
+      );
     let done = 0;
     const streams: Array<Uint8Array[] | null> = sets.map(() => null);
+    const tried: Model[][] = [];
     const { order, quick } = tryOrder(sets);
     for (const [k, i] of order.entries()) {
-      // Models are loaded (and their canaries run) only when tried.
-      const models = sets[i];
+      // Models are parsed (and their canaries run) only when tried.
+      const models = (tried[i] = sets[i].load());
       const planes = await codingPlanes(channels, models, options.backend);
       const header: ImageHeader = { ...img.header, modelIds: models.map(modelIdBytes) };
       const w = new ByteWriter();
       writeImageHeader(header, w);
       const headerBytes = w.finish();
-      const { body, crc } = await encodeImagePieces(img.source, img.survey, planes, crcOf(headerBytes), () => options.onProgress?.(++done, total), threadsOf(options.workers), banding);
-      streams[i] = frameParts(Method.Image, [headerBytes, ...body], crc);
+      const { body, crc } = await encodeImagePieces(
+        img.source,
+        img.survey,
+        planes,
+        crcOf(headerBytes),
+        () => options.onProgress?.((done = Math.min(done + 1, total)), total),
+        threadsOf(options.workers),
+        banding,
+      );
+      // Format 7: a small image's stream in the compact form when it has one (small-stream.ts), else the image method's.
+      const compact = WRITTEN_FEATURES.smallStreams ? compactSmallParts(header, body, models, pieceCount(shape, planes)) : null;
+      streams[i] = compact ? frameSmallParts(compact, crc) : frameParts(Method.Image, [headerBytes, ...body], crc);
       if (k === quick - 1 && Math.min(...streams.map((b) => (b ? partsLength(b) : Infinity))) * 8 <= COUNT_MODEL_GOOD_BITS * imageSamples) break;
     }
     if (done < total) options.onProgress?.(total, total);
     // The smallest wins; ties keep the earlier set (the default first).
     let smallest: Uint8Array[] | null = null;
     for (const [i, b] of streams.entries()) {
-      if (b && (!smallest || partsLength(b) < partsLength(smallest))) [smallest, poorBits] = [b, poorBitsPerSample(sets[i][0])];
+      if (b && (!smallest || partsLength(b) < partsLength(smallest))) [smallest, poorBits] = [b, poorBitsPerSample(tried[i][0])];
     }
     candidates.push(smallest!);
     if (method === 'flow') return candidates[0];
@@ -453,7 +474,8 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
   // not a copy, and a copy that is really a view of the whole input would be aliased or, when
   // transferred to a worker, would detach the input under the pieces not yet decoded.
   input = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const { method, version, body, crc } = unframe(input);
+  const framed = unframe(input);
+  const { method, version, body } = framed;
   // Each method yields the checksummed bytes and how to build the output from them; the CRC is checked once, before the output is built.
   let check: number;
   let build: () => Uint8Array[] | Promise<Uint8Array[]>;
@@ -487,7 +509,7 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
           crc = crc32(rows, crc);
           file.write(rows);
         },
-        () => options.onProgress?.(++done, total),
+        () => options.onProgress?.((done = Math.min(done + 1, total)), total),
         threadsOf(options.workers),
         banding,
         () => file.settled(),
@@ -499,7 +521,7 @@ export async function decompressParts(input: Uint8Array, options: DecompressOpti
     check = crc >>> 0;
     build = () => file.finish();
   }
-  if (check !== crc) {
+  if (!checksumMatches(check, framed)) {
     abort();
     throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
   }

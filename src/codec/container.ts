@@ -9,6 +9,9 @@
  * - method 3 `chunked` (format 5 on): body = chunk records of raw bytes, each
  *   stored or brotli, ending with a varint 0 (chunked.ts); written for
  *   non-image input too large to read into memory.
+ * - method 4 `small` (format 7 on): a compact `image` stream of a small
+ *   image (small-stream.ts), ending with a 2-byte check instead of the CRC-32;
+ *   {@link unframe} hands it on as the `image` body it stands for.
  * The CRC-32 covers the original file for methods 0, 1 and 3; for `image` it
  * covers the image header and the decoded samples. What each version means
  * for the bytes is one row of stream-features.ts; docs/FORMAT.md specifies
@@ -17,15 +20,18 @@
 import { crc32 } from '../platform/zlib.js';
 import { concatBytes } from './bytes.js';
 import { FlowzipError } from './errors.js';
+import { SMALL_CHECK_BYTES, SMALL_CHECK_MASK, expandSmallBody } from './small-stream.js';
 
 /** The first two bytes of every stream: "FZ". */
 export const MAGIC = Uint8Array.of(0x46, 0x5a);
 /** The container format version this flowzip writes (4 bits); every version up to it is read (stream-features.ts has a row for each). */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 /** First format version whose streams may use the `chunked` method. */
 export const CHUNKED_FROM_VERSION = 5;
+/** First format version whose streams may use the `small` method (stream-features.ts `smallStreams`). */
+export const SMALL_FROM_VERSION = 7;
 
 /** The 4-bit method of a stream (the low nibble of byte 2). */
 export const enum Method {
@@ -33,6 +39,8 @@ export const enum Method {
   Brotli = 1,
   Image = 2,
   Chunked = 3,
+  /** A compact `image` stream (small-stream.ts); {@link unframe} presents it as `image`. */
+  Small = 4,
 }
 /** Method names, indexed by Method. */
 export const METHOD_NAMES = ['stored', 'brotli', 'image', 'chunked'] as const;
@@ -57,6 +65,12 @@ export function frameParts(method: Method, body: readonly Uint8Array[], crc: num
   return [head, ...body, tail];
 }
 
+/** A compact small-image stream as parts: the 3 header bytes (method `small`), the compact body's parts, the low 16 bits of `crc` (LE). */
+export function frameSmallParts(body: readonly Uint8Array[], crc: number): Uint8Array[] {
+  const head = Uint8Array.of(MAGIC[0], MAGIC[1], (FORMAT_VERSION << 4) | Method.Small);
+  return [head, ...body, Uint8Array.of(crc & 0xff, (crc >>> 8) & 0xff)];
+}
+
 /** Bytes in a stream given as parts. */
 export function partsLength(parts: readonly Uint8Array[]): number {
   let n = 0;
@@ -69,15 +83,46 @@ export function isFz(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1];
 }
 
-/** Splits a .fz stream into method, body and stored CRC; typed errors on foreign, truncated or newer streams. */
-export function unframe(bytes: Uint8Array): { method: Method; version: number; body: Uint8Array; crc: number } {
+/** A stream split by {@link unframe}. */
+export interface Unframed {
+  /** Stored, brotli, image or chunked: a `small` stream comes as `image`, with its body expanded. */
+  method: Exclude<Method, Method.Small>;
+  version: number;
+  body: Uint8Array;
+  /** The stored check: a CRC-32, or (a `small` stream) its low 16 bits. */
+  crc: number;
+  /** The bits of a computed CRC-32 that `crc` holds: 0xffffffff, or 0xffff for a `small` stream; compare with {@link checksumMatches}. */
+  crcMask: number;
+  /** True for a compact small-image stream (method `small`). */
+  compact: boolean;
+}
+
+/** True when a computed CRC-32 matches the stream's stored check (all of it, or the part a `small` stream keeps). */
+export function checksumMatches(computed: number, framed: Pick<Unframed, 'crc' | 'crcMask'>): boolean {
+  return (computed & framed.crcMask) >>> 0 === framed.crc;
+}
+
+/**
+ * Splits a .fz stream into method, body and stored check; typed errors on
+ * foreign, truncated or newer streams. A `small` stream (format 7 on) is
+ * handed on as the `image` stream it stands for: method image, the expanded
+ * body, and the 16 bits of check it carries (`crcMask`).
+ */
+export function unframe(bytes: Uint8Array): Unframed {
   if (bytes.length >= 2 && !isFz(bytes)) throw new FlowzipError('E_CORRUPT', 'not a flowzip stream (bad magic)');
   if (bytes.length < FRAME_BYTES) throw new FlowzipError('E_TRUNCATED', 'stream is truncated');
   const version = bytes[2] >> 4,
     method = bytes[2] & 0x0f;
   if (version > FORMAT_VERSION) throw new FlowzipError('E_VERSION', `stream format version ${version} is newer than this flowzip (${FORMAT_VERSION}); upgrade flowzip`);
-  if (version < 1 || method > Method.Chunked || (method === Method.Chunked && version < CHUNKED_FROM_VERSION)) throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
+  if (version < 1 || method > Method.Small || (method === Method.Chunked && version < CHUNKED_FROM_VERSION) || (method === Method.Small && version < SMALL_FROM_VERSION)) {
+    throw new FlowzipError('E_CORRUPT', 'stream header is corrupt');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (method === Method.Small) {
+    const body = expandSmallBody(bytes.subarray(3, bytes.length - SMALL_CHECK_BYTES));
+    return { method: Method.Image, version, body, crc: view.getUint16(bytes.length - SMALL_CHECK_BYTES, true), crcMask: SMALL_CHECK_MASK, compact: true };
+  }
   const body = bytes.subarray(3, bytes.length - 4);
-  const crc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
-  return { method: method as Method, version, body, crc };
+  const crc = view.getUint32(bytes.length - 4, true);
+  return { method: method as Exclude<Method, Method.Small>, version, body, crc, crcMask: 0xffffffff, compact: false };
 }

@@ -9,7 +9,7 @@ import { METHOD_NAMES, Method, unframe } from './container.js';
 import { DEFAULT_MAX_PIXELS } from './formats/image.js';
 import { headerChannels, readImageHeader } from './image-header.js';
 import { streamFeatures } from './stream-features.js';
-import { MODEL_ID_BYTES, shippedModels } from './models.js';
+import { MODEL_ID_BYTES, shippedNames } from './models.js';
 import { checkBytes } from './validate.js';
 
 /** What `flowzip info` reports. */
@@ -43,7 +43,7 @@ export function inspectStream(bytes: Uint8Array): StreamInfo {
   if (method === Method.Image) {
     const h = readImageHeader(new ByteReader(body), MODEL_ID_BYTES, DEFAULT_MAX_PIXELS, streamFeatures(version));
     const channels = headerChannels(h);
-    const known = shippedModels();
+    const known = shippedNames();
     info.image = {
       format: h.kind,
       width: h.width,

@@ -77,6 +77,71 @@ export function shippedModels(): Model[] {
   return shippedIndex().map(loadedModel);
 }
 
+/** The name and id of every shipped model, in name order, read from the files' heads (nothing is parsed unless a file lacks the head). */
+export function shippedNames(): Array<{ name: string; id: string }> {
+  return shippedIndex().map(({ name, id }) => ({ name, id }));
+}
+
+/**
+ * A shipped model known before it is parsed: name, id, channel count, and
+ * whether it is a count-context model; `load` parses it (once), and refuses
+ * it (E_BAD_MODEL) if the parsed model is not what was announced.
+ */
+export interface ShippedCandidate {
+  name: string;
+  id: string;
+  channels: number;
+  counts: boolean;
+  load: () => Model;
+}
+
+/**
+ * Where a model file's body starts, as flows/model.ts writes it (the last
+ * key, after the manifest): `,"flow":{"channels":N`,
+ * `,"counts":{"kind":"counts","channels":N` or `,"causal":{"kind":"causal","channels":N`.
+ */
+const BODY_HEADS: Array<{ head: string; counts: boolean }> = [
+  { head: ',"counts":{"kind":"counts","channels":', counts: true },
+  { head: ',"causal":{"kind":"causal","channels":', counts: false },
+  { head: ',"flow":{"channels":', counts: false },
+];
+
+/** The body kind and channel count of a model file, from its text without parsing it; null when the text does not show them plainly. */
+function peekBody(text: string): { channels: number; counts: boolean } | null {
+  let best: { at: number; channels: number; counts: boolean } | null = null;
+  for (const { head, counts } of BODY_HEADS) {
+    const at = text.lastIndexOf(head);
+    if (at < 0 || (best && best.at > at)) continue;
+    const digits = /^(\d+)[,}]/.exec(text.slice(at + head.length, at + head.length + 12));
+    if (digits) best = { at, channels: Number(digits[1]), counts };
+  }
+  return best && { channels: best.channels, counts: best.counts };
+}
+
+/**
+ * The shipped models as candidates (automatic model choice): kind and
+ * channel count read from each file's text, each parsed only when loaded.
+ * A file whose body cannot be read plainly is parsed at once.
+ */
+export function shippedCandidates(): ShippedCandidate[] {
+  candidates ??= shippedIndex().map((e) => {
+    const peek = e.model ? { channels: e.model.flow.channels, counts: !!e.model.counts } : (peekBody(e.text) ?? { channels: loadedModel(e).flow.channels, counts: !!loadedModel(e).counts });
+    return {
+      name: e.name,
+      id: e.id,
+      ...peek,
+      load: () => {
+        const m = loadedModel(e);
+        if (m.flow.channels !== peek.channels || !!m.counts !== peek.counts) throw new FlowzipError('E_BAD_MODEL', `${e.file}: the model is not the kind its file announces`);
+        return m;
+      },
+    };
+  });
+  return candidates;
+}
+
+let candidates: ShippedCandidate[] | null = null;
+
 /** The shipped model named `name`, or whose id starts with `idPrefix` (lower-case hex): only that file is parsed; null when none. */
 export function shippedModel(match: { name?: string; idPrefix?: string }): Model | null {
   const e = shippedIndex().find((x) => x.name === match.name || (match.idPrefix !== undefined && x.id.startsWith(match.idPrefix)));
@@ -118,7 +183,7 @@ export function resolveModel(ref: string | Model, extra: Model[] = []): Model {
   if (ref.endsWith('.json')) return loadModelFile(ref);
   throw new FlowzipError(
     'E_UNKNOWN_MODEL',
-    `unknown model "${ref}" (shipped: ${shippedModels()
+    `unknown model "${ref}" (shipped: ${shippedNames()
       .map((x) => x.name)
       .join(', ')})`,
   );

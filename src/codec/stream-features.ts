@@ -36,10 +36,16 @@ export interface StreamFeatures {
   readonly palettePng: boolean;
   /** The image header may be a 16-bit PNG (kind 5): high bytes coded as samples, low-byte residuals in the header (codec/deep-samples.ts). */
   readonly deepPng: boolean;
+  /**
+   * Format 7 (issue 16): a small image may be written as method 4 `small`, a compact `image` stream
+   * (codec/small-stream.ts: one byte for model number, kind and shape, the size, a 16-bit check),
+   * 7 bytes of framing on a 28×28 file instead of 15; container.ts expands it (SMALL_FROM_VERSION).
+   */
+  readonly smallStreams: boolean;
 }
 
 /** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs), all off before version 6. */
-const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false } as const;
+const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false, smallStreams: false } as const;
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
@@ -48,7 +54,34 @@ const ROWS: readonly StreamFeatures[] = [
   { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
   { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, ...BEFORE_V6 },
   { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, ...BEFORE_V6 },
-  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true, deepPng: true },
+  {
+    version: 6,
+    rans: 'byte',
+    ransStart: 'one',
+    scaleOffsets: true,
+    skipPadding: true,
+    exactSupport: true,
+    compactPnm: true,
+    causalModels: true,
+    copyPieces: true,
+    palettePng: true,
+    deepPng: true,
+    smallStreams: false,
+  },
+  {
+    version: 7,
+    rans: 'byte',
+    ransStart: 'one',
+    scaleOffsets: true,
+    skipPadding: true,
+    exactSupport: true,
+    compactPnm: true,
+    causalModels: true,
+    copyPieces: true,
+    palettePng: true,
+    deepPng: true,
+    smallStreams: true,
+  },
 ];
 
 /** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */

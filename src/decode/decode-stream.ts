@@ -9,7 +9,7 @@
 import { decodeByteMethod } from '../codec/byte-methods.js';
 import { joinSamples } from '../codec/deep-samples.js';
 import { ByteReader } from '../codec/bytes.js';
-import { crcOf, METHOD_NAMES, Method, unframe } from '../codec/container.js';
+import { checksumMatches, crcOf, METHOD_NAMES, Method, unframe } from '../codec/container.js';
 import { FlowzipError } from '../codec/errors.js';
 import { DEFAULT_MAX_PIXELS } from '../codec/formats/image.js';
 import { decodeImagePieces, pieceCount } from '../codec/image-codec.js';
@@ -89,7 +89,8 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
   checkDecompressArgs(input, options);
   if (options.loadModel !== undefined && typeof options.loadModel !== 'function') throw new FlowzipError('E_USAGE', 'loadModel must be a function');
   const view = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const { method, version, body, crc } = unframe(view);
+  const framed = unframe(view);
+  const { method, version, body, crc } = framed;
   const limit = options.maxOutputBytes ?? 2 ** 32;
   const checkLimit = (size: number) => {
     if (size > limit) throw new FlowzipError('E_LIMIT', `stream declares ${size} bytes of output, over the limit of ${limit} (raise it with maxOutputBytes)`);
@@ -128,7 +129,7 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
     () => options.onProgress?.(++done, total),
     threads,
   );
-  if (crcOf(headerBytes, samples) !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
+  if (!checksumMatches(crcOf(headerBytes, samples), framed)) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');
   const deep = header.kind === 'png16';
   const image: DecodedImage = {
     width: header.width,
