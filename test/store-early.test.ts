@@ -97,8 +97,9 @@ describe('early store decision', () => {
   });
 
   it('method flow still codes a noise image', async () => {
-    const w = 64,
-      h = 64;
+    // Over 16,384 pixels: the image method (2), not format 7's compact small-image method.
+    const w = 160,
+      h = 128;
     const z = await compress(png(w, h, 3, noise(w * h * 3, 9)), { method: 'flow', workers: 1 });
     expect(methodOf(z)).toBe(2);
   });
