@@ -78,8 +78,9 @@ try {
     const label = `${width}×${height} (${(px / 1e6).toFixed(2)} MP)`;
     const fz = join(dir, 'out.fz'),
       back = join(dir, 'back.png');
-    const c = timed([process.execPath, cli, 'compress', '-q', '-f', '--workers', workers, '--effort', effort, '-o', fz, src]);
-    const d = timed([process.execPath, cli, 'decompress', '-q', '-f', '--workers', workers, '-o', back, fz]);
+    // The CLI run as a command (as an installed flowzip is), so that its shebang's V8 flags apply.
+    const c = timed([cli, 'compress', '-q', '-f', '--workers', workers, '--effort', effort, '-o', fz, src]);
+    const d = timed([cli, 'decompress', '-q', '-f', '--workers', workers, '-o', back, fz]);
     const same = Buffer.from(parsePng(new Uint8Array(readFileSync(back)))!.raster.samples).equals(Buffer.from(parsePng(png)!.raster.samples));
     if (!same) throw new Error('flowzip round trip differs');
     const bpsp = (8 * statSync(fz).size) / (px * 3);

@@ -23,7 +23,7 @@ import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
-import { AdaptiveBits, pushBit } from '../quant/adaptive-bit.js';
+import { AdaptiveBits } from '../quant/adaptive-bit.js';
 import { PROB_BITS } from '../quant/constants.js';
 import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
@@ -244,41 +244,85 @@ function equalPixels(values: Int32Array, count: number, i: number, j: number): b
 }
 
 /**
- * The encoder's symbol records (kind, a, b, v per symbol), kept by this
- * thread between tiles: a tile records up to (CANDIDATES + 1 + CACHE_BITS +
- * count) symbols a pixel, ~18 MB for a 256×256 colour tile in the worst case.
- * Allocating them per tile left tens of MB of dead buffers per thread waiting
- * for a full GC (24 MP photos), so they start at two symbols a sample, double
- * when a pixel might not fit, and are reused (never shrunk).
+ * The encoder's record of a copy tile's symbols in decode order, kept by this
+ * thread between tiles; rANS then pushes them in reverse. One Int32 per
+ * symbol: its interval of a 2^16 total, start << 16 | (freq − 1) — every bit
+ * and every sample inside its CDF's window. The rare escaped sample keeps a
+ * word there too, and its prior and value aside (CausalLeakyCdf.encode pushes
+ * its raw bits and escape slot at replay). A tile records at most
+ * (CANDIDATES + 1 + CACHE_BITS + count) symbols a pixel; the words start at
+ * two a sample and double when a pixel might not fit (4 bytes a symbol: a
+ * 256×256 colour tile rarely needs more than 6 MB), and are reused.
  */
 class SymbolRecords {
-  kind = new Uint8Array(0);
-  opA = new Int32Array(0);
-  opB = new Int32Array(0);
-  opV = new Int32Array(0);
+  words = new Int32Array(0);
+  count = 0;
+  private escAt = new Int32Array(16);
+  private escMean = new Int32Array(16);
+  private escScale = new Int32Array(16);
+  private escValue = new Int32Array(16);
+  private escapes = 0;
 
-  /** Makes room for at least `n` symbols (contents not kept). */
-  reserve(n: number): void {
-    if (this.kind.length < n) this.resize(n, false);
+  /** Starts a tile: no symbols, room for at least `n`. */
+  start(n: number): void {
+    if (this.words.length < n) this.words = new Int32Array(n);
+    this.count = 0;
+    this.escapes = 0;
   }
 
-  /** Doubles the room, keeping the symbols recorded so far. */
-  grow(): void {
-    this.resize(this.kind.length * 2, true);
+  /** Makes room for `more` symbols after those recorded. */
+  ensure(more: number): void {
+    if (this.count + more <= this.words.length) return;
+    const w = new Int32Array(Math.max(this.words.length * 2, this.count + more));
+    w.set(this.words.subarray(0, this.count));
+    this.words = w;
   }
 
-  private resize(n: number, keep: boolean): void {
-    const k2 = new Uint8Array(n),
-      a2 = new Int32Array(n),
-      b2 = new Int32Array(n),
-      v2 = new Int32Array(n);
-    if (keep) {
-      k2.set(this.kind);
-      a2.set(this.opA);
-      b2.set(this.opB);
-      v2.set(this.opV);
+  /** A bit with P(1) = p1 / 2^16 (pushBit's interval). */
+  bit(bit: number, p1: number): void {
+    this.words[this.count++] = bit ? p1 - 1 : (p1 << 16) | (65535 - p1);
+  }
+
+  /** A sample of `prior` (set to its mean and scale): its interval, or an escape kept aside. Returns its slot's frequency (slotFreq: 0 for an escape). */
+  sample(prior: CausalPrior, mean16: number, logScale: number, v: number): number {
+    const cdf = prior.cdf;
+    if (cdf.inWindow(v)) {
+      const start = cdf.cum(v),
+        freq = cdf.cum(v + 1) - start;
+      this.words[this.count++] = (start << 16) | (freq - 1);
+      return freq;
     }
-    [this.kind, this.opA, this.opB, this.opV] = [k2, a2, b2, v2];
+    if (this.escapes === this.escAt.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      [this.escAt, this.escMean, this.escScale, this.escValue] = [grow(this.escAt), grow(this.escMean), grow(this.escScale), grow(this.escValue)];
+    }
+    const e = this.escapes++;
+    this.escAt[e] = this.count;
+    this.escMean[e] = mean16;
+    this.escScale[e] = logScale;
+    this.escValue[e] = v;
+    this.words[this.count++] = 0;
+    return 0;
+  }
+
+  /** Pushes every recorded symbol into `enc`, last first. */
+  replay(enc: ByteRansEncoder, prior: CausalPrior): void {
+    const words = this.words;
+    let e = this.escapes - 1;
+    for (let j = this.count - 1; j >= 0; j--) {
+      if (e >= 0 && this.escAt[e] === j) {
+        prior.set(this.escMean[e], this.escScale[e]);
+        prior.cdf.encode(enc, this.escValue[e]);
+        e--;
+      } else {
+        const w = words[j];
+        enc.push(w >>> 16, (w & 0xffff) + 1, 16);
+      }
+    }
   }
 }
 
@@ -291,33 +335,24 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
   const s = new CopyState(count, w, h, params, stack, scratch);
   const kernel = s.kernel;
-  const truePacked = new Int32Array(n);
+  const truePacked = int32Array(scratch, 'copy-true-packed', n);
   for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
   // Forward in decode order, recording each symbol; rANS then takes them in reverse.
-  // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
   const perPixel = CANDIDATES + 1 + CACHE_BITS + count;
   const rec = records;
-  rec.reserve(Math.max(64, 2 * total));
-  let { kind, opA, opB, opV } = rec;
-  const grow = () => {
-    rec.grow();
-    ({ kind, opA, opB, opV } = rec);
-  };
-  let ops = 0;
+  rec.start(Math.max(64, 2 * total));
   const prior = new CausalPrior();
   let causalSum = 0,
     causalCount = 0;
   for (let y = 0, i = 0; y < h; y++) {
     for (let x = 0; x < w; x++, i++) {
-      if (ops + perPixel > kind.length) grow();
+      rec.ensure(perPixel);
       s.candidates(x, y);
       let hit = -1;
       for (let j = 0; j < s.n && hit < 0; j++) {
         const bit = truePacked[i] === s.packedOf(s.at[j]) ? 1 : 0;
         const ctx = s.contextOf(j);
-        kind[ops] = 0;
-        opA[ops] = s.bits.p1(ctx);
-        opB[ops++] = bit;
+        rec.bit(bit, s.bits.p1(ctx));
         s.bits.update(ctx, bit);
         if (bit) hit = j;
       }
@@ -336,15 +371,11 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
       if (hit < 0) {
         // The colour cache: one bit, then the slot's bits from the top (a binary tree of contexts).
         const ctx = s.hitContext;
-        kind[ops] = 0;
-        opA[ops] = s.cacheBits.p1(ctx);
-        opB[ops++] = slot >= 0 ? 1 : 0;
+        rec.bit(slot >= 0 ? 1 : 0, s.cacheBits.p1(ctx));
         s.cacheBits.update(ctx, slot >= 0 ? 1 : 0);
         for (let b = CACHE_BITS - 1, node = 1; slot >= 0 && b >= 0; b--) {
           const bit = (slot >> b) & 1;
-          kind[ops] = 0;
-          opA[ops] = s.cacheBits.p1(16 + node);
-          opB[ops++] = bit;
+          rec.bit(bit, s.cacheBits.p1(16 + node));
           s.cacheBits.update(16 + node, bit);
           node = node * 2 + bit;
         }
@@ -355,12 +386,9 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
         kernel.pixel(x, y);
         for (let c = 0; c < count; c++) {
           kernel.predict(c, i);
-          kind[ops] = 1;
-          opA[ops] = kernel.mean16;
-          opB[ops] = kernel.logScale;
-          opV[ops++] = values[i * count + c];
+          const v = values[i * count + c];
           prior.set(kernel.mean16, kernel.logScale);
-          const f = prior.cdf.slotFreq(values[i * count + c]);
+          const f = rec.sample(prior, kernel.mean16, kernel.logScale, v);
           causalSum += f ? 16 * PROB_BITS - log16(f) : 16 * 32;
           kernel.commit(c, i, values[i * count + c]);
         }
@@ -370,13 +398,7 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
     }
   }
   const enc = new ByteRansEncoder(Math.max(64, total), 'one');
-  for (let j = ops - 1; j >= 0; j--) {
-    if (kind[j] === 0) pushBit(enc, opB[j], opA[j]);
-    else {
-      prior.set(opA[j], opB[j]);
-      prior.cdf.encode(enc, opV[j]);
-    }
-  }
+  rec.replay(enc, prior);
   return enc.finish();
 }
 

@@ -61,9 +61,14 @@ export class BandLoader {
     return rows;
   }
 
-  /** Drops the bands before `b`. */
+  /** Drops the bands before `b` (their arrays go back to the pass for reuse: nothing may read them after). */
   dropBefore(b: number): void {
-    for (const k of [...this.bands.keys()]) if (k < b) this.bands.delete(k);
+    for (const [k, rows] of [...this.bands]) {
+      if (k < b) {
+        this.bands.delete(k);
+        this.pass.recycle(rows);
+      }
+    }
   }
 
   /** After the last band: the CRC-32 of everything read (E_BAD_IMAGE when the source's data was bad). */

@@ -36,7 +36,11 @@ export function fitReadsRow(ty: number, samples: number): boolean {
 export async function forEachBand(source: SampleSource, bandRows: number, fn: (rows: Uint8Array, y: number) => void): Promise<void> {
   const pass = source.pass();
   try {
-    for (let y = 0; y < source.height; y += bandRows) fn(await pass.next(Math.min(bandRows, source.height - y)), y);
+    for (let y = 0; y < source.height; y += bandRows) {
+      const rows = await pass.next(Math.min(bandRows, source.height - y));
+      fn(rows, y);
+      pass.recycle(rows);
+    }
     await pass.end();
   } finally {
     pass.close();

@@ -17,6 +17,8 @@ export interface SamplePass {
   end(): Promise<void>;
   /** Releases what a pass stopped early holds. */
   close(): void;
+  /** Hands back an array `next` returned that the caller no longer reads: a later `next` may reuse it. */
+  recycle(rows: Uint8Array): void;
 }
 
 /** An 8-bit image's interleaved samples, read in passes. */
@@ -45,6 +47,7 @@ export function memorySource(samples: Uint8Array, width: number, height: number,
         next: async (rows) => samples.subarray(row * rowLength, (row += rows) * rowLength),
         end: async () => undefined,
         close: () => undefined,
+        recycle: () => undefined,
       };
     },
   };
@@ -77,14 +80,18 @@ export async function pngSource(layout: PngLayout, holdBytes = HOLD_BYTES): Prom
     whole: null,
     pass() {
       const reader = new PngRowReader(layout);
-      return { next: (rows) => reader.read(rows), end: () => reader.end(), close: () => reader.close() };
+      return { next: (rows) => reader.read(rows), end: () => reader.end(), close: () => reader.close(), recycle: (rows) => reader.recycle(rows) };
     },
   };
   if (width * height * channels > holdBytes) return streamed;
   const pass = streamed.pass();
   try {
     const samples = new Uint8Array(width * height * channels);
-    for (let y = 0; y < height; y += HOLD_READ_ROWS) samples.set(await pass.next(Math.min(HOLD_READ_ROWS, height - y)), y * width * channels);
+    for (let y = 0; y < height; y += HOLD_READ_ROWS) {
+      const rows = await pass.next(Math.min(HOLD_READ_ROWS, height - y));
+      samples.set(rows, y * width * channels);
+      pass.recycle(rows);
+    }
     await pass.end();
     return memorySource(samples, width, height, channels);
   } finally {

@@ -18,7 +18,7 @@
  */
 
 /** The slots of a TileScratch: one per array a tile coder needs at the same time as the others. */
-export type ScratchSlot = 'kernel-values' | 'kernel-errors' | 'planes' | 'means' | 'scales' | 'copy-source' | 'copy-table' | 'copy-packed';
+export type ScratchSlot = 'kernel-values' | 'kernel-errors' | 'planes' | 'means' | 'scales' | 'copy-source' | 'copy-table' | 'copy-packed' | 'copy-true-packed';
 
 /** A set of reusable Int32Arrays, one per slot, grown as needed and never shrunk (see the module comment). */
 export class TileScratch {

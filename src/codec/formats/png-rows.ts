@@ -17,6 +17,9 @@ import { imageDataCorrupt, imageDataShort, imageDataTooLong } from './png-image-
 import { CHANNELS_OF } from './png-header.js';
 import type { PngLayout } from './png.js';
 
+/** Arrays `recycle` keeps for reuse, at most. */
+const MAX_SPARES = 2;
+
 /** Bytes zlib hands over at a time (the most a read of image data runs ahead of the rows asked for). */
 const INFLATE_CHUNK = 1 << 18;
 
@@ -37,6 +40,8 @@ export class PngRowReader {
   /** The block being unfiltered: the previous row (with its filter type byte), then the new rows. */
   private block = new Uint8Array(0);
   private filterError: FlowzipError | null = null;
+  /** Arrays handed back by the caller (recycle), at most MAX_SPARES. */
+  private readonly spares: Uint8Array[] = [];
 
   /** `layout` must be 8-bit and not interlaced (the images the flow codes). */
   constructor(private readonly layout: PngLayout) {
@@ -82,7 +87,7 @@ export class PngRowReader {
     }
   }
 
-  /** The next `rows` rows (≥ 1) as a new array of interleaved samples. */
+  /** The next `rows` rows (≥ 1) as an array of interleaved samples: new, or one handed back by `recycle`. */
   async read(rows: number): Promise<Uint8Array> {
     if (this.rowsRead + rows > this.layout.header.height) throw new Error('PngRowReader: read past the last row');
     const { stride } = this;
@@ -102,11 +107,27 @@ export class PngRowReader {
         this.filterError = error; // reported by end(), after the stream's own errors
       }
     }
-    const out = new Uint8Array(rows * this.rowSamples);
+    const out = this.spareOf(rows * this.rowSamples);
     for (let j = 0; j < rows; j++) out.set(block.subarray((j + 1) * stride + 1, (j + 2) * stride), j * this.rowSamples);
     block.copyWithin(0, rows * stride, (rows + 1) * stride);
     this.rowsRead += rows;
     return out;
+  }
+
+  /**
+   * Takes back an array `read` returned that its caller no longer reads: the
+   * next `read` of as many samples fills it instead of a new one. A band of a
+   * 24 MP photo is ~4.6 MB, and each pass reads ~24 of them: reused, they do
+   * not wait for V8's collections (docs/ARCHITECTURE.md, "Memory").
+   */
+  recycle(rows: Uint8Array): void {
+    if (this.spares.length < MAX_SPARES) this.spares.push(rows);
+  }
+
+  /** A spare array of exactly n samples (taken from the spares), else a new one. */
+  private spareOf(n: number): Uint8Array {
+    const k = this.spares.findIndex((a) => a.length === n);
+    return k >= 0 ? this.spares.splice(k, 1)[0] : new Uint8Array(n);
   }
 
   /**
