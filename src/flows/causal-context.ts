@@ -113,6 +113,22 @@ export function gatherFeatures(vals: Int32Array, nch: number, c: number, i: numb
 }
 
 /**
+ * The class activity of plane c at a pixel with neighbour offsets `off`
+ * (neighbourOffsets) in interleaved values that end with the sentinel pixel:
+ * |W−NW| + |N−NW| + |NE−N| + |W−WW| + |N−NN| in its own plane, what
+ * gatherFeatures returns, without gathering the features.
+ */
+export function activityAt(vals: Int32Array, nch: number, c: number, off: Int32Array): number {
+  const W = vals[off[0] + c],
+    N = vals[off[1] + c],
+    NW = vals[off[2] + c],
+    NE = vals[off[3] + c],
+    WW = vals[off[4] + c],
+    NN = vals[off[5] + c];
+  return Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
+}
+
+/**
  * Σ_j w[o + j]·f[j] over the featureCount(c) features that gatherFeatures
  * would gather for plane c at pixel i (same arguments), read in place: the
  * coder's fitted prediction. Weights |w| ≤ 2^20 and features |f| < 2^9 keep

@@ -12,7 +12,7 @@
  * `solveFit` on the per-tile sums added in tile order (so the result does not
  * depend on how many threads ran).
  */
-import { featureCount, gatherFeatures, NEIGHBOURS, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
+import { activityAt, featureCount, gatherFeatures, NEIGHBOURS, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
 import { MAX_CLASSES, WEIGHT_FRAC, WEIGHT_LIMIT, type CausalParams } from './causal-kernel.js';
 
 /**
@@ -95,19 +95,27 @@ function eachPixel(t: FitTile, mids: Int32Array, rowStep: number, fn: (vals: Int
 export function fitPlan(count: number, samples: number, tile: (j: number) => FitTile, nch: number, mids: Int32Array, maxClasses = MAX_CLASSES): FitPlan {
   const [rowStep, thStep] = fitRowSteps(samples);
   const K = Math.max(1, Math.min(maxClasses, MAX_CLASSES, Math.floor(samples / rowStep / SAMPLES_PER_CLASS)));
-  const acts: number[][] = Array.from({ length: nch }, () => []);
-  const fs = Array.from({ length: nch }, (_, c) => new Int32Array(featureCount(c)));
+  // A histogram of each plane's activity (an integer in [0, 10·MAX_SAMPLE]): its quantiles are those of the sorted samples.
+  const hist = Array.from({ length: nch }, () => new Int32Array(10 * MAX_SAMPLE + 1));
   for (let j = 0; j < count; j++) {
     const t = tile(j);
+    checkSamples(t.values);
     eachPixel(t, mids, thStep, (vals, i, nb) => {
-      for (let c = 0; c < nch; c++) acts[c].push(gatherFeatures(vals, nch, c, i, nb, fs[c]));
+      for (let c = 0; c < nch; c++) hist[c][activityAt(vals, nch, c, nb)]++;
     });
   }
   const thresholds: Int32Array[] = [];
   for (let c = 0; c < nch; c++) {
-    const sorted = Int32Array.from(acts[c]).sort();
+    const h = hist[c];
+    let n = 0;
+    for (let a = 0; a < h.length; a++) n += h[a];
+    // th[k − 1] = sorted[⌊k·n/K⌋]: the least activity a with more than ⌊k·n/K⌋ samples at or below it.
     const th = new Int32Array(K - 1);
-    for (let k = 1; k < K; k++) th[k - 1] = sorted[Math.floor((k * sorted.length) / K)];
+    for (let k = 1, a = 0, below = h[0]; k < K; k++) {
+      const rank = Math.floor((k * n) / K);
+      while (below <= rank) below += h[++a];
+      th[k - 1] = a;
+    }
     thresholds.push(th);
   }
   return { thresholds, rowStep };
@@ -123,6 +131,11 @@ function planeSumSize(c: number, K: number): number {
 const CHUNK = 128;
 /** Largest |sample| the fit takes (8-bit samples after YCoCg-R: at most 255), so that a chunk's sums fit in int32. */
 const MAX_SAMPLE = 511;
+
+/** RangeError unless every sample is within ±MAX_SAMPLE (what the fit's integer sums and activity histogram assume). */
+function checkSamples(values: Int32Array): void {
+  for (let j = 0; j < values.length; j++) if (values[j] < -MAX_SAMPLE || values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${values[j]} is beyond ±${MAX_SAMPLE}`);
+}
 
 /** The normal equations of one tile, per plane and class (planes one after the other). */
 export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Float64Array {
