@@ -12,7 +12,7 @@
  * `solveFit` on the per-tile sums added in tile order (so the result does not
  * depend on how many threads ran).
  */
-import { activityAt, featureCount, gatherFeatures, NEIGHBOURS, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
+import { activityAt, CROSS_PER_PLANE, featureCount, NEIGHBOURS, neighbourOffsets, neighbourSteps, SAME_PLANE, withSentinel } from './causal-context.js';
 import { MAX_CLASSES, WEIGHT_FRAC, WEIGHT_LIMIT, type CausalParams } from './causal-kernel.js';
 
 /**
@@ -166,15 +166,26 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
     const grams = Array.from({ length: K }, () => new Float64Array(gs * gs));
     const chunks = Array.from({ length: K }, () => new Int32Array(gs * CHUNK));
     const filled = new Int32Array(K);
-    const f = new Int32Array(nf);
+    const nch = t.nch;
     eachPixel(tile, mids, plan.rowStep, (vals, i, nb) => {
-      const act = gatherFeatures(vals, t.nch, c, i, nb, f);
+      const act = activityAt(vals, nch, c, nb);
       let k = 0;
       while (k < th.length && act >= th[k]) k++;
       const chunk = chunks[k],
         j = filled[k];
-      for (let a = 0; a < nf; a++) chunk[a * CHUNK + j] = f[a];
-      chunk[nf * CHUNK + j] = vals[i * t.nch + c];
+      // The features of gatherFeatures, in its order, straight into column j of the chunk; then the target.
+      for (let a = 0; a < SAME_PLANE; a++) chunk[a * CHUNK + j] = vals[nb[a] + c];
+      let a = SAME_PLANE;
+      const at = i * nch,
+        oW = nb[0],
+        oN = nb[1];
+      for (let p = 0; p < c; p++, a += CROSS_PER_PLANE) {
+        chunk[a * CHUNK + j] = vals[at + p];
+        chunk[(a + 1) * CHUNK + j] = vals[oW + p];
+        chunk[(a + 2) * CHUNK + j] = vals[oN + p];
+      }
+      chunk[a * CHUNK + j] = 1;
+      chunk[nf * CHUNK + j] = vals[at + c];
       if (j + 1 === CHUNK) {
         addGram(chunk, CHUNK, CHUNK, nf + 1, grams[k]);
         filled[k] = 0;
