@@ -94,6 +94,14 @@ export function brotliTile(raw: Uint8Array): Uint8Array {
   return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } });
 }
 
+/** How much larger than the model's stream a piece's quality-1 brotli may be for quality 9 to be tried (encodePiece). */
+const QUICK_BROTLI_MARGIN = 1.5;
+
+/** Length of a quick brotli (quality 1) of a piece's raw samples: the probe before brotliTile. */
+function brotliQuickLength(raw: Uint8Array): number {
+  return brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 1, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } }).length;
+}
+
 /**
  * Bits per sample over which a model's stream is deemed poor, so that the
  * brotli fallbacks (of a piece, and of the whole file) are tried: 4, and 6
@@ -152,10 +160,15 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
   }
   // The raw planar samples only when the fallback is tried: most pieces never need them.
   if (fallbackWorthTrying(best ? best.length : null, r.w * r.h * p.count, poorBitsPerSample(p.model))) {
-    const b = brotliTile(rawTile(samples, shape, p, r));
-    if (!best || b.length < best.length) {
-      best = b;
-      kind = PieceKind.Fallback;
+    const raw = rawTile(samples, shape, p, r);
+    // Quality 9 only when a quick quality 1 comes within QUICK_BROTLI_MARGIN of the model's stream: on photo
+    // tiles it is ~1.7 times as large, and quality 9 (~40 ms a 256×256 colour tile) never won there.
+    if (!best || brotliQuickLength(raw) < best.length * QUICK_BROTLI_MARGIN) {
+      const b = brotliTile(raw);
+      if (!best || b.length < best.length) {
+        best = b;
+        kind = PieceKind.Fallback;
+      }
     }
   }
   return { bytes: best!, fallback: kind }; // non-null: with no flow stream the fallback is always taken
