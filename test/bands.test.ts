@@ -24,17 +24,18 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slic
 /**
  * [stream, decoded file] SHA-256 prefixes, `method: 'flow'`, one worker. At format 5 the streams were
  * those of the whole-image coder before banding (commit 78d8b1e); the format 6 streams (version byte,
- * 2-bit piece kinds) are the held path's, and the decoded files are unchanged.
+ * 2-bit piece kinds) and then the format 7 streams (version byte, two-rate copy bits, the strong models
+ * for repetitive images) are the held path's, and the decoded files are unchanged.
  */
 const WHOLE_IMAGE: Record<string, [string, string]> = {
-  'gray 520x400': ['561eb023e2ced3f3', '23b1324cdcf8a0f1'],
-  'rgb 300x260': ['93c81ba33154bad0', '0d963fbad8962ff9'],
-  'rgba 270x300': ['a7976be7fcad6c73', '4eadf2388e19eac8'],
-  'graya 257x130': ['02df89c3e39e5e03', '32979aeb69b63dad'],
-  'rgb 1x300': ['9a0653f3a0d3d5e7', '69f2a635ed03da81'],
-  'rgb 300x1': ['b026a98663770d61', 'fcfe08a4eb053e68'],
-  'rgb posterised 200x280': ['af4d2e882c7027d6', 'b698ec018dd0d002'],
-  'ppm 260x200': ['95a6d1acad0f43cf', 'd74ef87e8e606f07'],
+  'gray 520x400': ['9d3da503966aaf9e', '23b1324cdcf8a0f1'],
+  'rgb 300x260': ['d342e49906777322', '0d963fbad8962ff9'],
+  'rgba 270x300': ['53e6d1c41998a001', '4eadf2388e19eac8'],
+  'graya 257x130': ['d0f81663cfb624cb', '32979aeb69b63dad'],
+  'rgb 1x300': ['cc9b55953291bdd1', '69f2a635ed03da81'],
+  'rgb 300x1': ['b1fbf473ea19cede', 'fcfe08a4eb053e68'],
+  'rgb posterised 200x280': ['488de574414a255a', 'b698ec018dd0d002'],
+  'ppm 260x200': ['8d491e6e8d0e725b', 'd74ef87e8e606f07'],
 };
 
 /** Held whole (the default for these sizes), read in passes a band of one tile row at a time, or two. */

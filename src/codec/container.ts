@@ -21,7 +21,7 @@ import { FlowzipError } from './errors.js';
 /** The first two bytes of every stream: "FZ". */
 export const MAGIC = Uint8Array.of(0x46, 0x5a);
 /** The container format version this flowzip writes (4 bits); every version up to it is read (stream-features.ts has a row for each). */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 /** Bytes the container adds around a body: magic, version/method, CRC. */
 export const FRAME_BYTES = 2 + 1 + 4;
 /** First format version whose streams may use the `chunked` method. */

@@ -29,6 +29,7 @@ import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 
 /** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
 const CANDIDATES = 9;
@@ -61,9 +62,9 @@ const classOf = (decision: number): number => (decision < 2 ? decision : decisio
 /** State shared by the encoder and decoder of one tile. */
 class CopyState {
   readonly kernel: CausalKernel;
-  readonly bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE);
+  readonly bits: AdaptiveBits;
   /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
-  readonly cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS));
+  readonly cacheBits: AdaptiveBits;
   private readonly cache = new Int32Array(1 << CACHE_BITS);
   /** Per pixel: 0 coded, 1 + candidate for a copy. */
   readonly decisions: Uint8Array;
@@ -91,7 +92,10 @@ class CopyState {
     h: number,
     params: CausalParams,
     stack: StackMode,
+    twoRate: boolean,
   ) {
+    this.bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE, twoRate);
+    this.cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS), twoRate);
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
     this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack);
     this.decisions = new Uint8Array(w * h);
@@ -240,12 +244,20 @@ function equalPixels(values: Int32Array, count: number, i: number, j: number): b
   return true;
 }
 
-/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header). */
-export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header) of a format with `features` (two-rate bits from format 7). */
+export function encodeCopyTile(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
+): Uint8Array {
   const n = w * h,
     total = n * count;
   const values = toPlanes(toIndices(data, count, params.values), n, count);
-  const s = new CopyState(count, w, h, params, stack);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits);
   const kernel = s.kernel;
   const truePacked = new Int32Array(n);
   for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
@@ -348,11 +360,19 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   return enc.finish();
 }
 
-/** Decodes a copy tile stream to w×h interleaved samples; typed errors on corruption. */
-export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode): Uint8Array {
+/** Decodes a copy tile stream of a format with `features` to w×h interleaved samples; typed errors on corruption. */
+export function decodeCopyTile(
+  bytes: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
+): Uint8Array {
   const n = w * h;
   const { lo, hi } = planeRanges(count);
-  const s = new CopyState(count, w, h, params, stack);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits);
   const kernel = s.kernel;
   const prior = new CausalPrior();
   try {

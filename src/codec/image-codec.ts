@@ -165,7 +165,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
 export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, features: StreamFeatures): Uint8Array {
   if (fallback === PieceKind.Copy) {
     if (!p.model.causal) throw new FlowzipError('E_CORRUPT', 'stream has a copy tile for a model that is not causal');
-    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack), rect, p.count);
+    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack, features), rect, p.count);
   }
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);

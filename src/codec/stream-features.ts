@@ -36,10 +36,19 @@ export interface StreamFeatures {
   readonly palettePng: boolean;
   /** The image header may be a 16-bit PNG (kind 5): high bytes coded as samples, low-byte residuals in the header (codec/deep-samples.ts). */
   readonly deepPng: boolean;
+  /**
+   * A 16-bit PNG's residual section may be layout 2: the low-byte residuals context-coded, predicted from
+   * the last pixel with the same high bytes (codec/deep-samples.ts; format 7, issue 15).
+   */
+  readonly deepResidualContexts: boolean;
+  /** The adaptive bits of copy tiles mix a fast and a slow estimate (quant/adaptive-bit.ts two-rate mode; format 7, issue 15). */
+  readonly twoRateBits: boolean;
 }
 
 /** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs), all off before version 6. */
-const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false } as const;
+const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false, deepResidualContexts: false, twoRateBits: false } as const;
+/** The format 6 features, on from version 6. */
+const V6 = { copyPieces: true, palettePng: true, deepPng: true } as const;
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
@@ -48,7 +57,20 @@ const ROWS: readonly StreamFeatures[] = [
   { version: 3, rans: 'byte', ransStart: 'normalised', scaleOffsets: true, skipPadding: true, exactSupport: false, compactPnm: false, causalModels: false, ...BEFORE_V6 },
   { version: 4, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: false, ...BEFORE_V6 },
   { version: 5, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, ...BEFORE_V6 },
-  { version: 6, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, copyPieces: true, palettePng: true, deepPng: true },
+  {
+    version: 6,
+    rans: 'byte',
+    ransStart: 'one',
+    scaleOffsets: true,
+    skipPadding: true,
+    exactSupport: true,
+    compactPnm: true,
+    causalModels: true,
+    ...V6,
+    deepResidualContexts: false,
+    twoRateBits: false,
+  },
+  { version: 7, rans: 'byte', ransStart: 'one', scaleOffsets: true, skipPadding: true, exactSupport: true, compactPnm: true, causalModels: true, ...V6, deepResidualContexts: true, twoRateBits: true },
 ];
 
 /** The features of format `version`; E_VERSION when this flowzip has no row for it (container.ts refuses such streams first). */
