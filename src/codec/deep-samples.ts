@@ -156,10 +156,16 @@ export function encodeResidualContexts(samples: Uint16Array, channels: number, w
     res[j] = residualOf(samples[j]);
   }
   const s = new ResidualContexts(width, n, channels);
-  // Forward in decode order, recording (P(1), bit); rANS then takes them in reverse.
-  const ops: number[] = [];
+  // Forward in decode order, recording P(1) << 1 | bit; rANS then takes them in reverse.
+  let ops = new Int32Array(Math.max(64, 2 * n)),
+    count = 0;
   const code = (ctx: number, bit: number) => {
-    ops.push(s.bits.p1(ctx), bit);
+    if (count === ops.length) {
+      const grown = new Int32Array(2 * ops.length);
+      grown.set(ops);
+      ops = grown;
+    }
+    ops[count++] = (s.bits.p1(ctx) << 1) | bit;
     s.bits.update(ctx, bit);
   };
   for (let i = 0; i < n; i++) {
@@ -182,8 +188,8 @@ export function encodeResidualContexts(samples: Uint16Array, channels: number, w
     }
     s.remember(i);
   }
-  const enc = new ByteRansEncoder(Math.max(64, ops.length >> 3), 'one');
-  for (let j = ops.length - 2; j >= 0; j -= 2) pushBit(enc, ops[j + 1], ops[j]);
+  const enc = new ByteRansEncoder(Math.max(64, count >> 3), 'one');
+  for (let j = count - 1; j >= 0; j--) pushBit(enc, ops[j] & 1, ops[j] >> 1);
   return enc.finish();
 }
 
