@@ -20,7 +20,7 @@
 import { log16 } from '../quant/log16.js';
 
 /** Pixels sampled for the estimate, about (whole rows of the image, each with the row above). */
-export const ESTIMATE_PIXELS = 1 << 16;
+export const ESTIMATE_PIXELS = 1 << 14;
 
 /** Rows of an image the estimate reads: rows y ≥ 1 evenly spread (each read with row y − 1), about ESTIMATE_PIXELS pixels. */
 export function estimateRows(width: number, height: number): number[] {
