@@ -238,6 +238,22 @@ function packPixel(values: Int32Array, i: number, count: number): number {
   return values[o] | ((values[o + 1] & 0x3ff) << 8) | ((values[o + 2] & 0x3ff) << 18);
 }
 
+/** The encoder's symbol records (encodeCopyTile), reused from tile to tile: kind, two operands and a value per symbol. */
+const SCRATCH = { kind: new Uint8Array(0), opA: new Int32Array(0), opB: new Int32Array(0), opV: new Int32Array(0) };
+
+/** Grows SCRATCH to `cap` records, keeping what it holds. */
+function growScratch(cap: number): void {
+  const k2 = new Uint8Array(cap),
+    a2 = new Int32Array(cap),
+    b2 = new Int32Array(cap),
+    v2 = new Int32Array(cap);
+  k2.set(SCRATCH.kind);
+  a2.set(SCRATCH.opA);
+  b2.set(SCRATCH.opB);
+  v2.set(SCRATCH.opV);
+  Object.assign(SCRATCH, { kind: k2, opA: a2, opB: b2, opV: v2 });
+}
+
 /** Whether pixel i of interleaved values equals pixel j. */
 function equalPixels(values: Int32Array, count: number, i: number, j: number): boolean {
   for (let c = 0; c < count; c++) if (values[i * count + c] !== values[j * count + c]) return false;
@@ -265,23 +281,16 @@ export function encodeCopyTile(
   // Kind 0: a bit (a = P(1), b = bit); kind 1: a sample (a = mean16, b = logScale, v = value).
   // Most symbols a pixel can take; the record starts at two per sample and doubles when a pixel might not fit
   // (the worst case, n · perPixel, is ~20 MB of records for a 256×256 tile, most of it never used).
+  // The record arrays are kept between calls (SCRATCH: a worker codes one tile at a time), so that
+  // coding a tile allocates no ~5 MB of them each time.
   const perPixel = CANDIDATES + 1 + CACHE_BITS + count;
-  let cap = Math.max(64, 2 * total);
-  let kind = new Uint8Array(cap),
-    opA = new Int32Array(cap),
-    opB = new Int32Array(cap),
-    opV = new Int32Array(cap);
+  if (SCRATCH.kind.length < Math.max(64, 2 * total)) growScratch(Math.max(64, 2 * total));
+  let { kind, opA, opB, opV } = SCRATCH;
+  let cap = kind.length;
   const grow = () => {
-    cap *= 2;
-    const k2 = new Uint8Array(cap),
-      a2 = new Int32Array(cap),
-      b2 = new Int32Array(cap),
-      v2 = new Int32Array(cap);
-    k2.set(kind);
-    a2.set(opA);
-    b2.set(opB);
-    v2.set(opV);
-    [kind, opA, opB, opV] = [k2, a2, b2, v2];
+    growScratch(2 * cap);
+    ({ kind, opA, opB, opV } = SCRATCH);
+    cap = kind.length;
   };
   let ops = 0;
   const prior = new CausalPrior();
