@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compress, decompress } from '../src/codec/index.js';
 import { parsePng, peekPngHeader, writePng } from '../src/codec/formats/png.js';
@@ -29,6 +29,9 @@ export interface EvalSCell {
   lossless: boolean | null;
   encSeconds: number;
   decSeconds: number;
+  /** flowzip only: CPU seconds of the whole process (every thread: the caller and the pool workers) while compressing / decompressing. */
+  encCpuSeconds?: number;
+  decCpuSeconds?: number;
 }
 
 /** One eval-S file and its results by codec id. */
@@ -106,15 +109,20 @@ export async function benchEvalS(dir: string, flowzip: boolean, log: (s: string)
         row.cells[c.id] = { bytes: statSync(out).size, lossless: d.ok ? ref !== null && rgba16(decoded) === ref : null, encSeconds: e.seconds, decSeconds: d.seconds };
       }
       if (flowzip) {
-        let t = process.hrtime.bigint();
+        const cpu = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+        let t = process.hrtime.bigint(),
+          c = process.cpuUsage();
         const z = await compress(input, { workers: 2 });
-        const encSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+        const encSeconds = Number(process.hrtime.bigint() - t) / 1e9,
+          encCpuSeconds = cpu(process.cpuUsage(c));
         t = process.hrtime.bigint();
+        c = process.cpuUsage();
         const back = await decompress(z, { workers: 2 });
-        const decSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+        const decSeconds = Number(process.hrtime.bigint() - t) / 1e9,
+          decCpuSeconds = cpu(process.cpuUsage(c));
         const decodedPath = join(work, `${f}.flowzip.png`);
         writeFileSync(decodedPath, back);
-        row.cells.flowzip = { bytes: z.length, lossless: samePng(input, back) && rgba16(decodedPath) === ref, encSeconds, decSeconds };
+        row.cells.flowzip = { bytes: z.length, lossless: samePng(input, back) && rgba16(decodedPath) === ref, encSeconds, decSeconds, encCpuSeconds, decCpuSeconds };
         row.flowzipMethod = ['stored', 'brotli', 'image', 'chunked'][z[2] & 15] ?? '?';
       }
       rows.push(row);
@@ -127,6 +135,13 @@ export async function benchEvalS(dir: string, flowzip: boolean, log: (s: string)
 }
 
 const subpixelsOf = (r: EvalSRow) => r.width * r.height * r.channels;
+
+/** The 1, 5 and 15 minute load averages, as text. */
+function loadNote(): string {
+  return loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+}
 
 /** flowzip on a random-noise PNG (the early store decision): file sizes, container method and compress time. */
 export interface NoiseStoreResult {
@@ -190,6 +205,13 @@ export function formatEvalS(rows: EvalSRow[], dir: string, noise?: NoiseStoreRes
       '',
       `flowzip with 2 workers: ${sig(pixels / 1e6 / enc)} MP/s compress, ${sig(pixels / 1e6 / dec)} MP/s decompress over the set (${sig(enc)} s, ${sig(dec)} s); slowest compress ${sig(worst.s)} s/MP (${worst.f}).`,
     );
+    const encCpu = rows.reduce((n, r) => n + (r.cells.flowzip.encCpuSeconds ?? NaN), 0),
+      decCpu = rows.reduce((n, r) => n + (r.cells.flowzip.decCpuSeconds ?? NaN), 0);
+    if (Number.isFinite(encCpu) && Number.isFinite(decCpu))
+      L.push(
+        '',
+        `CPU time of those runs (all threads): ${sig(encCpu)} s compress, ${sig(decCpu)} s decompress (${sig(pixels / 1e6 / encCpu)} / ${sig(pixels / 1e6 / decCpu)} MP per CPU second); with the machine's load average at ${loadNote()} at the end of the run (1, 5, 15 min; 2 cores), wall times follow the share of the cores this process got.`,
+      );
     if (noise) {
       const mp = (noise.width * noise.height) / 1e6;
       L.push(

@@ -63,6 +63,12 @@ const COPY_SOURCES: Array<[string, string, string]> = [
   ['edge/rgb16-ladybird-128x96.png', 'causal-rgb', 'causal-gray'],
 ];
 
+/** 16-bit sources whose residual sections are context-coded (format ≥ 7): [source, colour model, gray model]. */
+const DEEP_SOURCES: Array<[string, string, string]> = [
+  ['edge/rgba16-chart-96x64.png', 'causal-rgb', 'causal-gray'],
+  ['edge/rgba16-chart-96x64.png', 'causal-rgb-strong', 'causal-gray-strong'],
+];
+
 const root = new URL('../../corpus/', import.meta.url).pathname;
 const out = `${root}golden/`;
 mkdirSync(out, { recursive: true });
@@ -85,6 +91,13 @@ if (FORMAT_VERSION >= 5) {
   }
   if (FORMAT_VERSION >= 6) {
     for (const [src, model, grayModel] of COPY_SOURCES) jobs.push({ name: `v${FORMAT_VERSION}-copy-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
+  }
+  if (FORMAT_VERSION >= 7) {
+    // Context-coded 16-bit residuals (layout 2) and two-rate copy bits, with the default and the strong models (repetitive images get the strong ones by default).
+    for (const [src, model, grayModel] of DEEP_SOURCES) {
+      const tag = model === 'causal-rgb' ? 'deepctx' : `deepctx-${model.replace('causal-rgb-', '')}`;
+      jobs.push({ name: `v${FORMAT_VERSION}-${tag}-${basename(src)}.fz`, src, entry: { options: { model, grayModel, method: 'flow' } } });
+    }
   }
   // Keep the causal and count-context models beside the streams, so that they decode after the shipped ones are replaced.
   mkdirSync(`${out}models`, { recursive: true });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compress, decompress, FlowzipError } from '../src/codec/index.js';
 import { copyWorthTrying, decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
+import { streamFeatures } from '../src/codec/stream-features.js';
 import { fitImageParams } from '../src/codec/causal-coder.js';
 import { parsePng, writePng } from '../src/codec/formats/png.js';
 import { resolveModel } from '../src/codec/models.js';
@@ -70,6 +71,51 @@ describe('adaptive bits', () => {
   });
 });
 
+describe('adaptive bits, two-rate mode (format 7)', () => {
+  it('decode exactly what was pushed, and code bursty bits (runs, as copy decisions come) in fewer bits than the one-rate rule', () => {
+    const r = mulberry32(4);
+    // Each context's bits come in runs: the last bit again with probability 0.9.
+    const last = [0, 0];
+    const bits = Array.from({ length: 20000 }, (_, i) => (last[i % 2] = r() < 0.9 ? last[i % 2] : 1 - last[i % 2]));
+    const sizes: number[] = [];
+    for (const twoRate of [false, true]) {
+      const model = new AdaptiveBits(2, twoRate);
+      const probs = bits.map((b, i) => {
+        const p = model.p1(i % 2);
+        expect(p).toBeGreaterThanOrEqual(32);
+        expect(p).toBeLessThanOrEqual(65536 - 32);
+        model.update(i % 2, b);
+        return p;
+      });
+      const enc = new ByteRansEncoder(64, 'one');
+      for (let i = bits.length - 1; i >= 0; i--) pushBit(enc, bits[i], probs[i]);
+      const stream = enc.finish();
+      sizes.push(stream.length);
+      const dec = new ByteRansDecoder(stream, 'one');
+      const back = new AdaptiveBits(2, twoRate);
+      expect(bits.map((_, i) => back.decode(dec, i % 2))).toEqual(bits);
+      dec.finish();
+    }
+    expect(sizes[1]).toBeLessThan(sizes[0]);
+  });
+
+  it('follow the rule of the header exactly (pinned estimates after a known sequence)', () => {
+    const model = new AdaptiveBits(1, true);
+    const seen: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      model.update(0, i % 10 === 9 ? 0 : 1);
+      if (i === 0 || i === 15 || i === 299) seen.push(model.p1(0));
+    }
+    // After bit 1 at n = 0: fast 2^15 + 2^15 >> 1, slow the same → 49152. Later values follow the schedule.
+    expect(seen[0]).toBe(49152);
+    expect(seen.slice(1)).toEqual([seen[1], seen[2]]);
+    expect(seen[2]).toBeGreaterThan(50000);
+    const one = new AdaptiveBits(1);
+    one.update(0, 1);
+    expect(one.p1(0)).toBe(49152);
+  });
+});
+
 describe('copy tiles', () => {
   it('are the exact inverse on 1-, 2-, 256- and 257-colour images (RGB and gray), with every stack mode', () => {
     for (const colours of [1, 2, 256, 257]) {
@@ -87,6 +133,10 @@ describe('copy tiles', () => {
         const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], model.causal!.maxClasses);
         const stream = encodeCopyTile(data, w, h, count, params, model.causal!.stack);
         expect(decodeCopyTile(stream, w, h, count, params, model.causal!.stack)).toEqual(data);
+        // Format 6's one-rate bits: their own stream, decoded with format 6's features.
+        const v6 = encodeCopyTile(data, w, h, count, params, model.causal!.stack, streamFeatures(6));
+        expect(decodeCopyTile(v6, w, h, count, params, model.causal!.stack, streamFeatures(6))).toEqual(data);
+        if (colours > 1) expect(Buffer.from(v6).equals(Buffer.from(stream))).toBe(false);
       }
     }
   });

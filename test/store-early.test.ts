@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { compress, decompress } from '../src/codec/index.js';
 import { writePng } from '../src/codec/formats/png.js';
-import { estimateImageBytes, estimateRows, storeEarly } from '../src/codec/store-estimate.js';
-import { compressWith } from '../src/codec/api.js';
+import { estimateImageBytes, estimateRows, repeatedPerMille, storeEarly } from '../src/codec/store-estimate.js';
+import { compressWith, REPETITIVE_PER_MILLE } from '../src/codec/api.js';
+import { inspectStream } from '../src/codec/info.js';
 import { photoPng } from './helpers/band-images.js';
 import { mulberry32 } from './helpers/prng.js';
 
@@ -30,12 +31,13 @@ function noise(n: number, seed: number, levels = 256): Uint8Array {
 const methodOf = (z: Uint8Array) => z[2] & 15;
 
 describe('early store decision', () => {
-  it('reads rows y ≥ 1 spread over the image, about 2^16 pixels', () => {
+  it('reads rows y ≥ 1 spread over the image, about 2^14 pixels', () => {
     expect(estimateRows(100, 1)).toEqual([]);
-    expect(estimateRows(256, 256)).toEqual(Array.from({ length: 255 }, (_, i) => i + 1));
+    expect(estimateRows(64, 256)).toEqual(Array.from({ length: 255 }, (_, i) => i + 1));
+    expect(estimateRows(256, 256)).toEqual(Array.from({ length: 85 }, (_, i) => 1 + 3 * i)); // step ⌊255 / 64⌋
     const rows = estimateRows(1000, 1000);
-    expect(rows.length * 1000).toBeGreaterThanOrEqual(1 << 16);
-    expect(rows.length * 1000).toBeLessThan(2 << 16);
+    expect(rows.length * 1000).toBeGreaterThanOrEqual(1 << 14);
+    expect(rows.length * 1000).toBeLessThan(2 << 14);
     expect(rows[0]).toBe(1);
   });
 
@@ -102,5 +104,35 @@ describe('early store decision', () => {
       h = 128;
     const z = await compress(png(w, h, 3, noise(w * h * 3, 9)), { method: 'flow', workers: 1 });
     expect(methodOf(z)).toBe(2);
+  });
+
+  it('measures repetition: flat and striped images near 1000, noise and photos low', () => {
+    const w = 200,
+      h = 100;
+    const rowOf = (img: Uint8Array, ch: number) => (y: number) => img.subarray(y * w * ch, (y + 1) * w * ch);
+    const flat = new Uint8Array(w * h * 3).fill(7);
+    expect(repeatedPerMille(w, h, 3, rowOf(flat, 3))).toBe(1000); // x = 0 has no west, but equals N
+    const rand = noise(w * h * 3, 3);
+    expect(repeatedPerMille(w, h, 3, rowOf(rand, 3))).toBeLessThan(10);
+    // Vertical stripes: every pixel equals N.
+    const stripes = new Uint8Array(w * h).map((_, i) => (i % w) * 3);
+    expect(repeatedPerMille(w, h, 1, rowOf(stripes, 1))).toBe(1000);
+    expect(repeatedPerMille(w, 1, 1, rowOf(stripes, 1))).toBe(0);
+  });
+
+  it('a repetitive image with nothing asked for is coded by the strong models; a photo, or an asked effort, keeps the defaults', async () => {
+    const w = 160,
+      h = 120;
+    // A drawing: flat regions and a few repeated shapes.
+    const ui = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ui.set([(x >> 5) * 40, (y >> 4) * 30, ((x + y) >> 6) * 50], (y * w + x) * 3);
+    expect(repeatedPerMille(w, h, 3, (y) => ui.subarray(y * w * 3, (y + 1) * w * 3))).toBeGreaterThanOrEqual(REPETITIVE_PER_MILLE);
+    const names = async (file: Uint8Array, options = {}) => {
+      const info = inspectStream(await compress(file, { workers: 1, ...options }));
+      return info.image!.models.map((m) => m.name);
+    };
+    expect(await names(png(w, h, 3, ui))).toEqual(['causal-rgb-strong']);
+    expect(await names(png(w, h, 3, ui), { effort: 5 })).toEqual(['causal-rgb']);
+    expect(await names(photoPng(300, 200, 3, 4))).toEqual(['causal-rgb']);
   });
 });

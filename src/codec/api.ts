@@ -28,7 +28,7 @@ import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
 import { checkEffort, modelForStream, modelIdBytes, MODEL_ID_BYTES, runnerFor, shippedCandidates, type BackendChoice } from './models.js';
 import { planeModels, type ModelChoice } from './model-choice.js';
-import { estimateImageBytes, storeEarly } from './store-estimate.js';
+import { estimateImageBytes, repeatedPerMille, storeEarly } from './store-estimate.js';
 
 /** Options of {@link compress}. */
 export interface CompressOptions extends ModelChoice {
@@ -212,7 +212,7 @@ function wholePngImage(input: Uint8Array, maxPixels: number): FlowImage | null {
       height: r.height,
       colourType: png.colourType as 0 | 2 | 4 | 6,
       chunks: png.ancillary,
-      residuals: residualSection(deepSamples, r.channels),
+      residuals: residualSection(deepSamples, r.channels, r.width),
       modelIds: [],
     };
     return { header, source: memorySource(highBytes(deepSamples), r.width, r.height, r.channels), survey: null };
@@ -231,7 +231,7 @@ function wholePngWriter(h: Extract<ImageHeader, { kind: 'palette' | 'png16' }>):
       at += rows.length;
     },
     settled: async () => undefined,
-    finish: async () => [imageFileBytes(h, h.kind === 'png16' ? joinSamples(samples, h.residuals, channels) : samples)],
+    finish: async () => [imageFileBytes(h, h.kind === 'png16' ? joinSamples(samples, h.residuals, channels, h.width) : samples)],
     abort: () => undefined,
   };
 }
@@ -277,18 +277,35 @@ interface ModelSet {
 }
 
 /**
- * The model sets `compress` codes an image with: the one planeModels gives,
- * and for a small image (≤ AUTO_MODEL_PIXELS) with no model, gray model or
- * effort asked for, also each other shipped model for its main plane group
- * (colour, or gray), in name order. The stream names the models that won.
- * Only the first set is loaded here; the others are parsed when tried (a
- * batch of small files that the count model codes well never parses the
- * large learned models).
+ * Repeated pixels (store-estimate.ts repeatedPerMille) from which an image
+ * with no model, gray model or effort asked for is coded by the strong causal
+ * models (effort STRONG_EFFORT) rather than the defaults: there most pixels
+ * are copies (copy tiles), so the strong models' slower recursive-least-squares
+ * stack runs on few pixels, and it adapts better to the changing statistics
+ * of drawn content (eval-S, the ten images over it: 0.6 % smaller together).
+ * Photos stay well under it (≤ 450 on the corpus), and so keep the default
+ * models' speed.
  */
-function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOptions): ModelSet[] {
-  const first = planeModels(channels, options);
+export const REPETITIVE_PER_MILLE = 500;
+
+/** The effort whose models code a repetitive image (model-choice.ts: 7–9 the strong causal models). */
+const STRONG_EFFORT = 7;
+
+/**
+ * The model sets `compress` codes an image with: the one planeModels gives
+ * (with the strong models for a `repetitive` image when nothing is asked
+ * for), and for a small image (≤ AUTO_MODEL_PIXELS) with no model, gray
+ * model or effort asked for, also each other shipped model for its main
+ * plane group (colour, or gray), in name order. The stream names the models
+ * that won. Only the first set is loaded here; the others are parsed when
+ * tried (a batch of small files that the count model codes well never parses
+ * the large learned models).
+ */
+function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOptions, repetitive = false): ModelSet[] {
+  const chosen = options.model === undefined && options.grayModel === undefined && options.effort === undefined;
+  const first = planeModels(channels, chosen && repetitive ? { ...options, effort: STRONG_EFFORT } : options);
   const firstSet: ModelSet = { counts: !!first[0].counts, load: () => first };
-  if (pixels > AUTO_MODEL_PIXELS || options.model !== undefined || options.grayModel !== undefined || options.effort !== undefined) return [firstSet];
+  if (pixels > AUTO_MODEL_PIXELS || !chosen) return [firstSet];
   const main = planeGroups(channels)[0].count;
   const others = shippedCandidates()
     .filter((m) => m.channels === main && m.id !== first[0].id)
@@ -312,17 +329,27 @@ function tryOrder(sets: ModelSet[]): { order: number[]; quick: number } {
  * beat storing the `inputBytes` of its file.
  */
 function looksUncodable(img: FlowImage, inputBytes: number): boolean {
-  const { source, survey, header } = img;
-  const rowLength = source.width * source.channels;
-  const whole = source.whole;
-  const rowAt = whole ? (y: number) => whole.subarray(y * rowLength, (y + 1) * rowLength) : (y: number) => survey!.estimateRows.get(y)!;
-  let estimate = estimateImageBytes(source.width, source.height, source.channels, rowAt);
+  const { source, header } = img;
+  let estimate = estimateImageBytes(source.width, source.height, source.channels, sampledRow(img));
   let raw = source.width * source.height * source.channels;
   if (header.kind === 'png16') {
     estimate += header.residuals.length;
     raw *= 2;
   }
   return storeEarly(estimate, inputBytes, raw);
+}
+
+/** Row y of an image's samples as the sample statistics read it (store-estimate.ts estimateRows and the rows above): from the samples when held, else from the survey. */
+function sampledRow(img: FlowImage): (y: number) => Uint8Array {
+  const { source, survey } = img;
+  const rowLength = source.width * source.channels;
+  const whole = source.whole;
+  return whole ? (y) => whole.subarray(y * rowLength, (y + 1) * rowLength) : (y) => survey!.estimateRows.get(y)!;
+}
+
+/** Repeated pixels of an image per mille (store-estimate.ts repeatedPerMille). */
+function sampledRepeats(img: FlowImage): number {
+  return repeatedPerMille(img.source.width, img.source.height, img.source.channels, sampledRow(img));
 }
 
 /**
@@ -368,7 +395,7 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
   if (img && !early) {
     const channels = headerChannels(img.header);
     const shape = { width: img.header.width, height: img.header.height, channels };
-    const sets = modelSets(channels, shape.width * shape.height, options);
+    const sets = modelSets(channels, shape.width * shape.height, options, sampledRepeats(img) >= REPETITIVE_PER_MILLE);
     // Progress counts the first set's pieces for every set (the others are not parsed yet; a small image is one tile whatever the model).
     const total =
       sets.length *

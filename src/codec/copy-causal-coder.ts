@@ -30,6 +30,7 @@ import { CausalPrior } from './causal-coder.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
+import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 
 /** Candidates per pixel: W, N, M, NE, NW, NN, WW, then the continuations of W's and N's copies. */
 const CANDIDATES = 9;
@@ -62,9 +63,9 @@ const classOf = (decision: number): number => (decision < 2 ? decision : decisio
 /** State shared by the encoder and decoder of one tile. */
 class CopyState {
   readonly kernel: CausalKernel;
-  readonly bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE);
+  readonly bits: AdaptiveBits;
   /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
-  readonly cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS));
+  readonly cacheBits: AdaptiveBits;
   private readonly cache = new Int32Array(1 << CACHE_BITS);
   /** Per pixel: 0 coded, 1 + candidate for a copy. */
   readonly decisions: Uint8Array;
@@ -92,8 +93,11 @@ class CopyState {
     h: number,
     params: CausalParams,
     stack: StackMode,
+    twoRate: boolean,
     scratch: TileScratch | undefined,
   ) {
+    this.bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE, twoRate);
+    this.cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS), twoRate);
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
     this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
     this.decisions = new Uint8Array(w * h);
@@ -328,12 +332,24 @@ class SymbolRecords {
 
 const records = new SymbolRecords();
 
-/** Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header); `scratch`: this thread's reusable arrays (tile-scratch.ts), same stream. */
-export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, scratch?: TileScratch): Uint8Array {
+/**
+ * Codes a w×h tile of `count`-channel interleaved samples as a copy tile stream (see the header) of a format with
+ * `features` (two-rate bits from format 7); `scratch`: this thread's reusable arrays (tile-scratch.ts), same stream.
+ */
+export function encodeCopyTile(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
+  scratch?: TileScratch,
+): Uint8Array {
   const n = w * h,
     total = n * count;
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
-  const s = new CopyState(count, w, h, params, stack, scratch);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
   const kernel = s.kernel;
   const truePacked = int32Array(scratch, 'copy-true-packed', n);
   for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
@@ -402,11 +418,20 @@ export function encodeCopyTile(data: Uint8Array, w: number, h: number, count: 1 
   return enc.finish();
 }
 
-/** Decodes a copy tile stream to w×h interleaved samples; typed errors on corruption; `scratch` as for encodeCopyTile. */
-export function decodeCopyTile(bytes: Uint8Array, w: number, h: number, count: 1 | 3, params: CausalParams, stack: StackMode, scratch?: TileScratch): Uint8Array {
+/** Decodes a copy tile stream of a format with `features` to w×h interleaved samples; typed errors on corruption; `scratch` as for encodeCopyTile. */
+export function decodeCopyTile(
+  bytes: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
+  scratch?: TileScratch,
+): Uint8Array {
   const n = w * h;
   const { lo, hi } = planeRanges(count);
-  const s = new CopyState(count, w, h, params, stack, scratch);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
   const kernel = s.kernel;
   const prior = new CausalPrior();
   try {

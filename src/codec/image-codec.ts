@@ -148,7 +148,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
   } else if (p.model.causal) {
     const sub = whole ? samples : subImage(samples, shape, p, r);
     if (WRITTEN_FEATURES.copyPieces && copyWorthTrying(sub, r.w, r.h, p.count)) {
-      best = encodeCopyTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack, threadScratch);
+      best = encodeCopyTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack, WRITTEN_FEATURES, threadScratch);
       kind = PieceKind.Copy;
     } else best = encodeCausalTile(sub, r.w, r.h, p.count, causalParamsOf(p), p.model.causal.stack, undefined, threadScratch);
   } else {
@@ -181,7 +181,7 @@ export function encodePiece(samples: Uint8Array, shape: ImageShape, p: CodingPla
 export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect, p: Pick<CodingPlane, 'count' | 'model' | 'runner' | 'params'>, features: StreamFeatures): Uint8Array {
   if (fallback === PieceKind.Copy) {
     if (!p.model.causal) throw new FlowzipError('E_CORRUPT', 'stream has a copy tile for a model that is not causal');
-    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack, threadScratch), rect, p.count);
+    return planar(decodeCopyTile(piece, rect.w, rect.h, p.count, causalParamsOf(p), p.model.causal.stack, features, threadScratch), rect, p.count);
   }
   if (fallback) {
     const raw = brotliDecodeExact(piece, rect.w * rect.h * p.count);

@@ -137,7 +137,7 @@ export function readImageHeader(r: ByteReader, idBytes: number, maxPixels: numbe
     h =
       kind === 1
         ? { kind: 'png', width, height, colourType: colourType as 0 | 2 | 4 | 6, chunks, modelIds: [] }
-        : { kind: 'png16', width, height, colourType: colourType as 0 | 2 | 4 | 6, chunks, residuals: readResidualSection(r), modelIds: [] };
+        : { kind: 'png16', width, height, colourType: colourType as 0 | 2 | 4 | 6, chunks, residuals: readResidualSection(r, features), modelIds: [] };
   } else if (kind === KIND_PALETTE && features.palettePng) {
     const bitDepth = r.byte();
     const plte = r.lengthPrefixed().slice();

@@ -42,10 +42,19 @@ export interface StreamFeatures {
    * 7 bytes of framing on a 28×28 file instead of 15; container.ts expands it (SMALL_FROM_VERSION).
    */
   readonly smallStreams: boolean;
+  /**
+   * A 16-bit PNG's residual section may be layout 2: the low-byte residuals context-coded, predicted from
+   * the last pixel with the same high bytes (codec/deep-samples.ts; format 7, issue 15).
+   */
+  readonly deepResidualContexts: boolean;
+  /** The adaptive bits of copy tiles mix a fast and a slow estimate (quant/adaptive-bit.ts two-rate mode; format 7, issue 15). */
+  readonly twoRateBits: boolean;
 }
 
-/** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs), all off before version 6. */
-const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false, smallStreams: false } as const;
+/** The format 6 features (issue 15: copy tiles, palette and 16-bit PNGs) and format 7's, all off before version 6. */
+const BEFORE_V6 = { copyPieces: false, palettePng: false, deepPng: false, smallStreams: false, deepResidualContexts: false, twoRateBits: false } as const;
+/** The format 6 features, on from version 6. */
+const V6 = { copyPieces: true, palettePng: true, deepPng: true } as const;
 
 /** One row per format version; index = version − 1. */
 const ROWS: readonly StreamFeatures[] = [
@@ -63,10 +72,10 @@ const ROWS: readonly StreamFeatures[] = [
     exactSupport: true,
     compactPnm: true,
     causalModels: true,
-    copyPieces: true,
-    palettePng: true,
-    deepPng: true,
+    ...V6,
     smallStreams: false,
+    deepResidualContexts: false,
+    twoRateBits: false,
   },
   {
     version: 7,
@@ -77,10 +86,10 @@ const ROWS: readonly StreamFeatures[] = [
     exactSupport: true,
     compactPnm: true,
     causalModels: true,
-    copyPieces: true,
-    palettePng: true,
-    deepPng: true,
+    ...V6,
     smallStreams: true,
+    deepResidualContexts: true,
+    twoRateBits: true,
   },
 ];
 

@@ -136,7 +136,7 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
     height: header.height,
     channels,
     bitDepth: deep ? 16 : 8,
-    samples: deep ? joinSamples(samples, header.residuals, channels) : samples,
+    samples: deep ? joinSamples(samples, header.residuals, channels, header.width) : samples,
     format: header.kind,
     models: models.map((m, i) => ({ id: toHex(header.modelIds[i]), name: m.name })),
     header,

@@ -55,7 +55,7 @@ export interface FitPlan {
 /** Samples per plane the least squares look at, at most (larger images are subsampled by rows). */
 const FIT_SAMPLES = 1 << 16;
 /** Samples per plane the class thresholds are taken from, at most. */
-const THRESHOLD_SAMPLES = 1 << 16;
+const THRESHOLD_SAMPLES = 1 << 14;
 /** Samples per class wanted: fewer classes on small images (their side information would not pay). */
 const SAMPLES_PER_CLASS = 6000;
 /** Ridge added to the normal equations, relative to their mean diagonal. */
@@ -150,47 +150,63 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
     for (let j = y * rowLen; j < (y + 1) * rowLen; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
   }
   const vals = t.values.length > t.w * t.h * t.nch ? t.values : withSentinel(t.values, t.w * t.h, t.nch, mids);
-  const tile = { ...t, values: vals };
-  let off = 0;
-  for (let c = 0; c < t.nch; c++) {
+  // Per plane and class: the Gram matrix of its samples' features and target (column nf), and a chunk of
+  // CHUNK samples stored column by column (column nf + 1 stays zero), added to the matrix when full.
+  // Features and targets are integers of at most MAX_SAMPLE in magnitude, so a chunk's sums stay below 2^25
+  // (exact in int32) and the matrix's, over at most 2^16 pixels, below 2^34 (exact in binary64),
+  // whatever the order: the loops may block for speed. One pass over the pixels serves every plane.
+  const nch = t.nch;
+  const planes = Array.from({ length: nch }, (_, c) => {
     const nf = featureCount(c),
-      th = plan.thresholds[c],
-      K = th.length + 1,
+      K = plan.thresholds[c].length + 1,
+      gs = nf + 2;
+    return {
+      nf,
+      th: plan.thresholds[c],
+      grams: Array.from({ length: K }, () => new Float64Array(gs * gs)),
+      chunks: Array.from({ length: K }, () => new Int32Array(gs * CHUNK)),
+      filled: new Int32Array(K),
+    };
+  });
+  const nb = new Int32Array(SAME_PLANE);
+  const steps = neighbourSteps(t.w, nch);
+  for (let y = 0; y < t.h; y += plan.rowStep) {
+    for (let x = 0; x < t.w; x++) {
+      neighbourOffsets(x, y, t.w, t.h, nch, steps, nb);
+      const i = y * t.w + x;
+      for (let c = 0; c < nch; c++) {
+        const { nf, th, grams, chunks, filled } = planes[c];
+        const act = activityAt(vals, nch, c, nb);
+        let k = 0;
+        while (k < th.length && act >= th[k]) k++;
+        const chunk = chunks[k],
+          j = filled[k];
+        // The features of gatherFeatures, in its order, straight into column j of the chunk; then the target.
+        for (let a = 0; a < SAME_PLANE; a++) chunk[a * CHUNK + j] = vals[nb[a] + c];
+        let a = SAME_PLANE;
+        const at = i * nch,
+          oW = nb[0],
+          oN = nb[1];
+        for (let p = 0; p < c; p++, a += CROSS_PER_PLANE) {
+          chunk[a * CHUNK + j] = vals[at + p];
+          chunk[(a + 1) * CHUNK + j] = vals[oW + p];
+          chunk[(a + 2) * CHUNK + j] = vals[oN + p];
+        }
+        chunk[a * CHUNK + j] = 1;
+        chunk[nf * CHUNK + j] = vals[at + c];
+        if (j + 1 === CHUNK) {
+          addGram(chunk, CHUNK, CHUNK, nf + 1, grams[k]);
+          filled[k] = 0;
+        } else filled[k] = j + 1;
+      }
+    }
+  }
+  let off = 0;
+  for (let c = 0; c < nch; c++) {
+    const { nf, grams, chunks, filled } = planes[c],
+      K = grams.length,
       stride = nf * nf + nf,
       gs = nf + 2;
-    // Per class: the Gram matrix of its samples' features and target (column nf), and a chunk of
-    // CHUNK samples stored column by column (column nf + 1 stays zero), added to the matrix when full.
-    // Features and targets are integers of at most MAX_SAMPLE in magnitude, so a chunk's sums stay below 2^25
-    // (exact in int32) and the matrix's, over at most 2^16 pixels, below 2^34 (exact in binary64),
-    // whatever the order: the loops may block for speed.
-    const grams = Array.from({ length: K }, () => new Float64Array(gs * gs));
-    const chunks = Array.from({ length: K }, () => new Int32Array(gs * CHUNK));
-    const filled = new Int32Array(K);
-    const nch = t.nch;
-    eachPixel(tile, mids, plan.rowStep, (vals, i, nb) => {
-      const act = activityAt(vals, nch, c, nb);
-      let k = 0;
-      while (k < th.length && act >= th[k]) k++;
-      const chunk = chunks[k],
-        j = filled[k];
-      // The features of gatherFeatures, in its order, straight into column j of the chunk; then the target.
-      for (let a = 0; a < SAME_PLANE; a++) chunk[a * CHUNK + j] = vals[nb[a] + c];
-      let a = SAME_PLANE;
-      const at = i * nch,
-        oW = nb[0],
-        oN = nb[1];
-      for (let p = 0; p < c; p++, a += CROSS_PER_PLANE) {
-        chunk[a * CHUNK + j] = vals[at + p];
-        chunk[(a + 1) * CHUNK + j] = vals[oW + p];
-        chunk[(a + 2) * CHUNK + j] = vals[oN + p];
-      }
-      chunk[a * CHUNK + j] = 1;
-      chunk[nf * CHUNK + j] = vals[at + c];
-      if (j + 1 === CHUNK) {
-        addGram(chunk, CHUNK, CHUNK, nf + 1, grams[k]);
-        filled[k] = 0;
-      } else filled[k] = j + 1;
-    });
     for (let k = 0; k < K; k++) {
       if (filled[k]) addGram(chunks[k], filled[k], CHUNK, nf + 1, grams[k]);
       const g = grams[k],
