@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCausalTile, encodeCausalTile, fitImageParams } from '../src/codec/causal-coder.js';
 import { decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
+import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { TileScratch } from '../src/flows/tile-scratch.js';
 import { mulberry32 } from './helpers/prng.js';
 
@@ -45,9 +46,9 @@ describe('tile scratch', () => {
         expect(Buffer.from(reused).equals(Buffer.from(fresh))).toBe(true);
         expect(Buffer.from(decodeCausalTile(fresh, w, h, count, params, stack, undefined, scratch)).equals(Buffer.from(data))).toBe(true);
         const copyFresh = encodeCopyTile(data, w, h, count, params, stack);
-        const copyReused = encodeCopyTile(data, w, h, count, params, stack, scratch);
+        const copyReused = encodeCopyTile(data, w, h, count, params, stack, WRITTEN_FEATURES, scratch);
         expect(Buffer.from(copyReused).equals(Buffer.from(copyFresh))).toBe(true);
-        expect(Buffer.from(decodeCopyTile(copyFresh, w, h, count, params, stack, scratch)).equals(Buffer.from(data))).toBe(true);
+        expect(Buffer.from(decodeCopyTile(copyFresh, w, h, count, params, stack, WRITTEN_FEATURES, scratch)).equals(Buffer.from(data))).toBe(true);
       }
     });
   });
