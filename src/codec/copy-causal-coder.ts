@@ -10,7 +10,7 @@
  *     NW, NE in this tile), NE, NW, NN, WW, and the continuations of W's and
  *     N's copies; a candidate equal to an earlier one is dropped (it adds a
  *     vote to that one).
- *   per candidate left, one adaptive bit (quant/adaptive-bit.ts) "the pixel is
+ *   per candidate left, one adaptive bit (quant/adaptive-bit.ts; two-rate from format 7) "the pixel is
  *     this one"; the first 1 makes the pixel a copy.
  *   else one bit "in the colour cache" (the last pixel of each of 256 colour
  *     hashes) and then its slot in 8 bits — the encoder uses the cache only
