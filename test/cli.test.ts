@@ -460,7 +460,7 @@ describe('usage', () => {
   });
 });
 
-describe('batches (outputs written in the background while the next input is coded)', () => {
+describe('batches: one failing input, the same output twice', () => {
   /** A 28×28 8-bit PGM, different for each seed. */
   const pgm = (seed: number) => {
     const px = Buffer.alloc(28 * 28);
@@ -501,7 +501,7 @@ describe('batches (outputs written in the background while the next input is cod
     expect(leftovers(back)).toEqual([]);
   });
 
-  it('two inputs with the same output: written in input order (-f: the later wins; without: the later fails)', () => {
+  it('two inputs with the same output: the later wins with -f, fails without', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'x.pgm'), pgm(1));
     writeFileSync(join(dir, 'y.pgm'), pgm(2));

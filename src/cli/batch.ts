@@ -5,7 +5,6 @@
  * file's failure is reported and the others still run.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { FileError, UsageError, describeError, withPath } from './errors.js';
 import { concatBytes } from '../codec/bytes.js';
 import { partsLength } from '../codec/container.js';
@@ -98,124 +97,28 @@ export async function removeInputAfter(input: string, output: string): Promise<v
 /** Longest time, in milliseconds, the per-file loop runs without giving the event loop a turn (signals, timers). */
 export const LOOP_TURN_MS = 20;
 
-/** Most outputs being written in the background at once (see {@link FileTurn.background}). */
-export const WRITES_IN_FLIGHT = 8;
-
-/**
- * One input's turn in {@link forEachInput}: its messages, shown in file
- * order, and the part of its work that may finish after the loop has moved
- * on to the next input.
- */
-export interface FileTurn {
-  /** A warning about this input (hidden by --quiet). */
-  warn(message: string): void;
-  /** A --verbose line about this input. */
-  detail(message: string): void;
-  /**
-   * Lets the loop go on to the next input while `write` (this input's
-   * output being written to the file `path`, e.g. by {@link writeTarget}
-   * with `background`) finishes; then `after` runs (a --verbose line). A
-   * failure of either is this input's failure. Writes to the same path run
-   * in file order, and an input that is the output of an earlier one is read
-   * only once that output is in place.
-   */
-  background(path: string, write: () => Promise<void>, after?: () => void | Promise<void>): void;
-}
-
-/** An input whose messages are not yet shown: they wait for every earlier input's. */
-interface Turn {
-  label: string;
-  lines: Array<() => void>;
-  /** Set while its background write runs; settles without throwing. */
-  tail: Promise<void> | null;
-  error: unknown;
-  failed: boolean;
-}
-
 /**
  * Runs `work` on each input in order; a failure is reported on stderr as one
  * line and the next input runs. Returns the exit status: 0 if all
  * succeeded, 1 otherwise. Small files are read and written with synchronous
  * calls (io.ts), so the loop itself gives the event loop a turn at least
  * every {@link LOOP_TURN_MS} (a Ctrl-C is then handled promptly).
- *
- * An input's output may be written in the background ({@link
- * FileTurn.background}, at most {@link WRITES_IN_FLIGHT} at once) while the
- * next inputs are read and coded; every message (warnings, --verbose lines,
- * errors) is still shown in input order, after those of all earlier inputs,
- * and the loop returns only when every write has finished.
  */
-export async function forEachInput(inputs: string[], log: Log, work: (input: string, label: string, turn: FileTurn) => Promise<void>): Promise<number> {
+export async function forEachInput(inputs: string[], log: Log, work: (input: string, label: string) => Promise<void>): Promise<number> {
   let failures = 0;
   let turned = performance.now();
-  const queue: Turn[] = [];
-  /** Paths (resolved) of outputs being written, and the promise of the last write to each. */
-  const writing = new Map<string, Promise<void>>();
-  let inFlight = 0;
-
-  const show = (t: Turn) => {
-    for (const line of t.lines) line();
-    if (t.failed) {
-      failures++;
-      log.fileError(t.label, t.error);
-    }
-  };
-  // Shows the messages of finished inputs at the head of the queue; with `all`, waits for every write.
-  const flush = async (all: boolean) => {
-    while (queue.length > 0) {
-      const head = queue[0];
-      if (head.tail) {
-        if (!all && inFlight < WRITES_IN_FLIGHT) return;
-        await head.tail;
-      }
-      queue.shift();
-      show(head);
-    }
-  };
-
   for (const input of inputs) {
     if (performance.now() - turned >= LOOP_TURN_MS) {
       await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
       turned = performance.now();
     }
-    // An input that an earlier input's output is being written to: read it once it is in place.
-    if (writing.size > 0 && input !== STDIO && writing.has(resolve(input))) await flush(true);
-    const t: Turn = { label: labelOf(input), lines: [], tail: null, error: undefined, failed: false };
-    const turn: FileTurn = {
-      warn: (message) => t.lines.push(() => log.warn(`${t.label}: ${message}`)),
-      detail: (message) => t.lines.push(() => log.detail(message)),
-      background: (path, write, after) => {
-        const key = resolve(path);
-        const before = writing.get(key);
-        const written = before ? before.then(write) : write();
-        const settled = written.then(
-          () => undefined,
-          () => undefined,
-        );
-        writing.set(key, settled);
-        inFlight++;
-        t.tail = written
-          .then(after)
-          .catch((error: unknown) => {
-            t.failed = true;
-            t.error = error;
-          })
-          .finally(() => {
-            inFlight--;
-            t.tail = null;
-            if (writing.get(key) === settled) writing.delete(key);
-          });
-      },
-    };
+    const label = labelOf(input);
     try {
-      await work(input, t.label, turn);
+      await work(input, label);
     } catch (error) {
-      t.failed = true;
-      t.error = error;
+      failures++;
+      log.fileError(label, error);
     }
-    queue.push(t);
-    await flush(false);
   }
-  await flush(true);
   return failures === 0 ? 0 : 1;
 }

@@ -48,7 +48,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
   const progress = ProgressDisplay.forStderr(flags.quiet === true);
   if (flags.rm && toStdout > 0) log.warn('--rm does not remove inputs written to stdout');
 
-  return forEachInput(inputs, log, async (input, label, turn) => {
+  return forEachInput(inputs, log, async (input, label) => {
     const target = targetOf(input);
     await checkTarget(input, target, flags.force === true);
     const start = performance.now();
@@ -66,7 +66,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
         await removeInputAfter(input, target.path);
       }
       if (flags.verbose)
-        turn.detail(
+        log.detail(
           `${label} -> ${targetLabel(target)}: ${fmt.bytes(read.bytes)} -> ${fmt.bytes(written.bytes)} (${fmt.percent(written.bytes, read.bytes)}), chunked, no model, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
         );
       return;
@@ -85,7 +85,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
         maxPixels: flags.maxPixels,
         onProgress: bar.onProgress,
         // e.g. a truncated PNG: coded as raw bytes, and the user is told (before any bar is shown).
-        onWarning: (message) => turn.warn(message),
+        onWarning: (message) => log.warn(`${label}: ${message}`),
       });
     } finally {
       bar.stop();
@@ -97,20 +97,7 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     // The stream is written part by part (a large one is never held twice); --rm and -v need it whole.
     const packed = removing || flags.verbose ? concatBytes(parts) : null;
     if (removing) await verifyStream(original, packed!, model, flags, progress, label);
-    const bytes = packed ?? partsToWrite(parts);
-    const writeOptions = { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true };
-    const report = async () => {
-      if (!flags.verbose) return;
-      const info = inspectStream(packed!);
-      const how = await codingDetails(info, model ? [model] : [], flags.backend, flags.workers);
-      turn.detail(describe(label, targetLabel(target), original.length, packed!, info, how, start, removing));
-    };
-    if (!removing && target.kind === 'file' && bytes instanceof Uint8Array) {
-      // A whole output, input kept: written in the background while the next input is coded.
-      turn.background(target.path, () => writeTarget(target, bytes, { ...writeOptions, background: true }), report);
-      return;
-    }
-    await writeTarget(target, bytes, writeOptions);
+    await writeTarget(target, packed ?? partsToWrite(parts), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     if (removing && target.kind === 'file') {
       // What is on disk must be what we verified.
       const written = await readFile(target.path);
@@ -118,7 +105,11 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
       await removeInputAfter(input, target.path);
     }
 
-    await report();
+    if (flags.verbose) {
+      const info = inspectStream(packed!);
+      const how = await codingDetails(info, model ? [model] : [], flags.backend, flags.workers);
+      log.detail(describe(label, targetLabel(target), original.length, packed!, info, how, start, removing));
+    }
   });
 }
 

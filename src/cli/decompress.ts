@@ -85,7 +85,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
   const toStdout = flags.stdout || flags.output === STDIO || (flags.output === undefined && inputs.includes(STDIO));
   if (flags.rm && toStdout) log.warn('--rm does not remove inputs written to stdout');
 
-  return forEachInput(inputs, log, async (input, label, turn) => {
+  return forEachInput(inputs, log, async (input, label) => {
     // Fail on a bad name before reading anything; the header then decides an image's extension.
     const plainTarget = targetFor(input, flags, (f) => decompressedName(f));
     const start = performance.now();
@@ -98,7 +98,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
       await writeTarget(plainTarget, counted, { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
       const removing = flags.rm === true && input !== STDIO && plainTarget.kind === 'file';
       if (removing && plainTarget.kind === 'file') await removeInputAfter(input, plainTarget.path);
-      if (flags.verbose) turn.detail(`${label} -> ${targetLabel(plainTarget)}: ${fmt.bytes(counted.bytes)}, chunked, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
+      if (flags.verbose) log.detail(`${label} -> ${targetLabel(plainTarget)}: ${fmt.bytes(counted.bytes)}, chunked, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`);
       return;
     }
     const packed = opened.packed;
@@ -108,23 +108,15 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
 
     // Written part by part (a PNG's chunks): the output is never held twice.
     const output = await decodeStream(packed, models, flags, progress, label);
-    const bytes = partsToWrite(output);
-    const writeOptions = { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true };
+    await writeTarget(target, partsToWrite(output), { force: flags.force === true, mode: modeOf(stats), mtime: stats?.mtime, durable: flags.rm === true });
     const removing = flags.rm === true && input !== STDIO && target.kind === 'file';
-    const report = async () => {
-      if (!flags.verbose || !info) return;
+    if (removing && target.kind === 'file') await removeInputAfter(input, target.path);
+
+    if (flags.verbose && info) {
       const how = await codingDetails(info, models, flags.backend, flags.workers);
-      turn.detail(
+      log.detail(
         `${label} -> ${targetLabel(target)}: ${fmt.bytes(packed.length)} -> ${fmt.bytes(partsLength(output))}, ${info.method}, ${how}, ${fmt.elapsed(start)}${removing ? `, ${label} removed` : ''}`,
       );
-    };
-    if (!removing && target.kind === 'file' && bytes instanceof Uint8Array) {
-      // A whole output, input kept: written in the background while the next input is decoded.
-      turn.background(target.path, () => writeTarget(target, bytes, { ...writeOptions, background: true }), report);
-      return;
     }
-    await writeTarget(target, bytes, writeOptions);
-    if (removing && target.kind === 'file') await removeInputAfter(input, target.path);
-    await report();
   });
 }

@@ -24,7 +24,6 @@ import {
   closeSync,
   constants as fsc,
   createReadStream,
-  open as openCb,
   fchmodSync,
   fstatSync,
   fsyncSync,
@@ -216,15 +215,6 @@ export interface SafeWriteOptions {
    * zstd do: an fsync costs milliseconds per file, most of a batch of small ones.
    */
   durable?: boolean;
-  /**
-   * Create the temporary file of a whole output in the libuv thread pool
-   * (the other calls stay synchronous), so that the calling thread goes on
-   * (codes the next file) meanwhile: creating a file costs 0.2–1.5 ms of
-   * kernel time on some file systems (ext4 without a journal skips inodes
-   * freed in the last hours), most of a small file's cost. Same guarantees
-   * (temporary name, no-clobber link or rename).
-   */
-  background?: boolean;
 }
 
 /** 8 hex digits naming this host in temporary names, so that a stale-file sweep only judges its own host's processes. */
@@ -305,11 +295,8 @@ export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncI
   trackTemp(temp);
   try {
     if (bytes instanceof Uint8Array) {
-      // A whole output: synchronous calls from open to rename, without a thread-pool round trip each (a batch of
-      // small files is mostly these) — but with `background`, the file is created in the thread pool: the one call
-      // that can cost a millisecond of kernel time, which then runs while this thread codes the next file.
-      const flags = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL;
-      const fd = options.background ? await call<number>((cb) => openCb(temp, flags, 0o666, cb)) : openSync(temp, flags, 0o666);
+      // A whole output: synchronous calls from open to rename, without a thread-pool round trip each (a batch of small files is mostly these).
+      const fd = openSync(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
       try {
         writeFileSync(fd, bytes);
         if (options.mode !== undefined) {
@@ -352,11 +339,6 @@ export async function writeFileSafely(target: string, bytes: Uint8Array | AsyncI
   } finally {
     releaseTemp(temp);
   }
-}
-
-/** A Node callback-style call as a promise (a raw file descriptor: no FileHandle object to close or collect). */
-function call<T>(start: (done: (error: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolveCall, reject) => start((error, value) => (error ? reject(error) : resolveCall(value as T))));
 }
 
 /** {@link linkNoClobber} with synchronous calls. */
