@@ -7,7 +7,9 @@
  * model id, checksum included) and files per second each way: the wall
  * clock of the whole CLI process (start-up included, every output written
  * safely: temporary file, rename; no fsync, as without --rm), repeated
- * `--repeat` times (fresh outputs each time), median and best; and which
+ * `--repeat` times (fresh outputs each time), median and best, and the
+ * median CPU time (user + system, all threads) of those processes, which a
+ * shared machine's load changes less than the wall clock; and which
  * models the streams name. Then the same files through the library in this
  * process (compress and decompress with default options, every gray model
  * loaded first, untimed), the codec's own rate.
@@ -23,6 +25,18 @@ import { compress, decompress, inspectStream } from '../src/codec/index.js';
 import { runnerFor, shippedModels } from '../src/codec/models.js';
 import { DEFAULT_FMNIST, repoRoot } from './args.js';
 import { loadFmnist } from './datasets.js';
+
+/** User + system CPU seconds of the children this process has waited for (Linux /proc; null elsewhere). */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5) (cutime, cstime), in clock ticks (100 a second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
@@ -41,10 +55,16 @@ try {
   mkdirSync(back);
   const names = set.images.map((im) => `${im.name}.pgm`);
   set.images.forEach((im, i) => writeFileSync(join(src, names[i]), im.pnm));
-  const run = (args: string[], cwd: string) => {
+  const encCpu: number[] = [],
+    decCpu: number[] = [];
+  const run = (args: string[], cwd: string, cpu: number[]) => {
+    const c0 = childCpuSeconds();
     const t0 = performance.now();
     execFileSync(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-    return (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0) / 1000;
+    const c1 = childCpuSeconds();
+    if (c0 !== null && c1 !== null) cpu.push(c1 - c0);
+    return seconds;
   };
   const encTimes: number[] = [],
     decTimes: number[] = [];
@@ -55,7 +75,7 @@ try {
     // Each round starts from the inputs alone: compress writes every .fz, decompress every file back.
     rmSync(back, { recursive: true, force: true });
     mkdirSync(back);
-    encTimes.push(run(['compress', '-q', ...extra, ...names], src));
+    encTimes.push(run(['compress', '-q', ...extra, ...names], src, encCpu));
     const streams = names.map((n) => readFileSync(join(src, `${n}.fz`)));
     const size = streams.reduce((t, fz) => t + fz.length, 0);
     if (r > 0 && size !== bytes) throw new Error(`small-files: round ${r + 1} wrote ${size} bytes, round 1 ${bytes}: the output is not deterministic`);
@@ -67,7 +87,7 @@ try {
         for (const m of models) won.set(m, (won.get(m) ?? 0) + 1);
       }
     }
-    decTimes.push(run(['decompress', '-q', ...names.map((n) => `${n}.fz`)], back));
+    decTimes.push(run(['decompress', '-q', ...names.map((n) => `${n}.fz`)], back, decCpu));
     bad.push(...names.filter((n) => !readFileSync(join(back, n)).equals(readFileSync(join(src, n)))));
   }
   const pixels = set.images.reduce((s, im) => s + im.width * im.height, 0);
@@ -76,6 +96,11 @@ try {
   console.log(`${set.description}; flowzip compress ${extra.join(' ') || '(default settings)'}`);
   console.log(`bits per pixel per file: ${((bytes * 8) / pixels).toFixed(4)} (${bytes} bytes in ${names.length} files, ${(bytes / names.length).toFixed(2)} bytes per file)`);
   console.log(`CLI, one process per batch, ${repeat} rounds: compress ${rate(encTimes)}; decompress ${rate(decTimes)}`);
+  if (encCpu.length === repeat && decCpu.length === repeat) {
+    // CPU time (user + system, all threads) of the CLI process: what a shared machine's load does not change much.
+    const cpu = (xs: number[]) => `${median(xs).toFixed(2)} s median (${(names.length / median(xs)).toFixed(0)} files per CPU second)`;
+    console.log(`CLI CPU time: compress ${cpu(encCpu)}; decompress ${cpu(decCpu)}`);
+  }
   console.log(`models: ${[...won].map(([m, k]) => `${m} ${k}`).join(', ')}; verified ${names.length - bad.length}/${names.length}`);
   // The library in this process: the codec's own rate, without process start-up and file I/O.
   // Warm-up (untimed): every model the automatic choice may try, loaded and canary-checked.

@@ -459,3 +459,68 @@ describe('usage', () => {
     expect(v.stdout.toString().trim()).toBe(pkg.version);
   });
 });
+
+describe('batches: one failing input, the same output twice', () => {
+  /** A 28×28 8-bit PGM, different for each seed. */
+  const pgm = (seed: number) => {
+    const px = Buffer.alloc(28 * 28);
+    for (let i = 0; i < px.length; i++) px[i] = ((i % 28) * (seed + 3) + Math.floor(i / 28) * 5 + ((i * seed) % 7)) & 0xff;
+    return Buffer.concat([Buffer.from('P5\n28 28\n255\n'), px]);
+  };
+
+  it('a failing input in the middle: the others are written, every message comes in input order, exit 1', () => {
+    const dir = tempDir();
+    const names = Array.from({ length: 24 }, (_, i) => `f${String(i).padStart(2, '0')}.pgm`);
+    names.forEach((n, i) => writeFileSync(join(dir, n), pgm(i)));
+    writeFileSync(join(dir, 'f20.pgm.fz'), 'keep me');
+    const inputs = [...names.slice(0, 7), 'missing.pgm', ...names.slice(7)];
+
+    const r = runCli(['compress', '-v', ...inputs], { cwd: dir });
+    expect(r.status).toBe(1);
+    expectNoStack(r);
+    const lines = errLines(r);
+    expect(lines).toHaveLength(inputs.length);
+    for (const [i, input] of inputs.entries()) {
+      if (input === 'missing.pgm') expect(lines[i]).toBe('flowzip: missing.pgm: no such file or directory');
+      else if (input === 'f20.pgm') expect(lines[i]).toMatch(/^flowzip: f20\.pgm: .*already exists/);
+      else expect(lines[i].startsWith(`${input} -> ${input}.fz: `)).toBe(true);
+    }
+    expect(file(dir, 'f20.pgm.fz').toString()).toBe('keep me');
+    expect(leftovers(dir)).toEqual([]);
+
+    // Back again: every output but the kept one, byte-exact; the same order of messages.
+    const back = tempDir();
+    const streams = names.filter((n) => n !== 'f20.pgm').map((n) => `${n}.fz`);
+    for (const s of streams) writeFileSync(join(back, s), file(dir, s));
+    const d = runCli(['decompress', '-v', 'gone.fz', ...streams], { cwd: back });
+    expect(d.status).toBe(1);
+    const dl = errLines(d);
+    expect(dl[0]).toMatch(/^flowzip: gone\.fz: /);
+    expect(dl.slice(1).map((l) => l.split(' ')[0])).toEqual(streams);
+    for (const s of streams) expect(file(back, s.slice(0, -3)).equals(file(dir, s.slice(0, -3)))).toBe(true);
+    expect(leftovers(back)).toEqual([]);
+  });
+
+  it('two inputs with the same output: the later wins with -f, fails without', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.pgm'), pgm(1));
+    writeFileSync(join(dir, 'y.pgm'), pgm(2));
+    const x = runCli(['compress', '-c', 'x.pgm'], { cwd: dir });
+    const y = runCli(['compress', '-c', 'y.pgm'], { cwd: dir });
+    expect([x.status, y.status]).toEqual([0, 0]);
+    // `a.fz` holds a PGM stream, so its output is a.pgm, as is that of a.pgm.fz.
+    writeFileSync(join(dir, 'a.fz'), x.stdout);
+    writeFileSync(join(dir, 'a.pgm.fz'), y.stdout);
+
+    const f = runCli(['decompress', '-f', 'a.fz', 'a.pgm.fz'], { cwd: dir });
+    expect(f.status).toBe(0);
+    expect(file(dir, 'a.pgm').equals(pgm(2))).toBe(true);
+
+    rmSync(join(dir, 'a.pgm'));
+    const n = runCli(['decompress', 'a.fz', 'a.pgm.fz'], { cwd: dir });
+    expect(n.status).toBe(1);
+    expect(errLines(n)).toEqual([expect.stringMatching(/^flowzip: a\.pgm\.fz: .*already exists/)]);
+    expect(file(dir, 'a.pgm').equals(pgm(1))).toBe(true);
+    expect(leftovers(dir)).toEqual([]);
+  });
+});

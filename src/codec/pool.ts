@@ -32,9 +32,12 @@ import { modelsDir } from './models.js';
 import type { StreamFeatures } from './stream-features.js';
 import type { TileRect } from './tiling.js';
 
-/** Default number of coding threads: min(2, available cores). */
+let threads = 0;
+
+/** Default number of coding threads: min(2, available cores), asked of the OS once per process (a batch of small files asks per file). */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+  if (threads === 0) threads = Math.max(1, Math.min(2, availableParallelism()));
+  return threads;
 }
 
 /** A piece job as sent to a worker (the model travels separately, once per worker). */

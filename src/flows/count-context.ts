@@ -118,7 +118,10 @@ const CACHE_LIMIT = 1 << 15;
  * the next start minus its own (2^16 after the last).
  */
 export class CountCdfCache {
-  private readonly cache = new Map<number, Uint16Array>();
+  /** Kept tables, in the order they were made. */
+  private readonly kept: Uint16Array[] = [];
+  /** For each key (a combined context, or LEVEL_SIZES[3] + a shared (MED, activity) context), its index in `kept`, or −1 (typed arrays: a Map lookup per sample was a few per cent of coding). */
+  private readonly slot = new Int32Array(LEVEL_SIZES[3] + LEVEL_SIZES[2]).fill(-1);
   private readonly p = new Float64Array(256);
   private readonly lc = new Int32Array(4);
 
@@ -134,11 +137,13 @@ export class CountCdfCache {
   /** Cumulative starts of combined context `ctx`. */
   starts(ctx: number): Uint16Array {
     // Contexts with the same distribution share one table (fewer to compute and keep).
-    const key = this.noPosition && this.finest[ctx] < 0 ? -1 - (ctx % (256 * ACT_CLASSES)) : ctx;
-    let t = this.cache.get(key);
-    if (!t) {
-      t = this.compute(ctx);
-      if (this.cache.size < CACHE_LIMIT) this.cache.set(key, t);
+    const key = this.noPosition && this.finest[ctx] < 0 ? LEVEL_SIZES[3] + (ctx % (256 * ACT_CLASSES)) : ctx;
+    const k = this.slot[key];
+    if (k >= 0) return this.kept[k];
+    const t = this.compute(ctx);
+    if (this.kept.length < CACHE_LIMIT) {
+      this.slot[key] = this.kept.length;
+      this.kept.push(t);
     }
     return t;
   }
