@@ -22,7 +22,7 @@ import { PngStreamWriter } from './formats/png-stream-writer.js';
 import { streamFeatures, WRITTEN_FEATURES } from './stream-features.js';
 import { highBytes, joinSamples, residualSection } from './deep-samples.js';
 import { imageFileBytes } from './image-file.js';
-import { defaultThreads } from './pool.js';
+import { defaultThreads, warmPool } from './pool.js';
 import { rawBrotliQuality } from './raw-quality.js';
 import { checkCompressArgs, checkDecompressArgs } from './validate.js';
 import { headerChannels, planeGroups, readImageHeader, writeImageHeader, type ImageHeader } from './image-header.js';
@@ -388,6 +388,9 @@ export async function compressParts(input: Uint8Array, options: CompressOptions,
   const candidates: Uint8Array[][] = [];
   // Bits per sample over which the image stream is poor (the whole-file brotli is then tried): the winning model's.
   let poorBits = 4;
+  // A PNG of more than one tile will code on the pool: start its workers while the image is read.
+  const ihdr = method === 'auto' || method === 'flow' ? peekPngHeader(input) : null;
+  if (ihdr && ihdr.width * ihdr.height > TILE_SIZE * TILE_SIZE) warmPool(threadsOf(options.workers));
   const img = method === 'auto' || method === 'flow' ? await asFlowImage(input, options.maxPixels ?? DEFAULT_COMPRESS_MAX_PIXELS, banding.holdBytes, options.onWarning) : null;
   const imageSamples = img ? img.source.width * img.source.height * img.source.channels : 0;
   // An image that looks like noise is stored (or brotli'd) without coding a tile (store-estimate.ts).

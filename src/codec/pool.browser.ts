@@ -19,6 +19,9 @@ export function defaultThreads(): number {
 /** Pieces coded so far (all local here). */
 export const poolStats = { remotePieces: 0, localPieces: 0 };
 
+/** No workers in the page: nothing to start (pool.ts warmPool). */
+export function warmPool(_threads: number): void {}
+
 /**
  * Runs `tasks` in order on the calling thread, calling `onResult(i, r)` for
  * each; the first failure stops the run and is thrown (the error a

@@ -208,6 +208,17 @@ function poolWorkers(n: number): PoolWorker[] {
   return workers.slice(0, n);
 }
 
+/**
+ * Starts the workers of a run on `threads` threads ahead of it (nothing when
+ * they are up already), so that their start-up — a thread loading the codec's
+ * modules, ~0.1 s — overlaps the caller's reading of its input instead of
+ * holding back the first pieces. Worth it only before a run with more than
+ * one piece.
+ */
+export function warmPool(threads: number): void {
+  if (threads > 1) poolWorkers(threads - 1);
+}
+
 /** Pieces coded by pool workers so far in this process (for tests and benchmarks). */
 export const poolStats = { remotePieces: 0, localPieces: 0 };
 
