@@ -103,13 +103,7 @@ export function gatherFeatures(vals: Int32Array, nch: number, c: number, i: numb
     n += CROSS_PER_PLANE;
   }
   f[n] = 1;
-  const W = f[0],
-    N = f[1],
-    NW = f[2],
-    NE = f[3],
-    WW = f[4],
-    NN = f[5];
-  return Math.abs(W - NW) + Math.abs(N - NW) + Math.abs(NE - N) + Math.abs(W - WW) + Math.abs(N - NN);
+  return activityAt(vals, nch, c, off);
 }
 
 /**
