@@ -20,6 +20,7 @@ import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues, type ChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
+import { decodeTileTwin, encodeTileTwin, TWIN_BAD_END, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
@@ -205,6 +206,11 @@ export function encodeCausalTile(
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
   const { lo, hi, mids } = planeRanges(count);
   const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
+  const twin = encodeTileTwin(kernel, values, onKernel !== undefined);
+  if (twin !== null) {
+    onKernel?.(kernel);
+    return twin;
+  }
   // Run the coupling in decode order and record each sample's prior; rANS then takes them in reverse.
   const means = int32Array(scratch, 'means', total),
     scales = int32Array(scratch, 'scales', total);
@@ -276,6 +282,10 @@ export function decodeCausalTile(
     cdf = prior.cdf;
   try {
     const dec = new ByteRansDecoder(bytes, 'one');
+    const twin = decodeTileTwin(kernel, bytes, onKernel !== undefined);
+    if (twin === TWIN_OUT_OF_RANGE) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
+    if (twin === TWIN_BAD_END) throw new AnsError('E_CORRUPT', 'rANS stream did not end in its initial state with every byte read');
+    if (twin === TWIN_OK) return decodedTile(kernel, n, count, params, onKernel);
     for (let y = 0, i = 0; y < h; y++) {
       for (let x = 0; x < w; x++, i++) {
         kernel.pixel(x, y);
@@ -284,7 +294,7 @@ export function decodeCausalTile(
           prior.set(kernel.mean16, kernel.logScale);
           const v = cdf.decode(dec);
           // A value outside the plane's range (escaped or in the window) can only come from a corrupt stream.
-          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
           kernel.commit(c, i, v);
         }
       }
@@ -294,6 +304,14 @@ export function decodeCausalTile(
     if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
     throw e;
   }
+  return decodedTile(kernel, n, count, params, onKernel);
+}
+
+/** The message of a decoded sample outside its plane's range (only a corrupt stream has one). */
+const OUT_OF_RANGE = 'stream is corrupt (decoded sample out of range)';
+
+/** The samples of a decoded tile (n pixels of `count` channels) from the kernel's values. */
+function decodedTile(kernel: CausalKernel, n: number, count: 1 | 3, params: CausalParams, onKernel?: (k: CausalKernel) => void): Uint8Array {
   onKernel?.(kernel);
   const out = new Uint8Array(n * count);
   fromPlanes(kernel.values, n, count, out);

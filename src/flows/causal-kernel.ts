@@ -56,6 +56,36 @@ export interface CausalParams {
   values?: Array<Uint8Array | null>;
 }
 
+/**
+ * A kernel's arrays and sizes, live (not copies): what its WebAssembly twin
+ * (codec/causal-tile-wasm.ts) copies into its memory, and back when a test asks for
+ * the final state. Plane-indexed arrays have nch entries.
+ */
+export interface CausalKernelState {
+  nch: number;
+  w: number;
+  h: number;
+  /** 0 no stack, 1 NLMS, 2 RLS. */
+  mode: number;
+  actMax: number;
+  lo16: Int32Array;
+  hi16: Int32Array;
+  wOff: Int32Array;
+  swOff: Int32Array;
+  sPOff: Int32Array;
+  steps: Int32Array;
+  values: Int32Array;
+  errs: Int32Array;
+  weights: Int32Array;
+  classOf: Uint8Array;
+  sAbs: Int32Array;
+  sCnt: Int32Array;
+  bSum: Int32Array;
+  bCnt: Int32Array;
+  sw: Float64Array;
+  sP: Float64Array;
+}
+
 /** Error-energy buckets per plane (two per octave of the energy). */
 const BUCKETS = 28;
 /** Energy levels (bucket / 2) of the bias context. */
@@ -214,6 +244,12 @@ export class CausalKernel {
       o += p.length;
     }
     return out;
+  }
+
+  /** The kernel's live arrays and sizes (see CausalKernelState). */
+  state(): CausalKernelState {
+    const { nch, w, h, mode, actMax, lo16, hi16, wOff, swOff, sPOff, steps, values, errs, weights, classOf, sAbs, sCnt, bSum, bCnt, sw, sP } = this;
+    return { nch, w, h, mode, actMax, lo16, hi16, wOff, swOff, sPOff, steps, values, errs, weights, classOf, sAbs, sCnt, bSum, bCnt, sw, sP };
   }
 
   /** Starts pixel (x, y): finds its neighbours (call before the planes' predict/commit). */

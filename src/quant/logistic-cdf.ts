@@ -66,7 +66,7 @@ const CACHE_TABLE_MAX = 1024;
  * argument u with F(u) ≥ j · 2^INV_STEP_BITS. Built from LOGISTIC_CDF.
  */
 const INV_STEP_BITS = 8;
-const INV_LOGISTIC = (() => {
+export const INV_LOGISTIC = (() => {
   const size = (CDF_ONE >> INV_STEP_BITS) + 1;
   const inv = new Int32Array(size);
   let u = -CDF_U_MAX;

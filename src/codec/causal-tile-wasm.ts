@@ -1,0 +1,250 @@
+/**
+ * The host of the causal tile coder's WebAssembly twin (wasm/causal-tile.ts,
+ * compiled into causal-tile-wasm-binary.ts): the same kernel, CDF and rANS
+ * coder as causal-kernel.ts, logistic-cdf.ts and rans.ts, statement for
+ * statement, run about twice as fast. causal-coder.ts codes a tile here when
+ * WebAssembly is available and falls back to the TypeScript otherwise; the
+ * streams are byte-identical either way (test/causal-wasm.test.ts compares
+ * the two on every golden stream, on random tiles and tampered streams, and
+ * the browser test runs the twin in Chromium and Firefox).
+ *
+ * Memory (one instance per thread, grown as tiles need, never shrunk): the
+ * tables at address 0, then a descriptor of the tile (DESC_WORDS i32: sizes,
+ * addresses and per-plane constants, in the order `loadTile` reads them),
+ * 256 bytes of per-sample scratch, then the tile's arrays. The kernel's
+ * initial state is the one its TypeScript constructor builds, copied in;
+ * nothing is initialised twice.
+ */
+import type { CausalKernel, CausalKernelState } from '../flows/causal-kernel.js';
+import { NEIGHBOURS } from '../flows/causal-context.js';
+import { fromBase64 } from '../platform/encoding.js';
+import { FRAC16 } from '../quant/log16.js';
+import { INV_LOGISTIC } from '../quant/logistic-cdf.js';
+import { EXP_WEIGHT, HALF_WINDOW, INV_SCALE, LOGISTIC_CDF } from '../quant/tables.js';
+import { CAUSAL_TILE_WASM_BASE64 } from './causal-tile-wasm-binary.js';
+
+/** What the module exports (wasm/causal-tile.ts). */
+interface TwinExports {
+  memory: WebAssembly.Memory;
+  setTables(cdf: number, invScale: number, halfWindow: number, frac16: number, invLogistic: number, neighbours: number, weight0: number): void;
+  encodeTile(desc: number): number;
+  decodeTile(desc: number): number;
+}
+
+/** decodeTile's results (wasm/causal-tile.ts): the tile decoded; a sample out of range; a bad final state; FALLBACK. */
+export const TWIN_OK = 0;
+export const TWIN_OUT_OF_RANGE = -1;
+export const TWIN_BAD_END = -2;
+/** Either function: a prediction beyond ±2^30; the tile must be coded by the TypeScript kernel. */
+export const TWIN_FALLBACK = -3;
+
+const DESC_WORDS = 36;
+const SCRATCH_BYTES = 256;
+
+interface Twin {
+  ex: TwinExports;
+  /** Address of the descriptor; the tile's arrays start at DESC + DESC_WORDS·4 + SCRATCH_BYTES. */
+  desc: number;
+}
+
+/** undefined: not built yet in this thread; null: unavailable (no WebAssembly) or switched off. */
+let twin: Twin | null | undefined;
+let enabled = true;
+
+/**
+ * Whether causal tiles are coded by the WebAssembly twin when it is available
+ * (default true). Streams are the same either way; tests and benchmarks switch
+ * it off to run the TypeScript.
+ */
+export function setCausalWasm(on: boolean): void {
+  enabled = on;
+  if (!on) twin = undefined;
+}
+
+/** Whether the next causal tile will be coded by the twin. */
+export function causalWasmActive(): boolean {
+  return getTwin() !== null;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Grows the memory to at least `bytes`. */
+function ensure(ex: TwinExports, bytes: number): void {
+  const have = ex.memory.buffer.byteLength;
+  if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+function getTwin(): Twin | null {
+  if (!enabled) return null;
+  if (twin !== undefined) return twin;
+  twin = null;
+  if (typeof WebAssembly !== 'object') return null;
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(fromBase64(CAUSAL_TILE_WASM_BASE64) as Uint8Array<ArrayBuffer>), {}).exports as unknown as TwinExports;
+  const tables: Array<[Int32Array | Uint8Array, number]> = [];
+  let at = 0;
+  const put = (a: Int32Array | Uint8Array): number => {
+    const p = at;
+    tables.push([a, p]);
+    at = align8(at + a.byteLength);
+    return p;
+  };
+  const neighbours = Int32Array.from(NEIGHBOURS.flat());
+  const pCdf = put(LOGISTIC_CDF),
+    pInv = put(INV_SCALE),
+    pHalf = put(HALF_WINDOW),
+    pFrac = put(FRAC16),
+    pInvLog = put(INV_LOGISTIC),
+    pNb = put(neighbours);
+  const desc = at;
+  ensure(ex, desc + DESC_WORDS * 4 + SCRATCH_BYTES);
+  for (const [a, p] of tables) new Uint8Array(ex.memory.buffer, p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  ex.setTables(pCdf, pInv, pHalf, pFrac, pInvLog, pNb, EXP_WEIGHT[0]);
+  twin = { ex, desc };
+  return twin;
+}
+
+/** Where a tile's arrays live in the twin's memory (byte addresses). */
+interface TileLayout {
+  steps: number;
+  weights: number;
+  classOf: number;
+  sAbs: number;
+  sCnt: number;
+  bSum: number;
+  bCnt: number;
+  sw: number;
+  sP: number;
+  values: number;
+  errs: number;
+  means: number;
+  scales: number;
+  buf: number;
+  end: number;
+}
+
+/** Lays out the tile of kernel state `st` with `coded` samples of means/scales and a `bufBytes` stream buffer, copies the state in and fills the descriptor. */
+function loadTile(t: Twin, st: CausalKernelState, coded: number, bufBytes: number): TileLayout {
+  const { ex, desc } = t;
+  let at = desc + DESC_WORDS * 4 + SCRATCH_BYTES;
+  const take = (bytes: number): number => {
+    const p = at;
+    at = align8(at + bytes);
+    return p;
+  };
+  const L: TileLayout = {
+    steps: take(st.steps.byteLength),
+    weights: take(st.weights.byteLength),
+    classOf: take(st.classOf.byteLength),
+    sAbs: take(st.sAbs.byteLength),
+    sCnt: take(st.sCnt.byteLength),
+    bSum: take(st.bSum.byteLength),
+    bCnt: take(st.bCnt.byteLength),
+    sw: take(st.sw.byteLength),
+    sP: take(st.sP.byteLength),
+    values: take(st.values.byteLength),
+    errs: take(st.errs.byteLength),
+    means: take(coded * 4),
+    scales: take(coded * 4),
+    buf: take(bufBytes),
+    end: 0,
+  };
+  L.end = at;
+  ensure(ex, L.end);
+  const buf = ex.memory.buffer;
+  const copy = (a: Int32Array | Uint8Array | Float64Array, p: number) => new Uint8Array(buf, p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  copy(st.steps, L.steps);
+  copy(st.weights, L.weights);
+  copy(st.classOf, L.classOf);
+  copy(st.sAbs, L.sAbs);
+  copy(st.sCnt, L.sCnt);
+  copy(st.bSum, L.bSum);
+  copy(st.bCnt, L.bCnt);
+  copy(st.sw, L.sw);
+  copy(st.sP, L.sP);
+  copy(st.values, L.values);
+  copy(st.errs, L.errs);
+  const d = new Int32Array(buf, desc, DESC_WORDS);
+  d.set([
+    st.nch,
+    st.w,
+    st.h,
+    st.mode,
+    st.actMax,
+    L.values,
+    L.errs,
+    L.weights,
+    L.classOf,
+    L.sAbs,
+    L.sCnt,
+    L.bSum,
+    L.bCnt,
+    L.sw,
+    L.sP,
+    L.steps,
+    desc + DESC_WORDS * 4,
+    L.means,
+    L.scales,
+    L.buf,
+    L.buf + bufBytes,
+  ]);
+  for (let c = 0; c < st.nch; c++) {
+    d[21 + c] = st.lo16[c];
+    d[24 + c] = st.hi16[c];
+    d[27 + c] = st.wOff[c];
+    d[30 + c] = st.swOff[c];
+    d[33 + c] = st.sPOff[c];
+  }
+  return L;
+}
+
+/** Copies the twin's final kernel state back into `st` (every array when `all`, else the decoded values). */
+function readBack(t: Twin, st: CausalKernelState, L: TileLayout, all: boolean): void {
+  const buf = t.ex.memory.buffer;
+  st.values.set(new Int32Array(buf, L.values, st.values.length));
+  if (!all) return;
+  st.errs.set(new Int32Array(buf, L.errs, st.errs.length));
+  st.sAbs.set(new Int32Array(buf, L.sAbs, st.sAbs.length));
+  st.sCnt.set(new Int32Array(buf, L.sCnt, st.sCnt.length));
+  st.bSum.set(new Int32Array(buf, L.bSum, st.bSum.length));
+  st.bCnt.set(new Int32Array(buf, L.bCnt, st.bCnt.length));
+  st.sw.set(new Float64Array(buf, L.sw, st.sw.length));
+  st.sP.set(new Float64Array(buf, L.sP, st.sP.length));
+}
+
+/**
+ * encodeCausalTile's work on the twin: `kernel` fresh (as constructed),
+ * `planes` the tile's interleaved samples. Returns the tile stream, or null
+ * when the TypeScript must code the tile (no twin, or TWIN_FALLBACK; the
+ * kernel is then untouched). With `fullState`, the kernel ends in the twin's
+ * final state (tests).
+ */
+export function encodeTileTwin(kernel: CausalKernel, planes: Int32Array, fullState: boolean): Uint8Array | null {
+  const t = getTwin();
+  if (t === null) return null;
+  const st = kernel.state();
+  const total = st.w * st.h * st.nch;
+  // An in-window symbol emits at most 2 bytes, an escape 4; then the 4-byte state.
+  const L = loadTile(t, st, total, 4 * total + 4);
+  new Int32Array(t.ex.memory.buffer, L.values, total).set(planes.subarray(0, total));
+  const start = t.ex.encodeTile(t.desc);
+  if (start === TWIN_FALLBACK) return null;
+  if (fullState) readBack(t, st, L, true);
+  return new Uint8Array(t.ex.memory.buffer.slice(start, L.buf + 4 * total + 4));
+}
+
+/**
+ * decodeCausalTile's work on the twin: decodes `bytes` (whose 4-byte head
+ * the caller has checked) with `kernel` fresh; on TWIN_OK the kernel's
+ * values hold the tile (all its state with `fullState`). Returns a TWIN_*
+ * result, or null without a twin; on TWIN_FALLBACK the kernel is untouched.
+ */
+export function decodeTileTwin(kernel: CausalKernel, bytes: Uint8Array, fullState: boolean): number | null {
+  const t = getTwin();
+  if (t === null) return null;
+  const st = kernel.state();
+  const L = loadTile(t, st, 0, bytes.length);
+  new Uint8Array(t.ex.memory.buffer, L.buf, bytes.length).set(bytes);
+  const r = t.ex.decodeTile(t.desc);
+  if (r === TWIN_OK) readBack(t, st, L, fullState);
+  return r;
+}

@@ -1,0 +1,648 @@
+/**
+ * AssemblyScript: the causal tile coder's per-sample loop (flows/causal-kernel.ts, the CDF of
+ * quant/logistic-cdf.ts for K = 1 without a parameter cache, and the byte rANS coder of ans/rans.ts
+ * with start 'one') compiled to WebAssembly. It is a second implementation of exactly what those
+ * TypeScript modules compute, statement for statement in the same order: every binary64 operation
+ * is the same IEEE-754 operation (WebAssembly, like ECMAScript, rounds each one correctly and never
+ * fuses a multiply-add), and every integer the TypeScript computes in doubles is exact here in i32 or
+ * i64. Tests compare the two on every golden stream and on random tiles (test/causal-wasm.test.ts).
+ *
+ * Build: `npm run build:wasm` (scripts/build-wasm.ts) writes src/codec/causal-tile-wasm-binary.ts.
+ * Memory: the host (src/codec/causal-tile-wasm.ts) lays out every array and passes a descriptor of
+ * addresses; nothing here allocates. One case is left to the host: a prediction beyond ±2^30 (only an
+ * unstable stack could make one), where the TypeScript's doubles and these i32s would part ways —
+ * the tile functions then return FALLBACK and the host codes the tile with the TypeScript kernel.
+ */
+
+// ---- results ----
+/** decodeTile: the tile decoded. */
+const OK: i32 = 0;
+/** decodeTile: a decoded sample outside its plane's range (a corrupt stream). */
+const OUT_OF_RANGE: i32 = -1;
+/** decodeTile: the rANS state did not end at 1 with every byte read (a corrupt stream). */
+const BAD_END: i32 = -2;
+/** Either: a prediction outside ±2^30; the host codes the tile with the TypeScript kernel. */
+const FALLBACK: i32 = -3;
+
+// ---- constants (the same names and values as the TypeScript) ----
+const WEIGHT_FRAC: i32 = 12;
+const BUCKETS: i32 = 28;
+const BIAS_LEVELS: i32 = 14;
+const SCALE_LIMIT: i32 = 128;
+const BIAS_LIMIT: i32 = 128;
+const ABS_TO_LOGSCALE: i32 = 72;
+const LS_MIN: i32 = -64;
+const LS_MAX: i32 = 160;
+const SPREAD_GAIN: f64 = 6;
+const SAME_PLANE: i32 = 12;
+const CROSS_PER_PLANE: i32 = 3;
+const BANK: i32 = 8;
+const STACK_CLASSES: i32 = 4;
+const NLMS_RATE: f64 = 0.01;
+const LAMBDA: f64 = 0.9995;
+const INV_LAMBDA: f64 = 1 / LAMBDA;
+const TRACE_CAP: f64 = 0.2;
+const PROB_BITS: i32 = 16;
+const TOTAL: i32 = 1 << PROB_BITS;
+const ESCAPE_START: i32 = TOTAL - 1;
+const ESCAPE: i32 = 0x7fffffff;
+const LATENT_BITS: i32 = 16;
+const LATENT_LIMIT: i32 = 1 << (LATENT_BITS - 1);
+const MEAN_FRAC: i32 = 4;
+const MEAN_LIMIT: i32 = LATENT_LIMIT << MEAN_FRAC;
+const LOGSCALE_MIN: i32 = -64;
+const LOGSCALE_MAX: i32 = 192;
+const CDF_U_MAX: i32 = 4096;
+const CDF_ONE: f64 = 1048576;
+const MAX_WINDOW: i32 = 4096;
+const U_DIV: f64 = 131072;
+const INV_STEP_BITS: i32 = 8;
+const L_BYTE: u32 = 1 << 24;
+/** Largest |prediction| (1/16 units) handled here; beyond it FALLBACK. */
+const SAFE_MEAN: f64 = 1073741824;
+
+// ---- memory helpers ----
+function ldI(p: usize, i: i32): i32 {
+  return load<i32>(p + ((<usize>i) << 2));
+}
+function stI(p: usize, i: i32, v: i32): void {
+  store<i32>(p + ((<usize>i) << 2), v);
+}
+function ldF(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+function stF(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+function iabs(v: i32): i32 {
+  return v < 0 ? -v : v;
+}
+
+// ---- tables (setTables) ----
+let tCdf: usize = 0;
+let tInvScale: usize = 0;
+let tHalfWindow: usize = 0;
+let tFrac16: usize = 0;
+let tInvLogistic: usize = 0;
+/** NEIGHBOURS as 12 (dx, dy) i32 pairs. */
+let tNeighbours: usize = 0;
+let weight0: f64 = 0;
+
+/** Addresses of LOGISTIC_CDF, INV_SCALE, HALF_WINDOW (i32), FRAC16 (u8), INV_LOGISTIC (i32), NEIGHBOURS (i32 pairs), and EXP_WEIGHT[0]. */
+export function setTables(cdf: usize, invScale: usize, halfWindow: usize, frac16: usize, invLogistic: usize, neighbours: usize, w0: f64): void {
+  tCdf = cdf;
+  tInvScale = invScale;
+  tHalfWindow = halfWindow;
+  tFrac16 = frac16;
+  tInvLogistic = invLogistic;
+  tNeighbours = neighbours;
+  weight0 = w0;
+}
+
+// ---- the kernel's tile (descriptor, see loadTile) ----
+let nch: i32 = 0;
+let tw: i32 = 0;
+let th: i32 = 0;
+let mode: i32 = 0;
+let actMax: i32 = 0;
+let vals: usize = 0;
+let errs: usize = 0;
+let weights: usize = 0;
+let classOf: usize = 0;
+let sAbs: usize = 0;
+let sCnt: usize = 0;
+let bSum: usize = 0;
+let bCnt: usize = 0;
+let sw: usize = 0;
+let sP: usize = 0;
+let steps: usize = 0;
+let off: usize = 0;
+let u: usize = 0;
+let pu: usize = 0;
+let means: usize = 0;
+let scales: usize = 0;
+let bufStart: usize = 0;
+let bufEnd: usize = 0;
+let desc: usize = 0;
+
+// Between predict and commit.
+let mean16: i32 = 0;
+let logScale: i32 = 0;
+let bucketSlot: i32 = 0;
+let bctx: i32 = 0;
+let sOff: i32 = 0;
+let pOff: i32 = 0;
+let base: f64 = 0;
+let corr: f64 = 0;
+let m16pre: i32 = 0;
+let norm: f64 = 0;
+/** Set by predict when the prediction is outside ±SAFE_MEAN. */
+let unsafe: bool = false;
+
+/** Per-plane fields of the descriptor: lo16 at 21, hi16 at 24, wOff at 27, swOff at 30, sPOff at 33. */
+function planeField(field: i32, c: i32): i32 {
+  return ldI(desc, field + c);
+}
+
+function loadTile(d: usize): void {
+  desc = d;
+  nch = ldI(d, 0);
+  tw = ldI(d, 1);
+  th = ldI(d, 2);
+  mode = ldI(d, 3);
+  actMax = ldI(d, 4);
+  vals = <usize>ldI(d, 5);
+  errs = <usize>ldI(d, 6);
+  weights = <usize>ldI(d, 7);
+  classOf = <usize>ldI(d, 8);
+  sAbs = <usize>ldI(d, 9);
+  sCnt = <usize>ldI(d, 10);
+  bSum = <usize>ldI(d, 11);
+  bCnt = <usize>ldI(d, 12);
+  sw = <usize>ldI(d, 13);
+  sP = <usize>ldI(d, 14);
+  steps = <usize>ldI(d, 15);
+  const scratch = <usize>ldI(d, 16);
+  off = scratch;
+  u = scratch + 64;
+  pu = scratch + 160;
+  means = <usize>ldI(d, 17);
+  scales = <usize>ldI(d, 18);
+  bufStart = <usize>ldI(d, 19);
+  bufEnd = <usize>ldI(d, 20);
+  unsafe = false;
+}
+
+// ---- causal-context.ts ----
+/** neighbourOffsets: where the NEIGHBOURS of pixel (x, y) start in vals, under the border rule. */
+function pixel(x: i32, y: i32): void {
+  const at = (y * tw + x) * nch;
+  if (y >= 2 && x >= 2 && x + 2 < tw) {
+    for (let k = 0; k < SAME_PLANE; k++) stI(off, k, at + ldI(steps, k));
+    return;
+  }
+  const sentinel = tw * th;
+  const west = x > 0 ? y * tw + x - 1 : y > 0 ? (y - 1) * tw + x : sentinel;
+  for (let k = 0; k < SAME_PLANE; k++) {
+    const yy = y + ldI(tNeighbours, 2 * k + 1);
+    let xx = x + ldI(tNeighbours, 2 * k);
+    xx = xx < 0 ? 0 : xx >= tw ? tw - 1 : xx;
+    let j: i32;
+    if (yy < 0) j = west;
+    else if (yy == y && xx >= x) j = y > 0 ? (y - 1) * tw + xx : sentinel;
+    else j = yy * tw + xx;
+    stI(off, k, j * nch);
+  }
+}
+
+/** fittedSum, exact in i64 (the TypeScript's partial sums are integers below 2^34). */
+function fittedSum(c: i32, i: i32, o: i32): i64 {
+  let s: i64 = 0;
+  for (let k = 0; k < SAME_PLANE; k++) s += <i64>ldI(weights, o + k) * <i64>ldI(vals, ldI(off, k) + c);
+  let j = o + SAME_PLANE;
+  const at = i * nch,
+    oW = ldI(off, 0),
+    oN = ldI(off, 1);
+  for (let p = 0; p < c; p++, j += CROSS_PER_PLANE) {
+    s += <i64>ldI(weights, j) * <i64>ldI(vals, at + p) + <i64>ldI(weights, j + 1) * <i64>ldI(vals, oW + p) + <i64>ldI(weights, j + 2) * <i64>ldI(vals, oN + p);
+  }
+  return s + <i64>ldI(weights, j);
+}
+
+// ---- log16.ts ----
+function log16(v: i32): i32 {
+  if (v <= 1) return 0;
+  const b = 31 - clz<i32>(v);
+  const m = b >= 8 ? <i32>((<u32>v) >> (b - 8)) - 256 : (v << (8 - b)) - 256;
+  return 16 * b + <i32>load<u8>(tFrac16 + <usize>m);
+}
+
+// ---- causal-kernel.ts ----
+function bucketOf(en: i32): i32 {
+  const v = en + 16;
+  const b = 31 - clz<i32>(v);
+  const q = 2 * b + ((<i32>((<u32>v) >> (b - 1))) & 1) - 9;
+  return q < 0 ? 0 : q >= BUCKETS ? BUCKETS - 1 : q;
+}
+
+function stackClass(bucket: i32): i32 {
+  const s = (bucket - 3) >> 2;
+  return s < 0 ? 0 : s >= STACK_CLASSES ? STACK_CLASSES - 1 : s;
+}
+
+/** causal-stack.ts bank: fills u[0..7], returns the spread. */
+function bank(W: i32, N: i32, NW: i32, NE: i32, WW: i32, NN: i32, NNE: i32, eW: i32, eN: i32, eNW: i32, eNE: i32, b: f64): f64 {
+  const mx = W > N ? W : N,
+    mn = W > N ? N : W;
+  const med = NW >= mx ? mn : NW <= mn ? mx : W + N - NW;
+  const avg = <f64>(2 * W + 2 * N + NE - NW) * 0.25;
+  const dh = iabs(W - WW) + iabs(N - NW) + iabs(NE - N);
+  const dv = iabs(W - NW) + iabs(N - NN) + iabs(NE - NNE);
+  const d = dv - dh;
+  let gap: f64;
+  if (d > 80) gap = <f64>W;
+  else if (d < -80) gap = <f64>N;
+  else if (d > 32) gap = (avg + <f64>W) * 0.5;
+  else if (d > 8) gap = (3 * avg + <f64>W) * 0.25;
+  else if (d < -32) gap = (avg + <f64>N) * 0.5;
+  else if (d < -8) gap = (3 * avg + <f64>N) * 0.25;
+  else gap = avg;
+  const u0 = <f64>med - b,
+    u1 = gap - b,
+    u2 = avg - b,
+    u3 = <f64>(W + NE - N) - b,
+    u4 = <f64>N - b,
+    u5 = <f64>W - b,
+    u6 = <f64>N - <f64>(eW + eN + eNE) * 0.03125 - b,
+    u7 = <f64>W - <f64>(eW + eN + eNW) * 0.01953125 - b;
+  stF(u, 0, u0);
+  stF(u, 1, u1);
+  stF(u, 2, u2);
+  stF(u, 3, u3);
+  stF(u, 4, u4);
+  stF(u, 5, u5);
+  stF(u, 6, u6);
+  stF(u, 7, u7);
+  let spread: f64 = 0;
+  spread += Math.abs(u0);
+  spread += Math.abs(u1);
+  spread += Math.abs(u2);
+  spread += Math.abs(u3);
+  spread += Math.abs(u4);
+  spread += Math.abs(u5);
+  spread += Math.abs(u6);
+  spread += Math.abs(u7);
+  return spread;
+}
+
+/** CausalKernel.predict: sets mean16 and logScale (and unsafe, beyond ±SAFE_MEAN). */
+function predict(c: i32, i: i32): void {
+  const oW = ldI(off, 0),
+    oN = ldI(off, 1);
+  const W = ldI(vals, oW + c),
+    N = ldI(vals, oN + c),
+    NW = ldI(vals, ldI(off, 2) + c),
+    NE = ldI(vals, ldI(off, 3) + c),
+    WW = ldI(vals, ldI(off, 4) + c),
+    NN = ldI(vals, ldI(off, 5) + c),
+    NNE = ldI(vals, ldI(off, 7) + c);
+  const act = iabs(W - NW) + iabs(N - NW) + iabs(NE - N) + iabs(W - WW) + iabs(N - NN);
+  const k = <i32>load<u8>(classOf + <usize>(c * (actMax + 1) + (act < actMax ? act : actMax)));
+  const s = fittedSum(c, i, planeField(27, c) + k * (SAME_PLANE + CROSS_PER_PLANE * c + 1));
+  // Math.floor((s + 2^(WEIGHT_FRAC−5)) / 2^(WEIGHT_FRAC−4)): a floor division by a power of two.
+  const lsMean = <i32>((s + (1 << (WEIGHT_FRAC - 5))) >> (WEIGHT_FRAC - 4));
+  const eW = ldI(errs, oW + c),
+    eN = ldI(errs, oN + c),
+    eNW = ldI(errs, ldI(off, 2) + c),
+    eNE = ldI(errs, ldI(off, 3) + c);
+  const aWW = iabs(ldI(errs, ldI(off, 4) + c)),
+    aNN = iabs(ldI(errs, ldI(off, 5) + c));
+  let en = iabs(eW) + iabs(eN) + ((iabs(eNW) + iabs(eNE)) >> 1) + ((aWW + aNN) >> 2);
+  if (c > 0) {
+    const ap = iabs(ldI(errs, i * nch + c - 1));
+    en += ap + (ap >> 1);
+  }
+  const b = <f64>lsMean / 16;
+  const spread = bank(W, N, NW, NE, WW, NN, NNE, eW, eN, eNW, eNE, b);
+  en += <i32>Math.floor(spread * SPREAD_GAIN);
+  const bucket = bucketOf(en);
+  let mean = lsMean;
+  if (mode != 0) {
+    const ku = BANK + c + 1;
+    for (let p = 0; p < c; p++) stF(u, BANK + p, <f64>ldI(errs, i * nch + p) / 16);
+    stF(u, BANK + c, 1);
+    const sc = stackClass(bucket);
+    sOff = planeField(30, c) + sc * ku;
+    pOff = planeField(33, c) + sc * ku * ku;
+    let y: f64 = 0;
+    if (mode == 1) {
+      let nn: f64 = 1;
+      for (let q = 0; q < ku; q++) {
+        const x = ldF(u, q);
+        y += ldF(sw, sOff + q) * x;
+        nn += x * x;
+      }
+      norm = nn;
+    } else {
+      for (let q = 0; q < ku; q++) y += ldF(sw, sOff + q) * ldF(u, q);
+    }
+    base = b;
+    corr = y;
+    const m = Math.floor((b + y) * 16 + 0.5);
+    if (!(m > -SAFE_MEAN && m < SAFE_MEAN)) {
+      unsafe = true;
+      return;
+    }
+    mean = <i32>m;
+  }
+  const tex =
+    (<i32>((<u32>(mean - W * 16)) >> 31)) |
+    ((<i32>((<u32>(mean - N * 16)) >> 31)) << 1) |
+    ((<i32>((<u32>(mean - NW * 16)) >> 31)) << 2) |
+    ((<i32>((<u32>(mean - NE * 16)) >> 31)) << 3) |
+    ((<i32>((<u32>(mean - WW * 16)) >> 31)) << 4) |
+    ((<i32>((<u32>(mean - NN * 16)) >> 31)) << 5);
+  bctx = (c * BIAS_LEVELS + (bucket >> 1)) * 64 + tex;
+  m16pre = mean;
+  mean += <i32>Math.floor(<f64>ldI(bSum, bctx) / <f64>ldI(bCnt, bctx));
+  const lo16 = planeField(21, c),
+    hi16 = planeField(24, c);
+  mean16 = mean < lo16 ? lo16 : mean > hi16 ? hi16 : mean;
+  const sb = c * BUCKETS + bucket;
+  const ls = log16(ldI(sAbs, sb)) - log16(ldI(sCnt, sb)) - ABS_TO_LOGSCALE;
+  logScale = ls < LS_MIN ? LS_MIN : ls > LS_MAX ? LS_MAX : ls;
+  bucketSlot = sb;
+}
+
+/** CausalKernel.commit. */
+function commit(c: i32, i: i32, v: i32): void {
+  const at = i * nch + c;
+  stI(vals, at, v);
+  const err = v * 16 - mean16;
+  stI(errs, at, err);
+  stI(bSum, bctx, ldI(bSum, bctx) + (v * 16 - m16pre));
+  const bc = ldI(bCnt, bctx) + 1;
+  stI(bCnt, bctx, bc);
+  if (bc >= BIAS_LIMIT) {
+    stI(bSum, bctx, ldI(bSum, bctx) / 2);
+    stI(bCnt, bctx, BIAS_LIMIT >> 1);
+  }
+  const sb = bucketSlot;
+  stI(sAbs, sb, ldI(sAbs, sb) + iabs(err));
+  const sc = ldI(sCnt, sb) + 1;
+  stI(sCnt, sb, sc);
+  if (sc >= SCALE_LIMIT) {
+    stI(sAbs, sb, ldI(sAbs, sb) >> 1);
+    stI(sCnt, sb, SCALE_LIMIT >> 1);
+  }
+  if (mode == 0) return;
+  const k = BANK + c + 1;
+  const e = <f64>v - base - corr;
+  if (mode == 1) {
+    const g = (NLMS_RATE * e) / norm;
+    for (let q = 0; q < k; q++) stF(sw, sOff + q, ldF(sw, sOff + q) + g * ldF(u, q));
+    return;
+  }
+  // rlsUpdate
+  let den = LAMBDA;
+  for (let q = 0; q < k; q++) {
+    let a: f64 = 0;
+    const r = pOff + q * k;
+    for (let j = 0; j < k; j++) a += ldF(sP, r + j) * ldF(u, j);
+    stF(pu, q, a);
+    den += ldF(u, q) * a;
+  }
+  const g = e / den;
+  for (let q = 0; q < k; q++) stF(sw, sOff + q, ldF(sw, sOff + q) + ldF(pu, q) * g);
+  let tr: f64 = 0;
+  for (let q = 0; q < k; q++) {
+    const pq = ldF(pu, q) / den;
+    const r = pOff + q * k;
+    for (let j = q; j < k; j++) {
+      const x = (ldF(sP, r + j) - pq * ldF(pu, j)) * INV_LAMBDA;
+      stF(sP, r + j, x);
+      stF(sP, pOff + j * k + q, x);
+    }
+    tr += ldF(sP, r + q);
+  }
+  if (tr > TRACE_CAP) for (let q = 0; q < k * k; q++) stF(sP, pOff + q, ldF(sP, pOff + q) * 0.5);
+}
+
+// ---- logistic-cdf.ts, K = 1, no support, no cache ----
+let cLo: i32 = 0;
+let cHi: i32 = 0;
+let cN: i32 = 0;
+let cM: f64 = 0;
+let cGLo: f64 = 0;
+let cSpan: f64 = 0;
+let cMean2: f64 = 0;
+let cInvS: f64 = 0;
+let cStart: i32 = 0;
+let cFreq: i32 = 0;
+
+function logisticCdf(v: i32): f64 {
+  if (v >= 0) return <f64>ldI(tCdf, v > CDF_U_MAX ? CDF_U_MAX : v);
+  return CDF_ONE - <f64>ldI(tCdf, -v > CDF_U_MAX ? CDF_U_MAX : -v);
+}
+
+function g(z: i32): f64 {
+  const a = <f64>(32 * z - 16);
+  return weight0 * logisticCdf(<i32>Math.floor(((a - cMean2) * cInvS) / U_DIV));
+}
+
+/** LeakyMixtureCdf.set for one component (mean in 1/16 units, log-scale). */
+function cdfSet(mean: i32, logScale: i32): void {
+  const mu = mean < -MEAN_LIMIT ? -MEAN_LIMIT : mean > MEAN_LIMIT ? MEAN_LIMIT : mean;
+  const ls = (logScale < LOGSCALE_MIN ? LOGSCALE_MIN : logScale > LOGSCALE_MAX ? LOGSCALE_MAX : logScale) - LOGSCALE_MIN;
+  cMean2 = <f64>(2 * mu);
+  cInvS = <f64>ldI(tInvScale, ls);
+  const centre = mu >> MEAN_FRAC;
+  const h = ldI(tHalfWindow, ls);
+  let lo = centre - h,
+    hi = centre + h;
+  if (lo < -LATENT_LIMIT) lo = -LATENT_LIMIT;
+  if (hi > LATENT_LIMIT - 1) hi = LATENT_LIMIT - 1;
+  if (hi - lo + 1 > MAX_WINDOW) {
+    const c2 = mu >> MEAN_FRAC;
+    lo = max(lo, c2 - MAX_WINDOW / 2);
+    hi = min(hi, lo + MAX_WINDOW - 1);
+    lo = hi - MAX_WINDOW + 1;
+  }
+  cLo = lo;
+  cHi = hi;
+  cN = hi - lo + 1;
+  cM = <f64>(TOTAL - cN - 1);
+  cGLo = g(lo);
+  cSpan = g(hi + 1) - cGLo;
+}
+
+function cum(z: i32): i32 {
+  const d = z - cLo;
+  if (cSpan <= 0) return d + <i32>Math.floor((cM * <f64>d) / <f64>cN);
+  return d + <i32>Math.floor(((g(z) - cGLo) * cM) / cSpan);
+}
+
+function guess(cf: i32): i32 {
+  const lo = cLo,
+    hi = cHi;
+  if (cSpan <= 0) return lo + <i32>Math.floor((<f64>cf * <f64>cN) / <f64>TOTAL);
+  const w = weight0;
+  const scale = cSpan / (cM * w);
+  const gLo = cGLo / w;
+  const centre = <i32>Math.floor((cMean2 + 16) / 32);
+  const leak = centre < lo ? 0 : centre > hi ? hi - lo : centre - lo;
+  let f = gLo + <f64>(cf - leak) * scale;
+  f = f < 0 ? 0 : f > CDF_ONE ? CDF_ONE : f;
+  const uu = ldI(tInvLogistic, <i32>(f / <f64>(1 << INV_STEP_BITS) + 0.5));
+  const z = <i32>Math.floor(((<f64>uu * U_DIV) / cInvS + 16 + cMean2) / 32);
+  return z < lo ? lo : z > hi ? hi : z;
+}
+
+/** LeakyMixtureCdf.symbolAt without a table: the largest z with cum(z) ≤ cf (or ESCAPE); sets cStart, cFreq. */
+function symbolAt(cf: i32): i32 {
+  if (cf >= ESCAPE_START) return ESCAPE;
+  const lo = cLo,
+    hi = cHi;
+  let a: i32, ca: i32, b: i32, cb: i32;
+  const z = guess(cf);
+  const cz = z == lo ? 0 : cum(z);
+  if (cz <= cf) {
+    a = z;
+    ca = cz;
+    b = hi + 1;
+    cb = ESCAPE_START;
+    for (let step = 1; ; step *= 2) {
+      const t = a + step;
+      if (t > hi) break;
+      const ct = cum(t);
+      if (ct > cf) {
+        b = t;
+        cb = ct;
+        break;
+      }
+      a = t;
+      ca = ct;
+    }
+  } else {
+    b = z;
+    cb = cz;
+    a = lo;
+    ca = 0;
+    for (let step = 1; ; step *= 2) {
+      const t = b - step;
+      if (t <= lo) break;
+      const ct = cum(t);
+      if (ct <= cf) {
+        a = t;
+        ca = ct;
+        break;
+      }
+      b = t;
+      cb = ct;
+    }
+  }
+  while (b - a > 1) {
+    const mid = (a + b) >> 1;
+    const cm = cum(mid);
+    if (cm <= cf) {
+      a = mid;
+      ca = cm;
+    } else {
+      b = mid;
+      cb = cm;
+    }
+  }
+  cStart = ca;
+  cFreq = cb - ca;
+  return a;
+}
+
+// ---- rans.ts, byte words, start 'one', 16-bit precision ----
+let rx: u32 = 0;
+let rpos: usize = 0;
+
+/** RansEncoder.push at 16 bits: writes bytes downwards from rpos. */
+function push(start: i32, freq: i32): void {
+  let x = rx;
+  const limit = (<u32>freq) << (24 - PROB_BITS);
+  while (x >> 8 >= limit) {
+    rpos--;
+    store<u8>(rpos, <u8>(x & 0xff));
+    x >>= 8;
+  }
+  const q = x / <u32>freq;
+  rx = (q << PROB_BITS) + (x - q * <u32>freq) + <u32>start;
+}
+
+/** RansDecoder.advance at 16 bits, then the refill (which stops quietly at the end: start 'one'). */
+function advance(start: i32, freq: i32): void {
+  const x = rx;
+  const r = (x & 0xffff) - <u32>start;
+  refill(<u32>freq * (x >> PROB_BITS) + r);
+}
+
+function refill(y: u32): void {
+  while (y < L_BYTE) {
+    if (rpos >= bufEnd) break;
+    y = (y << 8) + <u32>load<u8>(rpos);
+    rpos++;
+  }
+  rx = y;
+}
+
+/**
+ * Codes the tile described at d (see the host, src/codec/causal-tile-wasm.ts): runs the kernel in decode order
+ * recording each sample's prior, then rANS-codes the samples in reverse into [bufStart, bufEnd).
+ * Returns the address where the stream starts (it ends at bufEnd), or FALLBACK.
+ */
+export function encodeTile(d: usize): i32 {
+  loadTile(d);
+  let i = 0;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++, i++) {
+      pixel(x, y);
+      for (let c = 0; c < nch; c++) {
+        predict(c, i);
+        if (unsafe) return FALLBACK;
+        const j = i * nch + c;
+        stI(means, j, mean16);
+        stI(scales, j, logScale);
+        commit(c, i, ldI(vals, j));
+      }
+    }
+  }
+  rx = 1;
+  rpos = bufEnd;
+  for (let j = tw * th * nch - 1; j >= 0; j--) {
+    cdfSet(ldI(means, j), ldI(scales, j));
+    const z = ldI(vals, j);
+    if (z >= cLo && z <= cHi) {
+      const s = cum(z);
+      push(s, cum(z + 1) - s);
+    } else {
+      push(z + LATENT_LIMIT, 1);
+      push(ESCAPE_START, 1);
+    }
+  }
+  const x = rx;
+  store<u8>(rpos - 1, <u8>(x >> 24));
+  store<u8>(rpos - 2, <u8>((x >> 16) & 0xff));
+  store<u8>(rpos - 3, <u8>((x >> 8) & 0xff));
+  store<u8>(rpos - 4, <u8>(x & 0xff));
+  return <i32>(rpos - 4);
+}
+
+/**
+ * Decodes the tile stream [bufStart, bufEnd) (its 4-byte head already checked by the host) into the
+ * kernel's values. Returns OK, OUT_OF_RANGE or BAD_END (corrupt), or FALLBACK.
+ */
+export function decodeTile(d: usize): i32 {
+  loadTile(d);
+  rx = load<u32>(bufStart);
+  rpos = bufStart + 4;
+  let i = 0;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++, i++) {
+      pixel(x, y);
+      for (let c = 0; c < nch; c++) {
+        predict(c, i);
+        if (unsafe) return FALLBACK;
+        cdfSet(mean16, logScale);
+        const z = symbolAt(<i32>(rx & 0xffff));
+        let v: i32;
+        if (z == ESCAPE) {
+          advance(ESCAPE_START, 1);
+          v = <i32>(rx & 0xffff) - LATENT_LIMIT;
+          refill(rx >> LATENT_BITS);
+        } else {
+          advance(cStart, cFreq);
+          v = z;
+        }
+        if (v * 16 < planeField(21, c) || v * 16 > planeField(24, c)) return OUT_OF_RANGE;
+        commit(c, i, v);
+      }
+    }
+  }
+  if (rx != 1 || rpos != bufEnd) return BAD_END;
+  return OK;
+}
