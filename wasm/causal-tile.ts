@@ -136,6 +136,8 @@ let base: f64 = 0;
 let corr: f64 = 0;
 let m16pre: i32 = 0;
 let norm: f64 = 0;
+/** Where predictSample leaves mean16 and logScale (the scratch's last 8 bytes). */
+let io: usize = 0;
 /** Set by predict when the prediction is outside ±SAFE_MEAN. */
 let unsafe: bool = false;
 
@@ -166,6 +168,7 @@ function loadTile(d: usize): void {
   off = scratch;
   u = scratch + 64;
   pu = scratch + 160;
+  io = scratch + 248;
   means = <usize>ldI(d, 17);
   scales = <usize>ldI(d, 18);
   bufStart = <usize>ldI(d, 19);
@@ -645,4 +648,32 @@ export function decodeTile(d: usize): i32 {
   }
   if (rx != 1 || rpos != bufEnd) return BAD_END;
   return OK;
+}
+
+/**
+ * The kernel one sample at a time, for coders that interleave their own symbols with the samples
+ * (the copy tiles of codec/copy-causal-coder.ts): beginTile, then per pixel pixelAt and per plane
+ * predictSample and commitSample, exactly as CausalKernel's pixel, predict and commit.
+ */
+export function beginTile(d: usize): void {
+  loadTile(d);
+}
+
+/** CausalKernel.pixel. */
+export function pixelAt(x: i32, y: i32): void {
+  pixel(x, y);
+}
+
+/** CausalKernel.predict: leaves mean16 and logScale at io (two i32); returns 0 when the host must fall back (FALLBACK), else 1. */
+export function predictSample(c: i32, i: i32): i32 {
+  predict(c, i);
+  if (unsafe) return 0;
+  stI(io, 0, mean16);
+  stI(io, 1, logScale);
+  return 1;
+}
+
+/** CausalKernel.commit. */
+export function commitSample(c: i32, i: i32, v: i32): void {
+  commit(c, i, v);
 }

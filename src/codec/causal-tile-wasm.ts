@@ -29,6 +29,10 @@ interface TwinExports {
   setTables(cdf: number, invScale: number, halfWindow: number, frac16: number, invLogistic: number, neighbours: number, weight0: number): void;
   encodeTile(desc: number): number;
   decodeTile(desc: number): number;
+  beginTile(desc: number): void;
+  pixelAt(x: number, y: number): void;
+  predictSample(c: number, i: number): number;
+  commitSample(c: number, i: number, v: number): void;
 }
 
 /** decodeTile's results (wasm/causal-tile.ts): the tile decoded; a sample out of range; a bad final state; FALLBACK. */
@@ -247,4 +251,59 @@ export function decodeTileTwin(kernel: CausalKernel, bytes: Uint8Array, fullStat
   const r = t.ex.decodeTile(t.desc);
   if (r === TWIN_OK) readBack(t, st, L, fullState);
   return r;
+}
+
+/** Thrown by TwinKernel.predict when the twin cannot follow (TWIN_FALLBACK): the caller codes the tile again with a CausalKernel. */
+export class TwinFallback extends Error {
+  constructor() {
+    super('causal twin: prediction out of its range; the tile is coded by the TypeScript kernel');
+  }
+}
+
+/**
+ * The kernel one sample at a time on the twin, for coders that interleave
+ * their own symbols with the samples (copy tiles): the same `pixel`,
+ * `predict`, `commit`, `values`, `mean16` and `logScale` as a CausalKernel,
+ * computed by the twin. `values` is a view of the twin's memory, valid until
+ * the thread's next tile; a coder may write a pixel's samples into it
+ * directly (a copy), as it may into a CausalKernel's.
+ */
+export class TwinKernel {
+  readonly values: Int32Array;
+  mean16 = 0;
+  logScale = 0;
+  private readonly io: Int32Array;
+  private readonly ex: TwinExports;
+
+  /** Use `twinKernel`. */
+  constructor(t: Twin, st: CausalKernelState) {
+    const L = loadTile(t, st, 0, 0);
+    this.ex = t.ex;
+    this.values = new Int32Array(t.ex.memory.buffer, L.values, st.values.length);
+    this.io = new Int32Array(t.ex.memory.buffer, t.desc + DESC_WORDS * 4 + 248, 2);
+    t.ex.beginTile(t.desc);
+  }
+
+  /** CausalKernel.pixel. */
+  pixel(x: number, y: number): void {
+    this.ex.pixelAt(x, y);
+  }
+
+  /** CausalKernel.predict; throws TwinFallback when the twin cannot follow. */
+  predict(c: number, i: number): void {
+    if (this.ex.predictSample(c, i) === 0) throw new TwinFallback();
+    this.mean16 = this.io[0];
+    this.logScale = this.io[1];
+  }
+
+  /** CausalKernel.commit. */
+  commit(c: number, i: number, v: number): void {
+    this.ex.commitSample(c, i, v);
+  }
+}
+
+/** A TwinKernel starting from `kernel`'s state (fresh, as constructed), or null without a twin. */
+export function twinKernel(kernel: CausalKernel): TwinKernel | null {
+  const t = getTwin();
+  return t === null ? null : new TwinKernel(t, kernel.state());
 }

@@ -20,13 +20,14 @@
  * The tile stream is one byte-renormalising rANS stream started at state 1.
  */
 import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
-import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
+import { CausalKernel, type CausalParams, type SampleKernel } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { AdaptiveBits } from '../quant/adaptive-bit.js';
 import { PROB_BITS } from '../quant/constants.js';
 import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
+import { TwinFallback, twinKernel } from './causal-tile-wasm.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
@@ -62,7 +63,7 @@ const classOf = (decision: number): number => (decision < 2 ? decision : decisio
 
 /** State shared by the encoder and decoder of one tile. */
 class CopyState {
-  readonly kernel: CausalKernel;
+  readonly kernel: SampleKernel;
   readonly bits: AdaptiveBits;
   /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
   readonly cacheBits: AdaptiveBits;
@@ -95,11 +96,14 @@ class CopyState {
     stack: StackMode,
     twoRate: boolean,
     scratch: TileScratch | undefined,
+    /** Whether the kernel may be the WebAssembly twin (codec/causal-tile-wasm.ts; same numbers). */
+    twin: boolean,
   ) {
     this.bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE, twoRate);
     this.cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS), twoRate);
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
-    this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
+    const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
+    this.kernel = (twin && twinKernel(kernel)) || kernel;
     this.decisions = new Uint8Array(w * h);
     this.source = int32Array(scratch, 'copy-source', w * h).fill(-1);
     this.table = int32Array(scratch, 'copy-table', 1 << HASH_BITS);
@@ -346,10 +350,34 @@ export function encodeCopyTile(
   features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
   scratch?: TileScratch,
 ): Uint8Array {
+  return withTwinFallback((twin) => encodeCopyWith(data, w, h, count, params, stack, features, scratch, twin));
+}
+
+/** Runs `code` with the WebAssembly twin allowed, and again with the TypeScript kernel if the twin cannot follow (TwinFallback). */
+function withTwinFallback<T>(code: (twin: boolean) => T): T {
+  try {
+    return code(true);
+  } catch (e) {
+    if (!(e instanceof TwinFallback)) throw e;
+    return code(false);
+  }
+}
+
+function encodeCopyWith(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'>,
+  scratch: TileScratch | undefined,
+  twin: boolean,
+): Uint8Array {
   const n = w * h,
     total = n * count;
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
-  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch, twin);
   const kernel = s.kernel;
   const truePacked = int32Array(scratch, 'copy-true-packed', n);
   for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
@@ -429,9 +457,23 @@ export function decodeCopyTile(
   features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
   scratch?: TileScratch,
 ): Uint8Array {
+  return withTwinFallback((twin) => decodeCopyWith(bytes, w, h, count, params, stack, features, scratch, twin));
+}
+
+function decodeCopyWith(
+  bytes: Uint8Array,
+  w: number,
+  h: number,
+  count: 1 | 3,
+  params: CausalParams,
+  stack: StackMode,
+  features: Pick<StreamFeatures, 'twoRateBits'>,
+  scratch: TileScratch | undefined,
+  twin: boolean,
+): Uint8Array {
   const n = w * h;
   const { lo, hi } = planeRanges(count);
-  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch, twin);
   const kernel = s.kernel;
   const prior = new CausalPrior();
   try {
