@@ -8,6 +8,7 @@
  *   samples as the Node decoder (SHA-256), and to the file the manifest
  *   records (decodedSha256; PNGs are rebuilt with pako, byte-identical to
  *   node:zlib);
+ * - the causal tiles were decoded by the WebAssembly twin (causalWasmActive);
  * - the demo page, given a stream (?src=), shows a decoded image that is not
  *   blank (a screenshot of its canvas, read back with the PNG reader);
  *   the page screenshots are written to dist/browser-test/.
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
             `${name} ${b.version}: ${s} decodes to Node's samples and file${r.error ? ` (${r.error})` : ''}`,
           );
         }
+        // The causal tiles were decoded by the WebAssembly twin (codec/causal-tile-wasm.ts), not the TypeScript fallback.
+        const twin = await page.evaluate(async () => (await import(new URL('flowzip-decode.js', location.href).href)).causalWasmActive() as boolean);
+        check(twin === true, `${name} ${b.version}: causal tiles are decoded by the WebAssembly twin`);
         await page.goto(`${url}?src=golden/${DEMO_STREAM}`, { waitUntil: 'load' });
         await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
         const state = await page.evaluate(() => document.body.dataset.state);

@@ -62,10 +62,9 @@ let enabled = true;
  */
 export function setCausalWasm(on: boolean): void {
   enabled = on;
-  if (!on) twin = undefined;
 }
 
-/** Whether the next causal tile will be coded by the twin. */
+/** Whether causal tiles are coded by the twin in this thread (instantiating it on first use); false where WebAssembly is missing or refuses, or after setCausalWasm(false). */
 export function causalWasmActive(): boolean {
   return getTwin() !== null;
 }
@@ -78,12 +77,44 @@ function ensure(ex: TwinExports, bytes: number): void {
   if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
 }
 
+/** An instance made ahead by prepareCausalWasm (browsers refuse to compile large modules synchronously on their main thread). */
+let prepared: WebAssembly.Instance | null = null;
+
+const twinBytes = () => fromBase64(CAUSAL_TILE_WASM_BASE64) as Uint8Array<ArrayBuffer>;
+
+/**
+ * Compiles and instantiates the twin asynchronously, so that a browser's
+ * main thread, where large modules may not be compiled synchronously, can
+ * use it; Node needs no preparation. Never rejects: without a twin, tiles
+ * are coded by the TypeScript.
+ */
+export async function prepareCausalWasm(): Promise<void> {
+  if (prepared !== null || twin || typeof WebAssembly !== 'object') return;
+  try {
+    prepared = (await WebAssembly.instantiate(twinBytes(), {})).instance;
+  } catch {
+    prepared = null;
+  }
+}
+
+/** A new instance of the twin, or null where WebAssembly refuses (the TypeScript then codes the tiles). */
+function instantiate(): WebAssembly.Instance | null {
+  if (prepared !== null) return prepared;
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(twinBytes()), {});
+  } catch {
+    return null;
+  }
+}
+
 function getTwin(): Twin | null {
   if (!enabled) return null;
   if (twin !== undefined) return twin;
   twin = null;
   if (typeof WebAssembly !== 'object') return null;
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(fromBase64(CAUSAL_TILE_WASM_BASE64) as Uint8Array<ArrayBuffer>), {}).exports as unknown as TwinExports;
+  const instance = instantiate();
+  if (instance === null) return null;
+  const ex = instance.exports as unknown as TwinExports;
   const tables: Array<[Int32Array | Uint8Array, number]> = [];
   let at = 0;
   const put = (a: Int32Array | Uint8Array): number => {

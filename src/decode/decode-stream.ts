@@ -20,6 +20,7 @@ import { streamFeatures } from '../codec/stream-features.js';
 import { checkDecompressArgs } from '../codec/validate.js';
 import type { Model } from '../flows/model.js';
 import { toHex } from '../platform/encoding.js';
+import { prepareCausalWasm } from '../codec/causal-tile-wasm.js';
 
 /** Options of the decode entry point's functions. */
 export interface DecodeOptions {
@@ -95,6 +96,8 @@ export async function decodeStream(input: Uint8Array, options: DecodeOptions = {
   const checkLimit = (size: number) => {
     if (size > limit) throw new FlowzipError('E_LIMIT', `stream declares ${size} bytes of output, over the limit of ${limit} (raise it with maxOutputBytes)`);
   };
+  // The causal tiles' WebAssembly twin, compiled asynchronously (a browser's main thread may not compile it synchronously).
+  if (method === Method.Image) await prepareCausalWasm();
   if (method !== Method.Image) {
     const { out, crc: check } = decodeByteMethod(method, body, checkLimit);
     if (check !== crc) throw new FlowzipError('E_CHECKSUM', 'checksum mismatch: the stream is corrupt');

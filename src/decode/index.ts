@@ -10,5 +10,6 @@ export { decodeStream, type DecodedImage, type DecodedStream, type DecodeOptions
 export { modelsFromUrl, SHIPPED_MODEL_INDEX, type ModelIndexEntry } from './models-fetch.js';
 export { inspectStream, type StreamInfo } from '../codec/info.js';
 export { FlowzipError, type FlowzipErrorCode } from '../codec/errors.js';
+export { causalWasmActive } from '../codec/causal-tile-wasm.js';
 export { parseModelText } from '../codec/models.js';
 export type { Model } from '../flows/model.js';
