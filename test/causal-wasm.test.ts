@@ -1,0 +1,197 @@
+/**
+ * The causal tile coder's WebAssembly twin (wasm/causal-tile.ts, hosted by
+ * codec/causal-tile-wasm.ts) against the TypeScript it mirrors: the committed
+ * binary is what the source compiles to; both give the same tile streams,
+ * samples, final adaptive state and errors, on edge-shaped and random tiles
+ * of every stack mode, with escapes, on copy tiles and on tampered streams;
+ * every golden stream decodes with the TypeScript alone too; and a tile the
+ * twin cannot follow is left to the TypeScript.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { causalCodeLengths, decodeCausalTile, encodeCausalTile, fitImageParams } from '../src/codec/causal-coder.js';
+import { causalWasmActive, decodeTileTwin, encodeTileTwin, setCausalWasm, TWIN_FALLBACK, TwinFallback, twinKernel } from '../src/codec/causal-tile-wasm.js';
+import { decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
+import { decompress } from '../src/codec/index.js';
+import { CausalKernel, type CausalParams } from '../src/flows/causal-kernel.js';
+import type { StackMode } from '../src/flows/causal-stack.js';
+import { planeRanges } from '../src/flows/ycocg.js';
+import { ESCAPE_BITS } from '../src/quant/logistic-cdf.js';
+import { binaryModule, compileCausalWasm, WASM_MODULE } from '../scripts/build-wasm.js';
+import { goldenDecompressOptions, readGoldenManifest } from '../scripts/golden-manifest.js';
+import { CORPUS_DIR } from './helpers/corpus.js';
+import { mulberry32 } from './helpers/prng.js';
+
+const STACKS: StackMode[] = ['off', 'nlms', 'rls'];
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+/** Runs `f` with the twin on (true) or off (false). */
+function withTwin<T>(on: boolean, f: () => T): T {
+  setCausalWasm(on);
+  try {
+    return f();
+  } finally {
+    setCausalWasm(true);
+  }
+}
+
+/** A w×h image of `count` channels: a ramp with runs of repeated pixels and noise, flat areas, and (spiky) lone jumps that the CDF must escape. */
+function image(w: number, h: number, count: 1 | 3, seed: number, spiky = false): Uint8Array {
+  const r = mulberry32(seed);
+  const out = new Uint8Array(w * h * count);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < count; c++) {
+        const i = (y * w + x) * count + c;
+        if (spiky) out[i] = r() < 0.004 ? 255 : y < h / 2 ? 0 : 9;
+        else out[i] = x % 17 < 5 && x > 0 ? out[i - count] : x > w - 9 ? 200 : (x * 3 + y * 5 + c * 40 + Math.floor(r() * 24)) & 255;
+      }
+    }
+  }
+  return out;
+}
+
+/** The adaptive state a tile coder leaves its kernel in (CausalKernel.snapshot). */
+function finalState(code: (onKernel: (k: CausalKernel) => void) => unknown): Float64Array {
+  let snap: Float64Array | null = null;
+  code((k) => (snap = k.snapshot()));
+  return snap!;
+}
+
+const SHAPES: Array<[number, number, 1 | 3]> = [
+  [1, 1, 3],
+  [1, 1, 1],
+  [1, 37, 3],
+  [37, 1, 3],
+  [2, 2, 1],
+  [3, 5, 3],
+  [96, 80, 3],
+  [64, 9, 1],
+  [256, 256, 3],
+];
+
+afterEach(() => setCausalWasm(true));
+
+describe('causal tile twin (WebAssembly)', () => {
+  it('is what wasm/causal-tile.ts compiles to, and runs here', async () => {
+    expect(readFileSync(WASM_MODULE, 'utf8')).toBe(binaryModule(await compileCausalWasm()));
+    expect(causalWasmActive()).toBe(true);
+    expect(withTwin(false, () => causalWasmActive())).toBe(false);
+  }, 60_000);
+
+  it('codes the same tile streams as the TypeScript, decodes both sides, and ends in the same adaptive state', () => {
+    SHAPES.forEach(([w, h, count], k) => {
+      for (const spiky of [false, true]) {
+        const data = image(w, h, count, 10 + k, spiky);
+        const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+        for (const stack of STACKS) {
+          const what = `${w}x${h}x${count} ${stack}${spiky ? ' spiky' : ''}`;
+          const ts = withTwin(false, () => encodeCausalTile(data, w, h, count, params, stack));
+          const wasm = encodeCausalTile(data, w, h, count, params, stack);
+          expect(same(wasm, ts), what).toBe(true);
+          const encTs = withTwin(false, () => finalState((on) => encodeCausalTile(data, w, h, count, params, stack, on)));
+          const encWasm = finalState((on) => encodeCausalTile(data, w, h, count, params, stack, on));
+          const decWasm = finalState((on) => expect(same(decodeCausalTile(ts, w, h, count, params, stack, on), data), what).toBe(true));
+          const decTs = withTwin(false, () => finalState((on) => expect(same(decodeCausalTile(wasm, w, h, count, params, stack, on), data), what).toBe(true)));
+          expect(Buffer.from(encWasm.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
+          expect(Buffer.from(decWasm.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
+          expect(Buffer.from(decTs.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
+        }
+      }
+    });
+  });
+
+  it('escapes samples outside the window exactly as the TypeScript does', () => {
+    const [w, h, count] = [96, 80, 3] as const;
+    const data = image(w, h, count, 5, true);
+    const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+    for (const stack of STACKS) {
+      const escapes = causalCodeLengths(data, w, h, count, params, stack).filter((b) => b === ESCAPE_BITS).length;
+      expect(escapes, stack).toBeGreaterThan(5);
+      const ts = withTwin(false, () => encodeCausalTile(data, w, h, count, params, stack));
+      expect(same(encodeCausalTile(data, w, h, count, params, stack), ts), stack).toBe(true);
+      expect(same(decodeCausalTile(ts, w, h, count, params, stack), data), stack).toBe(true);
+    }
+  });
+
+  it('drives copy tiles sample by sample to the same streams', () => {
+    SHAPES.forEach(([w, h, count], k) => {
+      const data = image(w, h, count, 40 + k);
+      const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+      for (const stack of STACKS) {
+        const ts = withTwin(false, () => encodeCopyTile(data, w, h, count, params, stack));
+        expect(same(encodeCopyTile(data, w, h, count, params, stack), ts), `${w}x${h}x${count} ${stack}`).toBe(true);
+        expect(same(decodeCopyTile(ts, w, h, count, params, stack), data)).toBe(true);
+      }
+    });
+  });
+
+  it('refuses tampered and truncated streams exactly as the TypeScript does', () => {
+    const [w, h, count] = [40, 30, 3] as const;
+    const data = image(w, h, count, 77);
+    const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+    const outcome = (code: () => Uint8Array): string => {
+      try {
+        return `ok ${sha(code())}`;
+      } catch (e) {
+        return `${(e as { code?: string }).code} ${(e as Error).message}`;
+      }
+    };
+    const r = mulberry32(9);
+    let refused = 0;
+    for (const stack of STACKS) {
+      for (const copy of [false, true]) {
+        const z = copy ? encodeCopyTile(data, w, h, count, params, stack) : encodeCausalTile(data, w, h, count, params, stack);
+        const variants: Uint8Array[] = [];
+        for (let n = 0; n < z.length; n += Math.max(1, z.length >> 5)) variants.push(z.slice(0, n));
+        for (let k = 0; k < 60; k++) {
+          const t = z.slice();
+          t[Math.floor(r() * t.length)] ^= 1 << Math.floor(r() * 8);
+          variants.push(t);
+        }
+        variants.push(Uint8Array.from([...z, 0]));
+        for (const v of variants) {
+          const decode = () => (copy ? decodeCopyTile(v, w, h, count, params, stack) : decodeCausalTile(v, w, h, count, params, stack));
+          const got = outcome(decode);
+          expect(got).toBe(withTwin(false, () => outcome(decode)));
+          if (!got.startsWith('ok')) refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('leaves a tile it cannot follow (a prediction beyond its range) to the TypeScript, untouched', () => {
+    const [w, h, count] = [8, 6, 3] as const;
+    const data = image(w, h, count, 3);
+    const params: CausalParams = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+    const { lo, hi, mids } = planeRanges(count);
+    const blown = () => {
+      const k = new CausalKernel(count, w, h, lo, hi, mids, params, 'nlms');
+      k.state().sw.fill(1e300); // the stack's weights of an unstable learner
+      return k;
+    };
+    const planes = new Int32Array(w * h * count);
+    const kernel = blown();
+    const before = kernel.snapshot();
+    expect(encodeTileTwin(kernel, planes, true)).toBeNull();
+    expect(decodeTileTwin(kernel, new Uint8Array([1, 0, 0, 0]), true)).toBe(TWIN_FALLBACK);
+    expect(Buffer.from(kernel.snapshot().buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    const twin = twinKernel(blown())!;
+    twin.pixel(0, 0);
+    expect(() => twin.predict(0, 0)).toThrow(TwinFallback);
+  });
+
+  it('every golden stream also decodes with the TypeScript kernel alone', async () => {
+    const manifest = readGoldenManifest().filter((g) => g.formatVersion >= 5);
+    expect(manifest.length).toBeGreaterThan(10);
+    setCausalWasm(false);
+    for (const g of manifest) {
+      const z = new Uint8Array(readFileSync(`${CORPUS_DIR}golden/${g.stream}`));
+      const out = await decompress(z, { ...goldenDecompressOptions(g), workers: 1 });
+      expect(sha(out), g.stream).toBe(g.decodedSha256);
+    }
+  }, 120_000);
+});
