@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { causalCodeLengths, decodeCausalTile, encodeCausalTile, fitImageParams } from '../src/codec/causal-coder.js';
-import { causalWasmActive, decodeTileTwin, encodeTileTwin, setCausalWasm, TWIN_FALLBACK, TwinFallback, twinKernel } from '../src/codec/causal-tile-wasm.js';
+import { causalWasmActive, decodeCopyTwin, decodeTileTwin, encodeCopyTwin, encodeTileTwin, setCausalWasm, TWIN_FALLBACK } from '../src/codec/causal-tile-wasm.js';
 import { decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
 import { decompress } from '../src/codec/index.js';
 import { CausalKernel, type CausalParams } from '../src/flows/causal-kernel.js';
@@ -116,14 +116,26 @@ describe('causal tile twin (WebAssembly)', () => {
     }
   });
 
-  it('drives copy tiles sample by sample to the same streams', () => {
+  it('codes copy tiles (one- and two-rate bits) to the same streams as the TypeScript', () => {
     SHAPES.forEach(([w, h, count], k) => {
-      const data = image(w, h, count, 40 + k);
-      const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
-      for (const stack of STACKS) {
-        const ts = withTwin(false, () => encodeCopyTile(data, w, h, count, params, stack));
-        expect(same(encodeCopyTile(data, w, h, count, params, stack), ts), `${w}x${h}x${count} ${stack}`).toBe(true);
-        expect(same(decodeCopyTile(ts, w, h, count, params, stack), data)).toBe(true);
+      for (const spiky of [false, true]) {
+        const data = image(w, h, count, 40 + k, spiky);
+        const params = fitImageParams(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], 4);
+        for (const stack of STACKS) {
+          for (const twoRateBits of [false, true]) {
+            const what = `${w}x${h}x${count} ${stack}${spiky ? ' spiky' : ''}${twoRateBits ? ' two-rate' : ''}`;
+            const ts = withTwin(false, () => encodeCopyTile(data, w, h, count, params, stack, { twoRateBits }));
+            expect(same(encodeCopyTile(data, w, h, count, params, stack, { twoRateBits }), ts), what).toBe(true);
+            expect(same(decodeCopyTile(ts, w, h, count, params, stack, { twoRateBits }), data), what).toBe(true);
+            expect(
+              same(
+                withTwin(false, () => decodeCopyTile(ts, w, h, count, params, stack, { twoRateBits })),
+                data,
+              ),
+              what,
+            ).toBe(true);
+          }
+        }
       }
     });
   });
@@ -179,9 +191,10 @@ describe('causal tile twin (WebAssembly)', () => {
     expect(encodeTileTwin(kernel, planes, true)).toBeNull();
     expect(decodeTileTwin(kernel, new Uint8Array([1, 0, 0, 0]), true)).toBe(TWIN_FALLBACK);
     expect(Buffer.from(kernel.snapshot().buffer).equals(Buffer.from(before.buffer))).toBe(true);
-    const twin = twinKernel(blown())!;
-    twin.pixel(0, 0);
-    expect(() => twin.predict(0, 0)).toThrow(TwinFallback);
+    expect(encodeCopyTwin(blown(), planes, true)).toBeNull();
+    // A real stream, so that its first pixel reaches the kernel (no copy candidates yet, cache bit 0).
+    const copyStream = withTwin(false, () => encodeCopyTile(data, w, h, count, params, 'nlms'));
+    expect(decodeCopyTwin(blown(), copyStream, true)).toBe(TWIN_FALLBACK);
   });
 
   it('every golden stream also decodes with the TypeScript kernel alone', async () => {

@@ -136,8 +136,6 @@ let base: f64 = 0;
 let corr: f64 = 0;
 let m16pre: i32 = 0;
 let norm: f64 = 0;
-/** Where predictSample leaves mean16 and logScale (the scratch's last 8 bytes). */
-let io: usize = 0;
 /** Set by predict when the prediction is outside ±SAFE_MEAN. */
 let unsafe: bool = false;
 
@@ -168,7 +166,6 @@ function loadTile(d: usize): void {
   off = scratch;
   u = scratch + 64;
   pu = scratch + 160;
-  io = scratch + 248;
   means = <usize>ldI(d, 17);
   scales = <usize>ldI(d, 18);
   bufStart = <usize>ldI(d, 19);
@@ -650,30 +647,404 @@ export function decodeTile(d: usize): i32 {
   return OK;
 }
 
-/**
- * The kernel one sample at a time, for coders that interleave their own symbols with the samples
- * (the copy tiles of codec/copy-causal-coder.ts): beginTile, then per pixel pixelAt and per plane
- * predictSample and commitSample, exactly as CausalKernel's pixel, predict and commit.
- */
-export function beginTile(d: usize): void {
+// ---- copy tiles (codec/copy-causal-coder.ts, adaptive bits of quant/adaptive-bit.ts) ----
+/** decodeCopyTile: a colour-cache copy from an empty slot (a corrupt stream). */
+const EMPTY_SLOT: i32 = -4;
+const CANDIDATES: i32 = 9;
+const CONTEXTS_PER_CANDIDATE: i32 = 256 * 3;
+const HASH_BITS: i32 = 16;
+const CACHE_BITS: i32 = 8;
+const CACHED: i32 = CANDIDATES;
+const CAUSAL_PRIOR16: i32 = 16 * 16;
+const ONE: i32 = 1 << 16;
+const P_MIN: i32 = 32;
+const FAST_MAX_SHIFT: i32 = 2;
+/** A recorded escape: the word after its mean16, logScale and value (no interval is all ones). */
+const ESCAPED: i32 = -1;
+/** Most words a pixel records: its candidates' bits, the cache bit and slot, and every sample escaped (4 words). */
+const WORDS_PER_PIXEL: i32 = CANDIDATES + 1 + CACHE_BITS + 3 * 4;
+
+let twoRate: bool = false;
+let bitsP: usize = 0;
+let bitsN: usize = 0;
+let bitsQ: usize = 0;
+let cacheP: usize = 0;
+let cacheN: usize = 0;
+let cacheQ: usize = 0;
+let cache: usize = 0;
+let decisions: usize = 0;
+let source: usize = 0;
+let table: usize = 0;
+let packed: usize = 0;
+/** The encoder's symbol records (grown at the end of memory as needed). */
+let words: usize = 0;
+/** candidates(): distinct candidates (at, keys, votes, id; CANDIDATES i32 each) and every candidate (all). */
+let cAt: usize = 0;
+let cKeys: usize = 0;
+let cVotes: usize = 0;
+let cId: usize = 0;
+let cAll: usize = 0;
+let cCount: i32 = 0;
+let cCtx: i32 = 0;
+let cKey: i32 = 0;
+
+function loadCopyTile(d: usize): void {
   loadTile(d);
+  twoRate = ldI(d, 36) != 0;
+  bitsP = <usize>ldI(d, 37);
+  bitsN = <usize>ldI(d, 38);
+  bitsQ = <usize>ldI(d, 39);
+  cacheP = <usize>ldI(d, 40);
+  cacheN = <usize>ldI(d, 41);
+  cacheQ = <usize>ldI(d, 42);
+  cache = <usize>ldI(d, 43);
+  decisions = <usize>ldI(d, 44);
+  source = <usize>ldI(d, 45);
+  table = <usize>ldI(d, 46);
+  packed = <usize>ldI(d, 47);
+  words = <usize>ldI(d, 48);
+  const c = <usize>ldI(d, 49);
+  cAt = c;
+  cKeys = c + 36;
+  cVotes = c + 72;
+  cId = c + 108;
+  cAll = c + 144;
+  // AdaptiveBits' initial state: P(1) = 1/2 at both rates, no bits seen.
+  const nb = CANDIDATES * CONTEXTS_PER_CANDIDATE,
+    nc = 16 + (1 << CACHE_BITS);
+  for (let k = 0; k < nb; k++) {
+    store<u16>(bitsP + ((<usize>k) << 1), <u16>(ONE >> 1));
+    store<u16>(bitsQ + ((<usize>k) << 1), <u16>(ONE >> 1));
+  }
+  for (let k = 0; k < nc; k++) {
+    store<u16>(cacheP + ((<usize>k) << 1), <u16>(ONE >> 1));
+    store<u16>(cacheQ + ((<usize>k) << 1), <u16>(ONE >> 1));
+  }
+  memory.fill(bitsN, 0, (<usize>nb) << 1);
+  memory.fill(cacheN, 0, (<usize>nc) << 1);
+  memory.fill(cache, 0, 4 << CACHE_BITS);
+  memory.fill(table, 0, 4 << HASH_BITS);
+  const n = tw * th;
+  memory.fill(decisions, 0, <usize>n);
+  memory.fill(packed, 0, (<usize>n) << 2);
+  for (let i = 0; i < n; i++) stI(source, i, -1);
 }
 
-/** CausalKernel.pixel. */
-export function pixelAt(x: i32, y: i32): void {
-  pixel(x, y);
+/** RATE[n] of adaptive-bit.ts for n in 0..15: 1, 2, 3, 3, 4 ×4, 5 ×8. */
+function rate(n: i32): i32 {
+  return n < 1 ? 1 : n < 2 ? 2 : n < 4 ? 3 : n < 8 ? 4 : 5;
 }
 
-/** CausalKernel.predict: leaves mean16 and logScale at io (two i32); returns 0 when the host must fall back (FALLBACK), else 1. */
-export function predictSample(c: i32, i: i32): i32 {
-  predict(c, i);
-  if (unsafe) return 0;
-  stI(io, 0, mean16);
-  stI(io, 1, logScale);
-  return 1;
+function slowShift(n: i32): i32 {
+  return n < 16 ? rate(n) : n < 64 ? 5 : n < 256 ? 6 : 7;
 }
 
-/** CausalKernel.commit. */
-export function commitSample(c: i32, i: i32, v: i32): void {
-  commit(c, i, v);
+function step(p: i32, bit: i32, shift: i32): i32 {
+  p = bit ? p + ((ONE - p) >> shift) : p - (p >> shift);
+  return p < P_MIN ? P_MIN : p > ONE - P_MIN ? ONE - P_MIN : p;
+}
+
+/** AdaptiveBits.p1 of the bits at (P, Q). */
+function p1(P: usize, Q: usize, ctx: i32): i32 {
+  const at = (<usize>ctx) << 1;
+  return twoRate ? (<i32>load<u16>(P + at) + <i32>load<u16>(Q + at)) >> 1 : <i32>load<u16>(P + at);
+}
+
+/** AdaptiveBits.update of the bits at (P, N, Q). */
+function update(P: usize, N: usize, Q: usize, ctx: i32, bit: i32): void {
+  const at = (<usize>ctx) << 1;
+  const n = <i32>load<u16>(N + at);
+  if (twoRate) {
+    store<u16>(P + at, <u16>step(<i32>load<u16>(P + at), bit, min(FAST_MAX_SHIFT, rate(n < 15 ? n : 15))));
+    store<u16>(Q + at, <u16>step(<i32>load<u16>(Q + at), bit, slowShift(n)));
+    if (n < 256) store<u16>(N + at, <u16>(n + 1));
+    return;
+  }
+  store<u16>(P + at, <u16>step(<i32>load<u16>(P + at), bit, rate(n)));
+  if (n < 15) store<u16>(N + at, <u16>(n + 1));
+}
+
+/** AdaptiveBits.decode. */
+function decodeBit(P: usize, N: usize, Q: usize, ctx: i32): i32 {
+  const p = p1(P, Q, ctx);
+  const bit = <i32>(rx & 0xffff) < p ? 1 : 0;
+  if (bit) advance(0, p);
+  else advance(p, ONE - p);
+  update(P, N, Q, ctx, bit);
+  return bit;
+}
+
+function hashPixel(hsh: i32, p: i32): i32 {
+  if (p < 0) {
+    for (let c = 0; c < nch; c++) hsh = (hsh ^ 0x7fff) * 0x01000193;
+  } else {
+    for (let c = 0; c < nch; c++) hsh = (hsh ^ (ldI(vals, p * nch + c) & 0xffff)) * 0x01000193;
+  }
+  return hsh;
+}
+
+function colourHash(p: i32): i32 {
+  let hsh: i32 = 0x811c9dc5;
+  for (let c = 0; c < nch; c++) hsh = (hsh ^ (ldI(vals, p * nch + c) & 0xffff)) * 0x01000193;
+  return (hsh ^ (<i32>((<u32>hsh) >> 16))) & ((1 << CACHE_BITS) - 1);
+}
+
+function packPixel(i: i32): i32 {
+  if (nch == 1) return ldI(vals, i);
+  const o = i * 3;
+  return ldI(vals, o) | ((ldI(vals, o + 1) & 0x3ff) << 8) | ((ldI(vals, o + 2) & 0x3ff) << 18);
+}
+
+function decisionClass(d: i32): i32 {
+  return d < 2 ? d : d == 2 ? 2 : 3;
+}
+
+/** CopyState.candidates. */
+function candidates(x: i32, y: i32): void {
+  const i = y * tw + x;
+  const iW = x > 0 ? i - 1 : -1,
+    iN = y > 0 ? i - tw : -1,
+    iNW = x > 0 && y > 0 ? i - tw - 1 : -1,
+    iNE = y > 0 && x + 1 < tw ? i - tw + 1 : -1;
+  let hsh = hashPixel(<i32>0x811c9dc5, iW);
+  hsh = hashPixel(hsh, iN);
+  hsh = hashPixel(hsh, iNW);
+  hsh = hashPixel(hsh, iNE);
+  cKey = (hsh ^ (<i32>((<u32>hsh) >> 16))) & ((1 << HASH_BITS) - 1);
+  const m = ldI(table, cKey) - 1;
+  const sW = iW < 0 ? -1 : ldI(source, iW),
+    sN = iN < 0 ? -1 : ldI(source, iN);
+  const cW = sW >= 0 && sW + 1 < i ? sW + 1 : -1,
+    cN = sN >= 0 && sN + tw < i ? sN + tw : -1;
+  stI(cAll, 0, iW);
+  stI(cAll, 1, iN);
+  stI(cAll, 2, m);
+  stI(cAll, 3, iNE);
+  stI(cAll, 4, iNW);
+  stI(cAll, 5, y > 1 ? i - 2 * tw : -1);
+  stI(cAll, 6, x > 1 ? i - 2 : -1);
+  stI(cAll, 7, cW);
+  stI(cAll, 8, cN);
+  let n = 0;
+  for (let k = 0; k < CANDIDATES; k++) {
+    const p = ldI(cAll, k);
+    if (p < 0) continue;
+    const key = ldI(packed, p);
+    let j = 0;
+    while (j < n && ldI(cKeys, j) != key) j++;
+    if (j < n) {
+      const v = ldI(cVotes, j);
+      if (v < 2) stI(cVotes, j, v + 1);
+      continue;
+    }
+    stI(cAt, n, p);
+    stI(cKeys, n, key);
+    stI(cVotes, n, 0);
+    stI(cId, n, k);
+    n++;
+  }
+  cCount = n;
+  const kW = iW < 0 ? -1 : ldI(packed, iW),
+    kN = iN < 0 ? -2 : ldI(packed, iN),
+    kNW = iNW < 0 ? -3 : ldI(packed, iNW),
+    kNE = iNE < 0 ? -4 : ldI(packed, iNE);
+  const eq = (kW == kN ? 1 : 0) | (kN == kNE ? 2 : 0) | (kW == kNW ? 4 : 0) | (kN == kNW ? 8 : 0);
+  const dW = iW < 0 ? 0 : decisionClass(<i32>load<u8>(decisions + <usize>iW)),
+    dN = iN < 0 ? 0 : decisionClass(<i32>load<u8>(decisions + <usize>iN));
+  cCtx = (eq * 4 + dW) * 4 + dN;
+}
+
+function contextOf(j: i32): i32 {
+  return ldI(cId, j) * CONTEXTS_PER_CANDIDATE + ldI(cVotes, j) * 256 + cCtx;
+}
+
+/** CopyState.copy: pixel i is a copy of pixel `from` (candidate identity id). */
+function copyPixel(i: i32, from: i32, id: i32): void {
+  for (let c = 0; c < nch; c++) stI(vals, i * nch + c, ldI(vals, from * nch + c));
+  store<u8>(decisions + <usize>i, <u8>(1 + id));
+  stI(source, i, from);
+}
+
+/** CopyState.remember. */
+function remember(i: i32): void {
+  stI(packed, i, packPixel(i));
+  stI(table, cKey, i + 1);
+  stI(cache, colourHash(i), i + 1);
+}
+
+function bitCost16(p: i32, bit: i32): i32 {
+  return 16 * 16 - log16(bit ? p : ONE - p);
+}
+
+let nWords: i32 = 0;
+
+/** SymbolRecords.bit. */
+function recordBit(bit: i32, p: i32): void {
+  stI(words, nWords++, bit ? p - 1 : (p << 16) | (65535 - p));
+}
+
+/** Grows the memory so that `more` words fit after the records. */
+function roomFor(more: i32): void {
+  const end = words + ((<usize>(nWords + more)) << 2);
+  const have = (<usize>memory.size()) << 16;
+  if (end > have) memory.grow(<i32>((end - have + 65535) >> 16));
+}
+
+/**
+ * Codes the copy tile described at d (see the host): the decisions, cache bits and samples of
+ * encodeCopyTile in decode order into the records, then rANS in reverse into [bufStart, bufEnd).
+ * Returns the address where the stream starts, or FALLBACK.
+ */
+export function encodeCopyTile(d: usize): i32 {
+  loadCopyTile(d);
+  nWords = 0;
+  let causalSum = 0,
+    causalCount = 0;
+  let i = 0;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++, i++) {
+      roomFor(WORDS_PER_PIXEL);
+      candidates(x, y);
+      const truth = packPixel(i);
+      let hit = -1;
+      for (let j = 0; j < cCount && hit < 0; j++) {
+        const bit = truth == ldI(packed, ldI(cAt, j)) ? 1 : 0;
+        const ctx = contextOf(j);
+        recordBit(bit, p1(bitsP, bitsQ, ctx));
+        update(bitsP, bitsN, bitsQ, ctx, bit);
+        if (bit) hit = j;
+      }
+      let slot = -1;
+      if (hit < 0) {
+        // cachedSlot: the slot of the pixel's colour when it holds a pixel of the same colour.
+        const s = colourHash(i);
+        const p = ldI(cache, s) - 1;
+        if (p >= 0) {
+          let eqp = true;
+          for (let c = 0; c < nch; c++) if (ldI(vals, i * nch + c) != ldI(vals, p * nch + c)) eqp = false;
+          if (eqp) slot = s;
+        }
+      }
+      const hitCtx = cCtx & 15;
+      if (slot >= 0) {
+        let tree = bitCost16(p1(cacheP, cacheQ, hitCtx), 1);
+        for (let b = CACHE_BITS - 1, node = 1; b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          tree += bitCost16(p1(cacheP, cacheQ, 16 + node), bit);
+          node = node * 2 + bit;
+        }
+        if (tree >= bitCost16(p1(cacheP, cacheQ, hitCtx), 0) + (causalSum + CAUSAL_PRIOR16) / (causalCount + 1)) slot = -1;
+      }
+      if (hit < 0) {
+        const hitBit = slot >= 0 ? 1 : 0;
+        recordBit(hitBit, p1(cacheP, cacheQ, hitCtx));
+        update(cacheP, cacheN, cacheQ, hitCtx, hitBit);
+        for (let b = CACHE_BITS - 1, node = 1; slot >= 0 && b >= 0; b--) {
+          const bit = (slot >> b) & 1;
+          recordBit(bit, p1(cacheP, cacheQ, 16 + node));
+          update(cacheP, cacheN, cacheQ, 16 + node, bit);
+          node = node * 2 + bit;
+        }
+      }
+      if (hit >= 0) copyPixel(i, ldI(cAt, hit), ldI(cId, hit));
+      else if (slot >= 0) copyPixel(i, ldI(cache, slot) - 1, CACHED);
+      else {
+        pixel(x, y);
+        for (let c = 0; c < nch; c++) {
+          predict(c, i);
+          if (unsafe) return FALLBACK;
+          const v = ldI(vals, i * nch + c);
+          cdfSet(mean16, logScale);
+          if (v >= cLo && v <= cHi) {
+            const start = cum(v),
+              freq = cum(v + 1) - start;
+            stI(words, nWords++, (start << 16) | (freq - 1));
+            causalSum += 16 * PROB_BITS - log16(freq);
+          } else {
+            stI(words, nWords++, mean16);
+            stI(words, nWords++, logScale);
+            stI(words, nWords++, v);
+            stI(words, nWords++, ESCAPED);
+            causalSum += 16 * 32;
+          }
+          commit(c, i, v);
+        }
+        causalCount++;
+      }
+      remember(i);
+    }
+  }
+  // SymbolRecords.replay: every symbol, last first, into a buffer after the records (a word pushes at
+  // most 2 bytes); its end goes to the descriptor's word 50 for the host.
+  roomFor((nWords >> 1) + 3);
+  bufEnd = words + ((<usize>nWords) << 2) + ((<usize>nWords) << 1) + 8;
+  stI(desc, 50, <i32>bufEnd);
+  rx = 1;
+  rpos = bufEnd;
+  for (let j = nWords - 1; j >= 0; j--) {
+    const w = ldI(words, j);
+    if (w == ESCAPED) {
+      push(ldI(words, j - 1) + LATENT_LIMIT, 1);
+      push(ESCAPE_START, 1);
+      j -= 3;
+    } else push(<i32>((<u32>w) >> 16), (w & 0xffff) + 1);
+  }
+  const x = rx;
+  store<u8>(rpos - 1, <u8>(x >> 24));
+  store<u8>(rpos - 2, <u8>((x >> 16) & 0xff));
+  store<u8>(rpos - 3, <u8>((x >> 8) & 0xff));
+  store<u8>(rpos - 4, <u8>(x & 0xff));
+  return <i32>(rpos - 4);
+}
+
+/**
+ * Decodes the copy tile stream [bufStart, bufEnd) (its head checked by the host) into the kernel's
+ * values. Returns OK, OUT_OF_RANGE, BAD_END or EMPTY_SLOT (corrupt), or FALLBACK.
+ */
+export function decodeCopyTile(d: usize): i32 {
+  loadCopyTile(d);
+  rx = load<u32>(bufStart);
+  rpos = bufStart + 4;
+  let i = 0;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++, i++) {
+      candidates(x, y);
+      let hit = -1;
+      for (let j = 0; j < cCount && hit < 0; j++) if (decodeBit(bitsP, bitsN, bitsQ, contextOf(j))) hit = j;
+      let slot = -1;
+      if (hit < 0 && decodeBit(cacheP, cacheN, cacheQ, cCtx & 15)) {
+        let node = 1;
+        for (let b = 0; b < CACHE_BITS; b++) node = node * 2 + decodeBit(cacheP, cacheN, cacheQ, 16 + node);
+        slot = node - (1 << CACHE_BITS);
+      }
+      if (hit >= 0) copyPixel(i, ldI(cAt, hit), ldI(cId, hit));
+      else if (slot >= 0) {
+        const p = ldI(cache, slot) - 1;
+        if (p < 0) return EMPTY_SLOT;
+        copyPixel(i, p, CACHED);
+      } else {
+        pixel(x, y);
+        for (let c = 0; c < nch; c++) {
+          predict(c, i);
+          if (unsafe) return FALLBACK;
+          cdfSet(mean16, logScale);
+          const z = symbolAt(<i32>(rx & 0xffff));
+          let v: i32;
+          if (z == ESCAPE) {
+            advance(ESCAPE_START, 1);
+            v = <i32>(rx & 0xffff) - LATENT_LIMIT;
+            refill(rx >> LATENT_BITS);
+          } else {
+            advance(cStart, cFreq);
+            v = z;
+          }
+          if (v * 16 < planeField(21, c) || v * 16 > planeField(24, c)) return OUT_OF_RANGE;
+          commit(c, i, v);
+        }
+      }
+      remember(i);
+    }
+  }
+  if (rx != 1 || rpos != bufEnd) return BAD_END;
+  return OK;
 }

@@ -29,20 +29,20 @@ interface TwinExports {
   setTables(cdf: number, invScale: number, halfWindow: number, frac16: number, invLogistic: number, neighbours: number, weight0: number): void;
   encodeTile(desc: number): number;
   decodeTile(desc: number): number;
-  beginTile(desc: number): void;
-  pixelAt(x: number, y: number): void;
-  predictSample(c: number, i: number): number;
-  commitSample(c: number, i: number, v: number): void;
+  encodeCopyTile(desc: number): number;
+  decodeCopyTile(desc: number): number;
 }
 
 /** decodeTile's results (wasm/causal-tile.ts): the tile decoded; a sample out of range; a bad final state; FALLBACK. */
 export const TWIN_OK = 0;
 export const TWIN_OUT_OF_RANGE = -1;
 export const TWIN_BAD_END = -2;
-/** Either function: a prediction beyond ±2^30; the tile must be coded by the TypeScript kernel. */
+/** Any tile function: a prediction beyond ±2^30; the tile must be coded by the TypeScript kernel. */
 export const TWIN_FALLBACK = -3;
+/** decodeCopyTile: a colour-cache copy from an empty slot. */
+export const TWIN_EMPTY_SLOT = -4;
 
-const DESC_WORDS = 36;
+const DESC_WORDS = 52;
 const SCRATCH_BYTES = 256;
 
 interface Twin {
@@ -284,57 +284,68 @@ export function decodeTileTwin(kernel: CausalKernel, bytes: Uint8Array, fullStat
   return r;
 }
 
-/** Thrown by TwinKernel.predict when the twin cannot follow (TWIN_FALLBACK): the caller codes the tile again with a CausalKernel. */
-export class TwinFallback extends Error {
-  constructor() {
-    super('causal twin: prediction out of its range; the tile is coded by the TypeScript kernel');
-  }
+/** Contexts of a copy tile's candidate bits and of its colour-cache bits (copy-causal-coder.ts). */
+const COPY_BIT_CONTEXTS = 9 * 256 * 3,
+  CACHE_BIT_CONTEXTS = 16 + 256;
+
+/**
+ * A copy tile's layout: the kernel's (loadTile), its stream buffer of
+ * `bufBytes`, then the copy state the twin initialises (descriptor words
+ * 37–47: the adaptive bits' p, n, q of the candidates and of the cache, the
+ * cache, decisions, sources, match table, packed pixels), the candidates'
+ * scratch (word 49) and, last, the encoder's symbol records (word 48), which
+ * the twin grows into new memory as it needs.
+ */
+function loadCopyTile(t: Twin, st: CausalKernelState, twoRate: boolean, bufBytes: number): TileLayout {
+  const n = st.w * st.h;
+  const sizes = [...[COPY_BIT_CONTEXTS, COPY_BIT_CONTEXTS, COPY_BIT_CONTEXTS, CACHE_BIT_CONTEXTS, CACHE_BIT_CONTEXTS, CACHE_BIT_CONTEXTS].map((k) => 2 * k), 4 * 256, n, 4 * n, 4 << 16, 4 * n];
+  const scratch = 5 * 9 * 4;
+  const extra = sizes.reduce((a, b) => a + align8(b), 0) + align8(scratch);
+  const L = loadTile(t, st, 0, bufBytes + extra);
+  const d = new Int32Array(t.ex.memory.buffer, t.desc, DESC_WORDS);
+  let at = align8(L.buf + bufBytes);
+  d[36] = twoRate ? 1 : 0;
+  sizes.forEach((size, k) => {
+    d[37 + k] = at;
+    at = align8(at + size);
+  });
+  d[49] = at;
+  d[48] = align8(at + scratch);
+  d[20] = L.buf + bufBytes;
+  return L;
 }
 
 /**
- * The kernel one sample at a time on the twin, for coders that interleave
- * their own symbols with the samples (copy tiles): the same `pixel`,
- * `predict`, `commit`, `values`, `mean16` and `logScale` as a CausalKernel,
- * computed by the twin. `values` is a view of the twin's memory, valid until
- * the thread's next tile; a coder may write a pixel's samples into it
- * directly (a copy), as it may into a CausalKernel's.
+ * encodeCopyTile's work on the twin (copy-causal-coder.ts): `kernel` fresh,
+ * `planes` the tile's interleaved samples, `twoRate` the format's two-rate
+ * bits. Returns the tile stream, or null when the TypeScript must code the
+ * tile (no twin, or TWIN_FALLBACK).
  */
-export class TwinKernel {
-  readonly values: Int32Array;
-  mean16 = 0;
-  logScale = 0;
-  private readonly io: Int32Array;
-  private readonly ex: TwinExports;
-
-  /** Use `twinKernel`. */
-  constructor(t: Twin, st: CausalKernelState) {
-    const L = loadTile(t, st, 0, 0);
-    this.ex = t.ex;
-    this.values = new Int32Array(t.ex.memory.buffer, L.values, st.values.length);
-    this.io = new Int32Array(t.ex.memory.buffer, t.desc + DESC_WORDS * 4 + 248, 2);
-    t.ex.beginTile(t.desc);
-  }
-
-  /** CausalKernel.pixel. */
-  pixel(x: number, y: number): void {
-    this.ex.pixelAt(x, y);
-  }
-
-  /** CausalKernel.predict; throws TwinFallback when the twin cannot follow. */
-  predict(c: number, i: number): void {
-    if (this.ex.predictSample(c, i) === 0) throw new TwinFallback();
-    this.mean16 = this.io[0];
-    this.logScale = this.io[1];
-  }
-
-  /** CausalKernel.commit. */
-  commit(c: number, i: number, v: number): void {
-    this.ex.commitSample(c, i, v);
-  }
+export function encodeCopyTwin(kernel: CausalKernel, planes: Int32Array, twoRate: boolean): Uint8Array | null {
+  const t = getTwin();
+  if (t === null) return null;
+  const st = kernel.state();
+  const total = st.w * st.h * st.nch;
+  const L = loadCopyTile(t, st, twoRate, 0);
+  new Int32Array(t.ex.memory.buffer, L.values, total).set(planes.subarray(0, total));
+  const start = t.ex.encodeCopyTile(t.desc);
+  if (start === TWIN_FALLBACK) return null;
+  const end = new Int32Array(t.ex.memory.buffer, t.desc, DESC_WORDS)[50];
+  return new Uint8Array(t.ex.memory.buffer.slice(start, end));
 }
 
-/** A TwinKernel starting from `kernel`'s state (fresh, as constructed), or null without a twin. */
-export function twinKernel(kernel: CausalKernel): TwinKernel | null {
+/**
+ * decodeCopyTile's work on the twin: decodes `bytes` (head checked by the
+ * caller) with `kernel` fresh; on TWIN_OK the kernel's values hold the tile.
+ * Returns a TWIN_* result, or null without a twin.
+ */
+export function decodeCopyTwin(kernel: CausalKernel, bytes: Uint8Array, twoRate: boolean): number | null {
   const t = getTwin();
-  return t === null ? null : new TwinKernel(t, kernel.state());
+  if (t === null) return null;
+  const st = kernel.state();
+  const L = loadCopyTile(t, st, twoRate, bytes.length);
+  new Uint8Array(t.ex.memory.buffer, L.buf, bytes.length).set(bytes);
+  const r = t.ex.decodeCopyTile(t.desc);
+  if (r === TWIN_OK) readBack(t, st, L, false);
+  return r;
 }

@@ -20,14 +20,14 @@
  * The tile stream is one byte-renormalising rANS stream started at state 1.
  */
 import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
-import { CausalKernel, type CausalParams, type SampleKernel } from '../flows/causal-kernel.js';
+import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
 import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { AdaptiveBits } from '../quant/adaptive-bit.js';
 import { PROB_BITS } from '../quant/constants.js';
 import { log16 } from '../quant/log16.js';
 import { CausalPrior } from './causal-coder.js';
-import { TwinFallback, twinKernel } from './causal-tile-wasm.js';
+import { decodeCopyTwin, encodeCopyTwin, TWIN_BAD_END, TWIN_EMPTY_SLOT, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
 import { fromIndices, toIndices } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
@@ -63,7 +63,7 @@ const classOf = (decision: number): number => (decision < 2 ? decision : decisio
 
 /** State shared by the encoder and decoder of one tile. */
 class CopyState {
-  readonly kernel: SampleKernel;
+  readonly kernel: CausalKernel;
   readonly bits: AdaptiveBits;
   /** The colour cache's "hit" bit (16 contexts: decisions at W and N) and its slot's binary tree (2^CACHE_BITS contexts). */
   readonly cacheBits: AdaptiveBits;
@@ -96,14 +96,11 @@ class CopyState {
     stack: StackMode,
     twoRate: boolean,
     scratch: TileScratch | undefined,
-    /** Whether the kernel may be the WebAssembly twin (codec/causal-tile-wasm.ts; same numbers). */
-    twin: boolean,
   ) {
     this.bits = new AdaptiveBits(CANDIDATES * CONTEXTS_PER_CANDIDATE, twoRate);
     this.cacheBits = new AdaptiveBits(16 + (1 << CACHE_BITS), twoRate);
     const { lo, hi, mids } = planeRanges(count as 1 | 3);
-    const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
-    this.kernel = (twin && twinKernel(kernel)) || kernel;
+    this.kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
     this.decisions = new Uint8Array(w * h);
     this.source = int32Array(scratch, 'copy-source', w * h).fill(-1);
     this.table = int32Array(scratch, 'copy-table', 1 << HASH_BITS);
@@ -230,7 +227,7 @@ class CopyState {
   /** The pixel in cache slot `slot`; E_CORRUPT when empty (only a corrupt stream names one). */
   cachedPixel(slot: number): number {
     const p = this.cache[slot] - 1;
-    if (p < 0) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (empty colour cache slot)');
+    if (p < 0) throw new FlowzipError('E_CORRUPT', EMPTY_SLOT);
     return p;
   }
 }
@@ -350,34 +347,14 @@ export function encodeCopyTile(
   features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
   scratch?: TileScratch,
 ): Uint8Array {
-  return withTwinFallback((twin) => encodeCopyWith(data, w, h, count, params, stack, features, scratch, twin));
-}
-
-/** Runs `code` with the WebAssembly twin allowed, and again with the TypeScript kernel if the twin cannot follow (TwinFallback). */
-function withTwinFallback<T>(code: (twin: boolean) => T): T {
-  try {
-    return code(true);
-  } catch (e) {
-    if (!(e instanceof TwinFallback)) throw e;
-    return code(false);
-  }
-}
-
-function encodeCopyWith(
-  data: Uint8Array,
-  w: number,
-  h: number,
-  count: 1 | 3,
-  params: CausalParams,
-  stack: StackMode,
-  features: Pick<StreamFeatures, 'twoRateBits'>,
-  scratch: TileScratch | undefined,
-  twin: boolean,
-): Uint8Array {
   const n = w * h,
     total = n * count;
   const values = toPlanes(toIndices(data, count, params.values), n, count, scratch);
-  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch, twin);
+  const { lo, hi, mids } = planeRanges(count);
+  // The WebAssembly twin (causal-tile-wasm.ts) codes the same stream, faster; null: the TypeScript below.
+  const twin = encodeCopyTwin(new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch), values, features.twoRateBits);
+  if (twin !== null) return twin;
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
   const kernel = s.kernel;
   const truePacked = int32Array(scratch, 'copy-true-packed', n);
   for (let i = 0; i < n; i++) truePacked[i] = packPixel(values, i, count);
@@ -457,11 +434,38 @@ export function decodeCopyTile(
   features: Pick<StreamFeatures, 'twoRateBits'> = WRITTEN_FEATURES,
   scratch?: TileScratch,
 ): Uint8Array {
-  return withTwinFallback((twin) => decodeCopyWith(bytes, w, h, count, params, stack, features, scratch, twin));
+  const n = w * h;
+  const { lo, hi, mids } = planeRanges(count);
+  try {
+    const dec = new ByteRansDecoder(bytes, 'one');
+    // The WebAssembly twin (causal-tile-wasm.ts) first; null or TWIN_FALLBACK: the TypeScript below.
+    const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
+    const twin = decodeCopyTwin(kernel, bytes, features.twoRateBits);
+    if (twin === TWIN_OUT_OF_RANGE) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
+    if (twin === TWIN_EMPTY_SLOT) throw new FlowzipError('E_CORRUPT', EMPTY_SLOT);
+    if (twin === TWIN_BAD_END) throw new AnsError('E_CORRUPT', 'rANS stream did not end in its initial state with every byte read');
+    if (twin === TWIN_OK) return tileSamples(kernel.values, n, count, params);
+    return decodeCopyWith(dec, w, h, count, params, stack, features, scratch);
+  } catch (e) {
+    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
+    throw e;
+  }
 }
 
+const OUT_OF_RANGE = 'stream is corrupt (decoded sample out of range)';
+const EMPTY_SLOT = 'stream is corrupt (empty colour cache slot)';
+
+/** The tile's samples (n pixels of `count` channels) from decoded interleaved values. */
+function tileSamples(values: Int32Array, n: number, count: 1 | 3, params: CausalParams): Uint8Array {
+  const out = new Uint8Array(n * count);
+  fromPlanes(values, n, count, out);
+  fromIndices(out, count, params.values);
+  return out;
+}
+
+/** decodeCopyTile in TypeScript, from its rANS decoder `dec`; throws AnsError or FlowzipError. */
 function decodeCopyWith(
-  bytes: Uint8Array,
+  dec: ByteRansDecoder,
   w: number,
   h: number,
   count: 1 | 3,
@@ -469,50 +473,40 @@ function decodeCopyWith(
   stack: StackMode,
   features: Pick<StreamFeatures, 'twoRateBits'>,
   scratch: TileScratch | undefined,
-  twin: boolean,
 ): Uint8Array {
   const n = w * h;
   const { lo, hi } = planeRanges(count);
-  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch, twin);
+  const s = new CopyState(count, w, h, params, stack, features.twoRateBits, scratch);
   const kernel = s.kernel;
   const prior = new CausalPrior();
-  try {
-    const dec = new ByteRansDecoder(bytes, 'one');
-    for (let y = 0, i = 0; y < h; y++) {
-      for (let x = 0; x < w; x++, i++) {
-        s.candidates(x, y);
-        let hit = -1;
-        for (let j = 0; j < s.n && hit < 0; j++) if (s.bits.decode(dec, s.contextOf(j))) hit = j;
-        let slot = -1;
-        if (hit < 0 && s.cacheBits.decode(dec, s.hitContext)) {
-          let node = 1;
-          for (let b = 0; b < CACHE_BITS; b++) node = node * 2 + s.cacheBits.decode(dec, 16 + node);
-          slot = node - (1 << CACHE_BITS);
-        }
-        if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
-        else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
-        else {
-          kernel.pixel(x, y);
-          for (let c = 0; c < count; c++) {
-            kernel.predict(c, i);
-            prior.set(kernel.mean16, kernel.logScale);
-            const v = prior.cdf.decode(dec);
-            if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
-            kernel.commit(c, i, v);
-          }
-        }
-        s.remember(i);
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      s.candidates(x, y);
+      let hit = -1;
+      for (let j = 0; j < s.n && hit < 0; j++) if (s.bits.decode(dec, s.contextOf(j))) hit = j;
+      let slot = -1;
+      if (hit < 0 && s.cacheBits.decode(dec, s.hitContext)) {
+        let node = 1;
+        for (let b = 0; b < CACHE_BITS; b++) node = node * 2 + s.cacheBits.decode(dec, 16 + node);
+        slot = node - (1 << CACHE_BITS);
       }
+      if (hit >= 0) s.copy(i, s.at[hit], s.id[hit]);
+      else if (slot >= 0) s.copy(i, s.cachedPixel(slot), CACHED);
+      else {
+        kernel.pixel(x, y);
+        for (let c = 0; c < count; c++) {
+          kernel.predict(c, i);
+          prior.set(kernel.mean16, kernel.logScale);
+          const v = prior.cdf.decode(dec);
+          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
+          kernel.commit(c, i, v);
+        }
+      }
+      s.remember(i);
     }
-    dec.finish();
-  } catch (e) {
-    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-    throw e;
   }
-  const out = new Uint8Array(n * count);
-  fromPlanes(kernel.values, n, count, out);
-  fromIndices(out, count, params.values);
-  return out;
+  dec.finish();
+  return tileSamples(kernel.values, n, count, params);
 }
 
 /**

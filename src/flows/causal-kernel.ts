@@ -57,22 +57,6 @@ export interface CausalParams {
 }
 
 /**
- * What a coder drives sample by sample: `pixel`, then per plane `predict`
- * (which sets mean16 and logScale), code, `commit`. A CausalKernel, or its
- * WebAssembly twin (codec/causal-tile-wasm.ts TwinKernel), which computes
- * the same numbers.
- */
-export interface SampleKernel {
-  /** Decoded values, interleaved (pixel i, plane c at i·nch + c), then the sentinel pixel. */
-  readonly values: Int32Array;
-  readonly mean16: number;
-  readonly logScale: number;
-  pixel(x: number, y: number): void;
-  predict(c: number, i: number): void;
-  commit(c: number, i: number, v: number): void;
-}
-
-/**
  * A kernel's arrays and sizes, live (not copies): what its WebAssembly twin
  * (codec/causal-tile-wasm.ts) copies into its memory, and back when a test asks for
  * the final state. Plane-indexed arrays have nch entries.
@@ -134,7 +118,7 @@ function bucketOf(en: number): number {
  * The coupling's state over one tile of `nch` planes (w × h samples each,
  * interleaved: sample c of pixel i at i·nch + c). Construct one per tile.
  */
-export class CausalKernel implements SampleKernel {
+export class CausalKernel {
   /** Decoded values, interleaved, then the sentinel pixel (the planes' mids; causal-context.ts). */
   readonly values: Int32Array;
   /** Final errors x·16 − μ (1/16 units), interleaved, then the sentinel pixel (DEFAULT_ERR). */
