@@ -29,10 +29,10 @@ afterAll(() => {
 /** Matches the CLI's temporary names: `.NAME.tmp-PID-HOSTRANDOM` (io.ts). */
 const TEMP = /^\..+\.tmp-\d+-[0-9a-f]+$/;
 
-/** A 2048×1024 RGB PNG, photo-ish with noise, that takes the flow a few seconds to code (1 MP came out in under 1.5 s once the causal coder got faster). */
+/** A 2048×2048 RGB PNG, photo-ish with noise, that takes the coder a few seconds (about 3.5 s here with two workers; the tests act 1 s in). */
 function busyPng(): Uint8Array {
   const w = 2048,
-    h = 1024;
+    h = 2048;
   let s = 12345;
   const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const px = new Uint8Array(w * h * 3);
@@ -171,7 +171,7 @@ describe('existing outputs are never replaced without -f', () => {
   it('an output that appears while flowzip is coding is not replaced (and nothing is left behind)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'busy.png'), busyPng());
-    const r = await runWatched(['compress', 'busy.png'], dir, { at: { ms: 1500, run: () => writeFileSync(join(dir, 'busy.png.fz'), 'appeared meanwhile') } });
+    const r = await runWatched(['compress', 'busy.png'], dir, { at: { ms: 1000, run: () => writeFileSync(join(dir, 'busy.png.fz'), 'appeared meanwhile') } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/busy\.png\.fz already exists; use -f/);
     expect(readFileSync(join(dir, 'busy.png.fz'), 'utf8')).toBe('appeared meanwhile');
@@ -188,7 +188,7 @@ describe('kill -9 (SIGKILL)', () => {
   it('while coding an image: the input is intact and no output file exists, under any name', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'photo.png'), png);
-    const r = await runWatched(['compress', '--rm', 'photo.png'], dir, { killAfterMs: 1500 });
+    const r = await runWatched(['compress', '--rm', 'photo.png'], dir, { killAfterMs: 1000 });
     expect(r.signal).toBe('SIGKILL');
     expect(readFileSync(join(dir, 'photo.png')).equals(Buffer.from(png))).toBe(true);
     expect(listDir(dir)).toEqual(['photo.png']);
