@@ -1,17 +1,20 @@
 /**
- * AssemblyScript: the causal tile coder's per-sample loop (flows/causal-kernel.ts, the CDF of
- * quant/logistic-cdf.ts for K = 1 without a parameter cache, and the byte rANS coder of ans/rans.ts
- * with start 'one') compiled to WebAssembly. It is a second implementation of exactly what those
- * TypeScript modules compute, statement for statement in the same order: every binary64 operation
- * is the same IEEE-754 operation (WebAssembly, like ECMAScript, rounds each one correctly and never
- * fuses a multiply-add), and every integer the TypeScript computes in doubles is exact here in i32 or
- * i64. Tests compare the two on every golden stream and on random tiles (test/causal-wasm.test.ts).
+ * AssemblyScript: the causal tile coders' per-sample loops compiled to WebAssembly — the kernel
+ * (flows/causal-kernel.ts, causal-stack.ts, causal-context.ts), the CDF of quant/logistic-cdf.ts for
+ * K = 1 without a parameter cache, the byte rANS coder of ans/rans.ts with start 'one', and the copy
+ * tiles of codec/copy-causal-coder.ts with the adaptive bits of quant/adaptive-bit.ts. It is a second
+ * implementation of exactly what those TypeScript modules compute, statement for statement in the
+ * same order: every binary64 operation is the same IEEE-754 operation (WebAssembly, like ECMAScript,
+ * rounds each one correctly and never fuses a multiply-add), and every integer the TypeScript
+ * computes in doubles is exact here in i32 or i64. Tests compare the two on every golden stream and
+ * on random, edge-shaped, copy and tampered tiles (test/causal-wasm.test.ts).
  *
  * Build: `npm run build:wasm` (scripts/build-wasm.ts) writes src/codec/causal-tile-wasm-binary.ts.
  * Memory: the host (src/codec/causal-tile-wasm.ts) lays out every array and passes a descriptor of
- * addresses; nothing here allocates. One case is left to the host: a prediction beyond ±2^30 (only an
+ * addresses; nothing here allocates, except that a copy tile's encoder grows the memory for its
+ * symbol records, which come last. One case is left to the host: a prediction beyond ±2^30 (only an
  * unstable stack could make one), where the TypeScript's doubles and these i32s would part ways —
- * the tile functions then return FALLBACK and the host codes the tile with the TypeScript kernel.
+ * the tile functions then return FALLBACK and the host codes the tile with the TypeScript.
  */
 
 // ---- results ----
