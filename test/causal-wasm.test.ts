@@ -22,6 +22,7 @@ import { binaryModule, compileCausalWasm, WASM_MODULE } from '../scripts/build-w
 import { goldenDecompressOptions, readGoldenManifest } from '../scripts/golden-manifest.js';
 import { CORPUS_DIR } from './helpers/corpus.js';
 import { mulberry32 } from './helpers/prng.js';
+import { tileImage as image } from './helpers/tile-image.js';
 
 const STACKS: StackMode[] = ['off', 'nlms', 'rls'];
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -35,22 +36,6 @@ function withTwin<T>(on: boolean, f: () => T): T {
   } finally {
     setCausalWasm(true);
   }
-}
-
-/** A w×h image of `count` channels: a ramp with runs of repeated pixels and noise, flat areas, and (spiky) lone jumps that the CDF must escape. */
-function image(w: number, h: number, count: 1 | 3, seed: number, spiky = false): Uint8Array {
-  const r = mulberry32(seed);
-  const out = new Uint8Array(w * h * count);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < count; c++) {
-        const i = (y * w + x) * count + c;
-        if (spiky) out[i] = r() < 0.004 ? 255 : y < h / 2 ? 0 : 9;
-        else out[i] = x % 17 < 5 && x > 0 ? out[i - count] : x > w - 9 ? 200 : (x * 3 + y * 5 + c * 40 + Math.floor(r() * 24)) & 255;
-      }
-    }
-  }
-  return out;
 }
 
 /** The adaptive state a tile coder leaves its kernel in (CausalKernel.snapshot). */

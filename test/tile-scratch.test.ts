@@ -8,22 +8,7 @@ import { decodeCausalTile, encodeCausalTile, fitImageParams } from '../src/codec
 import { decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
 import { WRITTEN_FEATURES } from '../src/codec/stream-features.js';
 import { TileScratch } from '../src/flows/tile-scratch.js';
-import { mulberry32 } from './helpers/prng.js';
-
-/** A w×h interleaved image of `count` channels: a smooth ramp, runs of repeated pixels, and noise. */
-function image(w: number, h: number, count: 1 | 3, seed: number): Uint8Array {
-  const r = mulberry32(seed);
-  const out = new Uint8Array(w * h * count);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < count; c++) {
-        const i = (y * w + x) * count + c;
-        out[i] = x % 17 < 5 && x > 0 ? out[i - count] : (x * 3 + y * 5 + c * 40 + Math.floor(r() * 24)) & 255;
-      }
-    }
-  }
-  return out;
-}
+import { tileImage as image } from './helpers/tile-image.js';
 
 describe('tile scratch', () => {
   it('reused arrays give the same streams and samples as fresh ones, tile after tile', () => {

@@ -573,6 +573,45 @@ function refill(y: u32): void {
   rx = y;
 }
 
+/** RansEncoder.finish: writes the final state below the emitted bytes; returns where the stream starts. */
+function finishStream(): i32 {
+  const x = rx;
+  store<u8>(rpos - 1, <u8>(x >> 24));
+  store<u8>(rpos - 2, <u8>((x >> 16) & 0xff));
+  store<u8>(rpos - 3, <u8>((x >> 8) & 0xff));
+  store<u8>(rpos - 4, <u8>(x & 0xff));
+  return <i32>(rpos - 4);
+}
+
+/** RansDecoder's start on [bufStart, bufEnd): the state from the first 4 bytes. */
+function startDecoding(): void {
+  rx = load<u32>(bufStart);
+  rpos = bufStart + 4;
+}
+
+/**
+ * Decodes plane c of pixel i (after `pixel`): predict, the CDF's symbol or an escape, the range
+ * check, commit. Returns OK, OUT_OF_RANGE or FALLBACK.
+ */
+function decodeSample(c: i32, i: i32): i32 {
+  predict(c, i);
+  if (unsafe) return FALLBACK;
+  cdfSet(mean16, logScale);
+  const z = symbolAt(<i32>(rx & 0xffff));
+  let v: i32;
+  if (z == ESCAPE) {
+    advance(ESCAPE_START, 1);
+    v = <i32>(rx & 0xffff) - LATENT_LIMIT;
+    refill(rx >> LATENT_BITS);
+  } else {
+    advance(cStart, cFreq);
+    v = z;
+  }
+  if (v * 16 < planeField(21, c) || v * 16 > planeField(24, c)) return OUT_OF_RANGE;
+  commit(c, i, v);
+  return OK;
+}
+
 /**
  * Codes the tile described at d (see the host, src/codec/causal-tile-wasm.ts): runs the kernel in decode order
  * recording each sample's prior, then rANS-codes the samples in reverse into [bufStart, bufEnd).
@@ -607,12 +646,7 @@ export function encodeTile(d: usize): i32 {
       push(ESCAPE_START, 1);
     }
   }
-  const x = rx;
-  store<u8>(rpos - 1, <u8>(x >> 24));
-  store<u8>(rpos - 2, <u8>((x >> 16) & 0xff));
-  store<u8>(rpos - 3, <u8>((x >> 8) & 0xff));
-  store<u8>(rpos - 4, <u8>(x & 0xff));
-  return <i32>(rpos - 4);
+  return finishStream();
 }
 
 /**
@@ -621,28 +655,14 @@ export function encodeTile(d: usize): i32 {
  */
 export function decodeTile(d: usize): i32 {
   loadTile(d);
-  rx = load<u32>(bufStart);
-  rpos = bufStart + 4;
+  startDecoding();
   let i = 0;
   for (let y = 0; y < th; y++) {
     for (let x = 0; x < tw; x++, i++) {
       pixel(x, y);
       for (let c = 0; c < nch; c++) {
-        predict(c, i);
-        if (unsafe) return FALLBACK;
-        cdfSet(mean16, logScale);
-        const z = symbolAt(<i32>(rx & 0xffff));
-        let v: i32;
-        if (z == ESCAPE) {
-          advance(ESCAPE_START, 1);
-          v = <i32>(rx & 0xffff) - LATENT_LIMIT;
-          refill(rx >> LATENT_BITS);
-        } else {
-          advance(cStart, cFreq);
-          v = z;
-        }
-        if (v * 16 < planeField(21, c) || v * 16 > planeField(24, c)) return OUT_OF_RANGE;
-        commit(c, i, v);
+        const r = decodeSample(c, i);
+        if (r != OK) return r;
       }
     }
   }
@@ -992,12 +1012,7 @@ export function encodeCopyTile(d: usize): i32 {
       j -= 3;
     } else push(<i32>((<u32>w) >> 16), (w & 0xffff) + 1);
   }
-  const x = rx;
-  store<u8>(rpos - 1, <u8>(x >> 24));
-  store<u8>(rpos - 2, <u8>((x >> 16) & 0xff));
-  store<u8>(rpos - 3, <u8>((x >> 8) & 0xff));
-  store<u8>(rpos - 4, <u8>(x & 0xff));
-  return <i32>(rpos - 4);
+  return finishStream();
 }
 
 /**
@@ -1006,8 +1021,7 @@ export function encodeCopyTile(d: usize): i32 {
  */
 export function decodeCopyTile(d: usize): i32 {
   loadCopyTile(d);
-  rx = load<u32>(bufStart);
-  rpos = bufStart + 4;
+  startDecoding();
   let i = 0;
   for (let y = 0; y < th; y++) {
     for (let x = 0; x < tw; x++, i++) {
@@ -1028,21 +1042,8 @@ export function decodeCopyTile(d: usize): i32 {
       } else {
         pixel(x, y);
         for (let c = 0; c < nch; c++) {
-          predict(c, i);
-          if (unsafe) return FALLBACK;
-          cdfSet(mean16, logScale);
-          const z = symbolAt(<i32>(rx & 0xffff));
-          let v: i32;
-          if (z == ESCAPE) {
-            advance(ESCAPE_START, 1);
-            v = <i32>(rx & 0xffff) - LATENT_LIMIT;
-            refill(rx >> LATENT_BITS);
-          } else {
-            advance(cStart, cFreq);
-            v = z;
-          }
-          if (v * 16 < planeField(21, c) || v * 16 > planeField(24, c)) return OUT_OF_RANGE;
-          commit(c, i, v);
+          const r = decodeSample(c, i);
+          if (r != OK) return r;
         }
       }
       remember(i);
