@@ -1,8 +1,8 @@
 /**
  * The causal tile coder's WebAssembly twin (wasm/causal-tile.ts, hosted by
  * codec/causal-tile-wasm.ts) against the TypeScript it mirrors: the committed
- * binary is what the source compiles to; both give the same tile streams,
- * samples, final adaptive state and errors, on edge-shaped and random tiles
+ * binary is what the source compiles to; both give the same fit sums, tile
+ * streams, samples, final adaptive state and errors, on edge-shaped and random tiles
  * of every stack mode, with escapes, on copy tiles and on tampered streams;
  * every golden stream decodes with the TypeScript alone too; and a tile the
  * twin cannot follow is left to the TypeScript.
@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { causalCodeLengths, decodeCausalTile, encodeCausalTile, fitImageParams } from '../src/codec/causal-coder.js';
+import { accumulateImageTile, causalCodeLengths, decodeCausalTile, encodeCausalTile, fitImageParams, planImageFit } from '../src/codec/causal-coder.js';
 import { causalWasmActive, decodeCopyTwin, decodeTileTwin, encodeCopyTwin, encodeTileTwin, setCausalWasm, TWIN_FALLBACK } from '../src/codec/causal-tile-wasm.js';
 import { decodeCopyTile, encodeCopyTile } from '../src/codec/copy-causal-coder.js';
 import { decompress } from '../src/codec/index.js';
@@ -83,6 +83,20 @@ describe('causal tile twin (WebAssembly)', () => {
           expect(Buffer.from(encWasm.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
           expect(Buffer.from(decWasm.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
           expect(Buffer.from(decTs.buffer).equals(Buffer.from(encTs.buffer)), what).toBe(true);
+        }
+      }
+    });
+  });
+
+  it("adds up the encoder's fit to the same sums as the TypeScript", () => {
+    SHAPES.forEach(([w, h, count], k) => {
+      for (const spiky of [false, true]) {
+        const data = image(w, h, count, 70 + k, spiky);
+        for (const maxClasses of [1, 4, 8]) {
+          const plan = planImageFit(data, w, count, 0, count, [{ x: 0, y: 0, w, h }], maxClasses);
+          const ts = withTwin(false, () => accumulateImageTile(data, w, h, count, plan));
+          const wasm = accumulateImageTile(data, w, h, count, plan);
+          expect(Buffer.from(wasm.buffer).equals(Buffer.from(ts.buffer)), `${w}x${h}x${count} K ≤ ${maxClasses}${spiky ? ' spiky' : ''}`).toBe(true);
         }
       }
     });

@@ -1052,3 +1052,114 @@ export function decodeCopyTile(d: usize): i32 {
   if (rx != 1 || rpos != bufEnd) return BAD_END;
   return OK;
 }
+
+// ---- the encoder's fit (flows/causal-fit.ts accumulateTile) ----
+/** Samples per class gathered before they are added to the class's Gram matrix (causal-fit.ts CHUNK). */
+const CHUNK: i32 = 128;
+
+/**
+ * addGram: adds the Gram matrix of the first m samples of `cols` int32 columns at col (column a at
+ * a·step) to g ((cols + 1)², row-major), blocked two by two exactly as the TypeScript. Every sum is
+ * an integer (int32 within a chunk, below 2^34 in g), so any order gives the same doubles.
+ */
+function addGram(col: usize, m: i32, step: i32, cols: i32, g: usize): void {
+  const gs = cols + 1;
+  for (let a = 0; a < cols; a += 2) {
+    const ca = a * step,
+      ca1 = ca + step;
+    for (let b = 0; b <= a; b += 2) {
+      const cb = b * step,
+        cb1 = cb + step;
+      let s00: i32 = 0,
+        s01: i32 = 0,
+        s10: i32 = 0,
+        s11: i32 = 0;
+      for (let s = 0; s < m; s++) {
+        const xa = ldI(col, ca + s),
+          xa1 = ldI(col, ca1 + s),
+          xb = ldI(col, cb + s),
+          xb1 = ldI(col, cb1 + s);
+        s00 += xa * xb;
+        s01 += xa * xb1;
+        s10 += xa1 * xb;
+        s11 += xa1 * xb1;
+      }
+      stF(g, a * gs + b, ldF(g, a * gs + b) + <f64>s00);
+      stF(g, a * gs + b + 1, ldF(g, a * gs + b + 1) + <f64>s01);
+      stF(g, (a + 1) * gs + b, ldF(g, (a + 1) * gs + b) + <f64>s10);
+      stF(g, (a + 1) * gs + b + 1, ldF(g, (a + 1) * gs + b + 1) + <f64>s11);
+    }
+  }
+}
+
+/**
+ * accumulateTile: the normal equations of the tile described at d (the host's fit descriptor: nch,
+ * w, h, rowStep, then the addresses of the values (with the sentinel pixel), neighbour steps,
+ * offsets scratch and, per plane, its thresholds, class count, Gram matrices, chunks and fill
+ * counts). The host zeroes the matrices and counts and reads the sums from the matrices.
+ */
+export function accumulateFit(d: usize): void {
+  nch = ldI(d, 0);
+  tw = ldI(d, 1);
+  th = ldI(d, 2);
+  const rowStep = ldI(d, 3);
+  vals = <usize>ldI(d, 4);
+  steps = <usize>ldI(d, 5);
+  off = <usize>ldI(d, 6);
+  for (let y = 0; y < th; y += rowStep) {
+    for (let x = 0; x < tw; x++) {
+      pixel(x, y);
+      const i = y * tw + x;
+      for (let c = 0; c < nch; c++) {
+        const pd = d + <usize>((8 + 6 * c) << 2);
+        const thr = <usize>ldI(pd, 0),
+          nth = ldI(pd, 1),
+          grams = <usize>ldI(pd, 2),
+          chunks = <usize>ldI(pd, 3),
+          filled = <usize>ldI(pd, 4),
+          nf = ldI(pd, 5);
+        const gs = nf + 2;
+        const W = ldI(vals, ldI(off, 0) + c),
+          N = ldI(vals, ldI(off, 1) + c),
+          NW = ldI(vals, ldI(off, 2) + c),
+          NE = ldI(vals, ldI(off, 3) + c),
+          WW = ldI(vals, ldI(off, 4) + c),
+          NN = ldI(vals, ldI(off, 5) + c);
+        const act = iabs(W - NW) + iabs(N - NW) + iabs(NE - N) + iabs(W - WW) + iabs(N - NN);
+        let k = 0;
+        while (k < nth && act >= ldI(thr, k)) k++;
+        const chunk = chunks + ((<usize>(k * gs * CHUNK)) << 2),
+          j = ldI(filled, k);
+        for (let a = 0; a < SAME_PLANE; a++) stI(chunk, a * CHUNK + j, ldI(vals, ldI(off, a) + c));
+        let a = SAME_PLANE;
+        const at = i * nch,
+          oW = ldI(off, 0),
+          oN = ldI(off, 1);
+        for (let p = 0; p < c; p++, a += CROSS_PER_PLANE) {
+          stI(chunk, a * CHUNK + j, ldI(vals, at + p));
+          stI(chunk, (a + 1) * CHUNK + j, ldI(vals, oW + p));
+          stI(chunk, (a + 2) * CHUNK + j, ldI(vals, oN + p));
+        }
+        stI(chunk, a * CHUNK + j, 1);
+        stI(chunk, nf * CHUNK + j, ldI(vals, at + c));
+        if (j + 1 == CHUNK) {
+          addGram(chunk, CHUNK, CHUNK, nf + 1, grams + ((<usize>(k * gs * gs)) << 3));
+          stI(filled, k, 0);
+        } else stI(filled, k, j + 1);
+      }
+    }
+  }
+  for (let c = 0; c < nch; c++) {
+    const pd = d + <usize>((8 + 6 * c) << 2);
+    const nth = ldI(pd, 1),
+      grams = <usize>ldI(pd, 2),
+      chunks = <usize>ldI(pd, 3),
+      filled = <usize>ldI(pd, 4),
+      nf = ldI(pd, 5);
+    const gs = nf + 2;
+    for (let k = 0; k <= nth; k++) {
+      const m = ldI(filled, k);
+      if (m) addGram(chunks + ((<usize>(k * gs * CHUNK)) << 2), m, CHUNK, nf + 1, grams + ((<usize>(k * gs * gs)) << 3));
+    }
+  }
+}

@@ -20,7 +20,7 @@ import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues, type ChannelValues } from './channel-palette.js';
 import { FlowzipError } from './errors.js';
-import { decodeTileTwin, encodeTileTwin, TWIN_BAD_END, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
+import { accumulateFitTwin, decodeTileTwin, encodeTileTwin, TWIN_BAD_END, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
@@ -98,7 +98,10 @@ export function planTilesFit(rects: ReadonlyArray<{ w: number; h: number }>, cou
 
 /** Encoder side, step 2: the normal equations of one tile (w×h interleaved samples of `count` channels). */
 export function accumulateImageTile(data: Uint8Array, w: number, h: number, count: 1 | 3, plan: FitPlan): Float64Array {
-  return accumulateTile({ values: fitTileValues(data, w, h, count, plan.values, [plan.rowStep]), nch: count, w, h }, Int32Array.from(planeRanges(count).mids), plan);
+  const tile = { values: fitTileValues(data, w, h, count, plan.values, [plan.rowStep]), nch: count, w, h },
+    mids = Int32Array.from(planeRanges(count).mids);
+  // The WebAssembly twin (causal-tile-wasm.ts) when there is one: the same integer sums.
+  return accumulateFitTwin(tile, mids, plan) ?? accumulateTile(tile, mids, plan);
 }
 
 /**

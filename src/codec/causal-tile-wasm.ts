@@ -16,7 +16,8 @@
  * nothing is initialised twice.
  */
 import type { CausalKernel, CausalKernelState } from '../flows/causal-kernel.js';
-import { NEIGHBOURS } from '../flows/causal-context.js';
+import { featureCount, NEIGHBOURS, neighbourSteps, SAME_PLANE } from '../flows/causal-context.js';
+import { FIT_CHUNK, fitValues, sumsOfGrams, type FitPlan, type FitTile } from '../flows/causal-fit.js';
 import { fromBase64 } from '../platform/encoding.js';
 import { FRAC16 } from '../quant/log16.js';
 import { INV_LOGISTIC } from '../quant/logistic-cdf.js';
@@ -31,6 +32,7 @@ interface TwinExports {
   decodeTile(desc: number): number;
   encodeCopyTile(desc: number): number;
   decodeCopyTile(desc: number): number;
+  accumulateFit(desc: number): void;
 }
 
 /** decodeTile's results (wasm/causal-tile.ts): the tile decoded; a sample out of range; a bad final state; FALLBACK. */
@@ -348,4 +350,52 @@ export function decodeCopyTwin(kernel: CausalKernel, bytes: Uint8Array, twoRate:
   const r = t.ex.decodeCopyTile(t.desc);
   if (r === TWIN_OK) readBack(t, st, L, false);
   return r;
+}
+
+/**
+ * accumulateTile (flows/causal-fit.ts) on the twin: the same sums (integers,
+ * exact in any order), or null without a twin. Its samples are checked and
+ * its sentinel added by the same `fitValues`.
+ */
+export function accumulateFitTwin(t: FitTile, mids: Int32Array, plan: FitPlan): Float64Array | null {
+  const tw = getTwin();
+  if (tw === null) return null;
+  const vals = fitValues(t, mids, plan);
+  const { ex, desc } = tw;
+  const nch = t.nch;
+  // Descriptor: nch, w, h, rowStep, values, steps, offsets scratch, (unused), then per plane 6 words.
+  let at = desc + DESC_WORDS * 4 + SCRATCH_BYTES;
+  const take = (bytes: number): number => {
+    const p = at;
+    at = align8(at + bytes);
+    return p;
+  };
+  const steps = neighbourSteps(t.w, nch);
+  const pVals = take(vals.byteLength),
+    pSteps = take(steps.byteLength);
+  const planes = plan.thresholds.slice(0, nch).map((th, c) => {
+    const nf = featureCount(c),
+      K = th.length + 1,
+      gs = nf + 2;
+    return { th, nf, K, gs, thr: take(4 * Math.max(1, th.length)), grams: take(8 * K * gs * gs), chunks: take(4 * K * gs * FIT_CHUNK), filled: take(4 * K) };
+  });
+  ensure(ex, at);
+  const buf = ex.memory.buffer;
+  new Int32Array(buf, pVals, vals.length).set(vals);
+  new Int32Array(buf, pSteps, SAME_PLANE).set(steps);
+  const d = new Int32Array(buf, desc, DESC_WORDS);
+  d.set([nch, t.w, t.h, plan.rowStep, pVals, pSteps, desc + DESC_WORDS * 4, 0]);
+  // Matrices, chunks and fill counts start at zero (a chunk's spare column must be zero: addGram reads it).
+  const first = planes[0].thr;
+  new Uint8Array(buf, first, at - first).fill(0);
+  planes.forEach((q, c) => {
+    new Int32Array(buf, q.thr, q.th.length).set(q.th);
+    d.set([q.thr, q.th.length, q.grams, q.chunks, q.filled, q.nf], 8 + 6 * c);
+  });
+  ex.accumulateFit(desc);
+  const out = ex.memory.buffer;
+  return sumsOfGrams(nch, plan, (c, k) => {
+    const q = planes[c];
+    return new Float64Array(out, q.grams + 8 * k * q.gs * q.gs, q.gs * q.gs);
+  });
 }

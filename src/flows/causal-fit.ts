@@ -127,8 +127,9 @@ function planeSumSize(c: number, K: number): number {
   return K * (nf * nf + nf);
 }
 
-/** Samples per class gathered before they are added to the class's Gram matrix. */
-const CHUNK = 128;
+/** Samples per class gathered before they are added to the class's Gram matrix (the twin's too: wasm/causal-tile.ts). */
+export const FIT_CHUNK = 128;
+const CHUNK = FIT_CHUNK;
 /** Largest |sample| the fit takes (8-bit samples after YCoCg-R: at most 255), so that a chunk's sums fit in int32. */
 const MAX_SAMPLE = 511;
 
@@ -139,17 +140,7 @@ function checkSamples(values: Int32Array): void {
 
 /** The normal equations of one tile, per plane and class (planes one after the other). */
 export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Float64Array {
-  let size = 0;
-  for (let c = 0; c < t.nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
-  const sums = new Float64Array(size);
-  // The samples the fit reads (the rows of fitRowMask) must be within ±MAX_SAMPLE; the others are never read.
-  const mask = fitRowMask(t.h, [plan.rowStep]),
-    rowLen = t.w * t.nch;
-  for (let y = 0; y < t.h; y++) {
-    if (!mask[y]) continue;
-    for (let j = y * rowLen; j < (y + 1) * rowLen; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
-  }
-  const vals = t.values.length > t.w * t.h * t.nch ? t.values : withSentinel(t.values, t.w * t.h, t.nch, mids);
+  const vals = fitValues(t, mids, plan);
   // Per plane and class: the Gram matrix of its samples' features and target (column nf), and a chunk of
   // CHUNK samples stored column by column (column nf + 1 stays zero), added to the matrix when full.
   // Features and targets are integers of at most MAX_SAMPLE in magnitude, so a chunk's sums stay below 2^25
@@ -201,15 +192,41 @@ export function accumulateTile(t: FitTile, mids: Int32Array, plan: FitPlan): Flo
       }
     }
   }
+  for (const { nf, grams, chunks, filled } of planes) for (let k = 0; k < grams.length; k++) if (filled[k]) addGram(chunks[k], filled[k], CHUNK, nf + 1, grams[k]);
+  return sumsOfGrams(nch, plan, (c, k) => planes[c].grams[k]);
+}
+
+/**
+ * A tile's values as the fit reads them, with the sentinel pixel (the planes' `mids`) after them;
+ * RangeError unless every sample the fit reads (the rows of fitRowMask) is within ±MAX_SAMPLE (the
+ * others are never read).
+ */
+export function fitValues(t: FitTile, mids: Int32Array, plan: FitPlan): Int32Array {
+  const mask = fitRowMask(t.h, [plan.rowStep]),
+    rowLen = t.w * t.nch;
+  for (let y = 0; y < t.h; y++) {
+    if (!mask[y]) continue;
+    for (let j = y * rowLen; j < (y + 1) * rowLen; j++) if (t.values[j] < -MAX_SAMPLE || t.values[j] > MAX_SAMPLE) throw new RangeError(`causal fit: sample ${t.values[j]} is beyond ±${MAX_SAMPLE}`);
+  }
+  return t.values.length > t.w * t.h * t.nch ? t.values : withSentinel(t.values, t.w * t.h, t.nch, mids);
+}
+
+/**
+ * A tile's sums (accumulateTile's result) from its Gram matrices: `gram(c, k)` is plane c's, class k's
+ * ((nf + 2)² doubles, row-major: features, then the target, then a zero column; lower triangle filled).
+ */
+export function sumsOfGrams(nch: number, plan: FitPlan, gram: (c: number, k: number) => Float64Array): Float64Array {
+  let size = 0;
+  for (let c = 0; c < nch; c++) size += planeSumSize(c, plan.thresholds[c].length + 1);
+  const sums = new Float64Array(size);
   let off = 0;
   for (let c = 0; c < nch; c++) {
-    const { nf, grams, chunks, filled } = planes[c],
-      K = grams.length,
+    const nf = featureCount(c),
+      K = plan.thresholds[c].length + 1,
       stride = nf * nf + nf,
       gs = nf + 2;
     for (let k = 0; k < K; k++) {
-      if (filled[k]) addGram(chunks[k], filled[k], CHUNK, nf + 1, grams[k]);
-      const g = grams[k],
+      const g = gram(c, k),
         o = off + k * stride;
       for (let a = 0; a < nf; a++) {
         for (let b = 0; b <= a; b++) sums[o + a * nf + b] = g[a * gs + b];
