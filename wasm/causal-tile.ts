@@ -1,8 +1,9 @@
 /**
  * AssemblyScript: the causal tile coders' per-sample loops compiled to WebAssembly — the kernel
  * (flows/causal-kernel.ts, causal-stack.ts, causal-context.ts), the CDF of quant/logistic-cdf.ts for
- * K = 1 without a parameter cache, the byte rANS coder of ans/rans.ts with start 'one', and the copy
- * tiles of codec/copy-causal-coder.ts with the adaptive bits of quant/adaptive-bit.ts. It is a second
+ * K = 1 without a parameter cache, the byte rANS coder of ans/rans.ts with start 'one', the copy
+ * tiles of codec/copy-causal-coder.ts with the adaptive bits of quant/adaptive-bit.ts, and the
+ * encoder's fit sums (flows/causal-fit.ts accumulateTile). It is a second
  * implementation of exactly what those TypeScript modules compute, statement for statement in the
  * same order: every binary64 operation is the same IEEE-754 operation (WebAssembly, like ECMAScript,
  * rounds each one correctly and never fuses a multiply-add), and every integer the TypeScript
