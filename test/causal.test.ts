@@ -268,6 +268,32 @@ describe('automatic model choice for small images', () => {
     expect(Buffer.from(await decompress(auto)).equals(Buffer.from(input))).toBe(true);
   }, 120_000);
 
+  it('a small colour image keeps the smallest of the causal colour models, and never tries the others', async () => {
+    const w = 48,
+      h = 40;
+    const input = writePnm(new TextEncoder().encode(`P6\n${w} ${h}\n255\n`), { width: w, height: h, channels: 3, bitDepth: 8, samples: image(w, h, 3, 8) });
+    const auto = await compress(input, { workers: 0 });
+    const causal = shippedModels().filter((m) => m.flow.channels === 3 && m.causal);
+    expect(causal.length).toBe(3);
+    const sizes = await Promise.all(causal.map(async (m) => (await compress(input, { model: m.name, workers: 0 })).length));
+    expect(auto.length).toBe(Math.min(...sizes));
+    expect(causal.map((m) => m.id.slice(0, 8))).toContain(inspectStream(auto).image!.models[0].id);
+    // A colour model that is not causal is never loaded for it: a broken one would otherwise throw.
+    const { shippedCandidates } = await import('../src/codec/models.js');
+    const others = shippedCandidates().filter((c) => c.channels === 3 && !c.causal);
+    expect(others.length).toBeGreaterThan(0);
+    const loads = others.map((c) => c.load);
+    try {
+      for (const c of others)
+        c.load = () => {
+          throw new Error(`${c.name} was tried`);
+        };
+      expect(Buffer.from(await compress(input, { workers: 0 })).equals(Buffer.from(auto))).toBe(true);
+    } finally {
+      others.forEach((c, k) => (c.load = loads[k]));
+    }
+  }, 120_000);
+
   it('is off when a model or an effort is given, and for images over AUTO_MODEL_PIXELS', async () => {
     const { AUTO_MODEL_PIXELS } = await import('../src/codec/api.js');
     const input = pgm(4);

@@ -87,7 +87,8 @@ describe('shipped models known before they are parsed (automatic model choice)',
   it('each file announces the kind and channel count its parsed model has, and names and ids match', () => {
     const candidates = shippedCandidates();
     const models = shippedModels();
-    expect(candidates.map((c) => [c.name, c.id, c.channels, c.counts])).toEqual(models.map((m) => [m.name, m.id, m.flow.channels, !!m.counts]));
+    expect(candidates.map((c) => [c.name, c.id, c.channels, c.counts, c.causal])).toEqual(models.map((m) => [m.name, m.id, m.flow.channels, !!m.counts, !!m.causal]));
+    expect(candidates.some((c) => c.causal)).toBe(true);
     expect(shippedNames()).toEqual(models.map((m) => ({ name: m.name, id: m.id })));
     expect(candidates.some((c) => c.counts)).toBe(true);
     for (const c of candidates) expect(c.load()).toBe(models.find((m) => m.id === c.id));

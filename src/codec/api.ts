@@ -254,7 +254,7 @@ function brotliFile(input: Uint8Array, quality: number): Uint8Array {
  */
 const PNG_BROTLI_QUALITY = 5;
 
-/** Images of at most this many pixels try every shipped model that fits (the smallest stream wins) when no model, gray model or effort is given. */
+/** Images of at most this many pixels try other shipped models too (the smallest stream wins; modelSets says which) when no model, gray model or effort is given. */
 export const AUTO_MODEL_PIXELS = 1 << 14;
 
 /**
@@ -296,7 +296,8 @@ const STRONG_EFFORT = 7;
  * (with the strong models for a `repetitive` image when nothing is asked
  * for), and for a small image (≤ AUTO_MODEL_PIXELS) with no model, gray
  * model or effort asked for, also each other shipped model for its main
- * plane group (colour, or gray), in name order. The stream names the models
+ * plane group, in name order: every other gray model for a gray image, every
+ * other causal model for a colour one (see below). The stream names the models
  * that won. Only the first set is loaded here; the others are parsed when
  * tried (a batch of small files that the count model codes well never parses
  * the large learned models).
@@ -307,8 +308,13 @@ function modelSets(channels: 1 | 2 | 3 | 4, pixels: number, options: CompressOpt
   const firstSet: ModelSet = { counts: !!first[0].counts, load: () => first };
   if (pixels > AUTO_MODEL_PIXELS || !chosen) return [firstSet];
   const main = planeGroups(channels)[0].count;
+  // A colour image tries the other causal models only. On the training pool's small colour images (its
+  // 13 tiny 64×64 camera photos, 64×64 and 128×128 crops of its RGB art, 40 crops of the decision set's
+  // photo) the learned `photo` model and model zero never coded one smallest (the best of the three causal
+  // models was the best of all five on every set), while trying them loads tfjs and runs dense nets, about
+  // a second a file. A gray image tries every gray model: the learned `gray` one wins many gray photo crops.
   const others = shippedCandidates()
-    .filter((m) => m.channels === main && m.id !== first[0].id)
+    .filter((m) => m.channels === main && m.id !== first[0].id && (main !== 3 || m.causal))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return [firstSet, ...others.map((m) => ({ counts: m.counts, load: () => planeModels(channels, { model: m.load() }) }))];
 }

@@ -91,7 +91,10 @@ export interface ShippedCandidate {
   name: string;
   id: string;
   channels: number;
+  /** Whether it is a count-context model (flows/count-context.ts). */
   counts: boolean;
+  /** Whether it is a causal model (flows/causal-kernel.ts). */
+  causal: boolean;
   load: () => Model;
 }
 
@@ -100,22 +103,22 @@ export interface ShippedCandidate {
  * key, after the manifest): `,"flow":{"channels":N`,
  * `,"counts":{"kind":"counts","channels":N` or `,"causal":{"kind":"causal","channels":N`.
  */
-const BODY_HEADS: Array<{ head: string; counts: boolean }> = [
-  { head: ',"counts":{"kind":"counts","channels":', counts: true },
-  { head: ',"causal":{"kind":"causal","channels":', counts: false },
-  { head: ',"flow":{"channels":', counts: false },
+const BODY_HEADS: Array<{ head: string; counts: boolean; causal: boolean }> = [
+  { head: ',"counts":{"kind":"counts","channels":', counts: true, causal: false },
+  { head: ',"causal":{"kind":"causal","channels":', counts: false, causal: true },
+  { head: ',"flow":{"channels":', counts: false, causal: false },
 ];
 
 /** The body kind and channel count of a model file, from its text without parsing it; null when the text does not show them plainly. */
-function peekBody(text: string): { channels: number; counts: boolean } | null {
-  let best: { at: number; channels: number; counts: boolean } | null = null;
-  for (const { head, counts } of BODY_HEADS) {
+function peekBody(text: string): { channels: number; counts: boolean; causal: boolean } | null {
+  let best: { at: number; channels: number; counts: boolean; causal: boolean } | null = null;
+  for (const { head, counts, causal } of BODY_HEADS) {
     const at = text.lastIndexOf(head);
     if (at < 0 || (best && best.at > at)) continue;
     const digits = /^(\d+)[,}]/.exec(text.slice(at + head.length, at + head.length + 12));
-    if (digits) best = { at, channels: Number(digits[1]), counts };
+    if (digits) best = { at, channels: Number(digits[1]), counts, causal };
   }
-  return best && { channels: best.channels, counts: best.counts };
+  return best && { channels: best.channels, counts: best.counts, causal: best.causal };
 }
 
 /**
@@ -125,14 +128,16 @@ function peekBody(text: string): { channels: number; counts: boolean } | null {
  */
 export function shippedCandidates(): ShippedCandidate[] {
   candidates ??= shippedIndex().map((e) => {
-    const peek = e.model ? { channels: e.model.flow.channels, counts: !!e.model.counts } : (peekBody(e.text) ?? { channels: loadedModel(e).flow.channels, counts: !!loadedModel(e).counts });
+    const kindOf = (m: Model) => ({ channels: m.flow.channels, counts: !!m.counts, causal: !!m.causal });
+    const peek = e.model ? kindOf(e.model) : (peekBody(e.text) ?? kindOf(loadedModel(e)));
     return {
       name: e.name,
       id: e.id,
       ...peek,
       load: () => {
         const m = loadedModel(e);
-        if (m.flow.channels !== peek.channels || !!m.counts !== peek.counts) throw new FlowzipError('E_BAD_MODEL', `${e.file}: the model is not the kind its file announces`);
+        if (m.flow.channels !== peek.channels || !!m.counts !== peek.counts || !!m.causal !== peek.causal)
+          throw new FlowzipError('E_BAD_MODEL', `${e.file}: the model is not the kind its file announces`);
         return m;
       },
     };
