@@ -10,7 +10,7 @@
  *   tile stream: a byte-renormalising rANS stream started at state 1
  *     (ans/rans-byte.ts), samples in the kernel's decode order.
  */
-import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { featureCount } from '../flows/causal-context.js';
 import { CausalKernel, MAX_CLASSES, WEIGHT_LIMIT, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
@@ -19,8 +19,8 @@ import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
 import { LeakyMixtureCdf } from '../quant/logistic-cdf.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { chooseChannelValues, fromIndices, readChannelValues, toIndices, writeChannelValues, type ChannelValues } from './channel-palette.js';
-import { FlowzipError } from './errors.js';
-import { accumulateFitTwin, decodeTileTwin, encodeTileTwin, TWIN_BAD_END, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
+import { FlowzipError, SAMPLE_OUT_OF_RANGE, tileStreamError } from './errors.js';
+import { accumulateFitTwin, decodeTileTwin, encodeTileTwin } from './causal-tile-wasm.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 
 const zigzag = (v: number) => (v < 0 ? -2 * v - 1 : 2 * v);
@@ -285,10 +285,7 @@ export function decodeCausalTile(
     cdf = prior.cdf;
   try {
     const dec = new ByteRansDecoder(bytes, 'one');
-    const twin = decodeTileTwin(kernel, bytes, onKernel !== undefined);
-    if (twin === TWIN_OUT_OF_RANGE) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
-    if (twin === TWIN_BAD_END) throw new AnsError('E_CORRUPT', 'rANS stream did not end in its initial state with every byte read');
-    if (twin === TWIN_OK) return decodedTile(kernel, n, count, params, onKernel);
+    if (decodeTileTwin(kernel, bytes, onKernel !== undefined)) return decodedTile(kernel, n, count, params, onKernel);
     for (let y = 0, i = 0; y < h; y++) {
       for (let x = 0; x < w; x++, i++) {
         kernel.pixel(x, y);
@@ -297,24 +294,20 @@ export function decodeCausalTile(
           prior.set(kernel.mean16, kernel.logScale);
           const v = cdf.decode(dec);
           // A value outside the plane's range (escaped or in the window) can only come from a corrupt stream.
-          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
+          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', SAMPLE_OUT_OF_RANGE);
           kernel.commit(c, i, v);
         }
       }
     }
     dec.finish();
   } catch (e) {
-    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-    throw e;
+    throw tileStreamError(e);
   }
   return decodedTile(kernel, n, count, params, onKernel);
 }
 
-/** The message of a decoded sample outside its plane's range (only a corrupt stream has one). */
-const OUT_OF_RANGE = 'stream is corrupt (decoded sample out of range)';
-
-/** The samples of a decoded tile (n pixels of `count` channels) from the kernel's values. */
-function decodedTile(kernel: CausalKernel, n: number, count: 1 | 3, params: CausalParams, onKernel?: (k: CausalKernel) => void): Uint8Array {
+/** The samples of a decoded tile (n pixels of `count` channels) from the kernel's values, after `onKernel` has seen it. */
+export function decodedTile(kernel: CausalKernel, n: number, count: 1 | 3, params: CausalParams, onKernel?: (k: CausalKernel) => void): Uint8Array {
   onKernel?.(kernel);
   const out = new Uint8Array(n * count);
   fromPlanes(kernel.values, n, count, out);

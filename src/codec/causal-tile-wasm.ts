@@ -12,8 +12,8 @@
  * tables at address 0, then a descriptor of the tile (DESC_WORDS i32: sizes,
  * addresses and per-plane constants, in the order `loadTile` reads them),
  * 256 bytes of per-sample scratch, then the tile's arrays. The kernel's
- * initial state is the one its TypeScript constructor builds, copied in;
- * nothing is initialised twice.
+ * initial state is the one its TypeScript constructor builds, copied in
+ * (its values and errors, zero but for the sentinel pixel, are zeroed here).
  */
 import type { CausalKernel, CausalKernelState } from '../flows/causal-kernel.js';
 import { featureCount, NEIGHBOURS, neighbourSteps, SAME_PLANE } from '../flows/causal-context.js';
@@ -22,7 +22,9 @@ import { fromBase64 } from '../platform/encoding.js';
 import { FRAC16 } from '../quant/log16.js';
 import { INV_LOGISTIC } from '../quant/logistic-cdf.js';
 import { EXP_WEIGHT, HALF_WINDOW, INV_SCALE, LOGISTIC_CDF } from '../quant/tables.js';
+import { AnsError } from '../ans/errors.js';
 import { CAUSAL_TILE_WASM_BASE64 } from './causal-tile-wasm-binary.js';
+import { EMPTY_CACHE_SLOT, FlowzipError, SAMPLE_OUT_OF_RANGE } from './errors.js';
 
 /** What the module exports (wasm/causal-tile.ts). */
 interface TwinExports {
@@ -35,14 +37,26 @@ interface TwinExports {
   accumulateFit(desc: number): void;
 }
 
-/** decodeTile's results (wasm/causal-tile.ts): the tile decoded; a sample out of range; a bad final state; FALLBACK. */
-export const TWIN_OK = 0;
-export const TWIN_OUT_OF_RANGE = -1;
-export const TWIN_BAD_END = -2;
-/** Any tile function: a prediction beyond ±2^30; the tile must be coded by the TypeScript kernel. */
-export const TWIN_FALLBACK = -3;
-/** decodeCopyTile: a colour-cache copy from an empty slot. */
-export const TWIN_EMPTY_SLOT = -4;
+/** The tile functions' results (wasm/causal-tile.ts): decoded; a sample out of range; a bad final state; a prediction beyond ±2^30 (the TypeScript must code the tile); an empty colour-cache slot. */
+const TWIN_OK = 0,
+  TWIN_OUT_OF_RANGE = -1,
+  TWIN_BAD_END = -2,
+  TWIN_FALLBACK = -3,
+  TWIN_EMPTY_SLOT = -4;
+
+/**
+ * A decode's result as the decode functions return it: true when the tile is
+ * decoded, false when the TypeScript must decode it (TWIN_FALLBACK). A
+ * corrupt stream throws what the TypeScript decoder throws at the same point
+ * (an AnsError for the rANS coder's end check, which callers map as their
+ * own: errors.ts tileStreamError).
+ */
+function decoded(r: number): boolean {
+  if (r === TWIN_OUT_OF_RANGE) throw new FlowzipError('E_CORRUPT', SAMPLE_OUT_OF_RANGE);
+  if (r === TWIN_EMPTY_SLOT) throw new FlowzipError('E_CORRUPT', EMPTY_CACHE_SLOT);
+  if (r === TWIN_BAD_END) throw new AnsError('E_CORRUPT', 'rANS stream did not end in its initial state with every byte read');
+  return r === TWIN_OK;
+}
 
 const DESC_WORDS = 52;
 const SCRATCH_BYTES = 256;
@@ -198,8 +212,16 @@ function loadTile(t: Twin, st: CausalKernelState, coded: number, bufBytes: numbe
   copy(st.bCnt, L.bCnt);
   copy(st.sw, L.sw);
   copy(st.sP, L.sP);
-  copy(st.values, L.values);
-  copy(st.errs, L.errs);
+  // A fresh kernel's values and errors are zero but for the sentinel pixel: zero them here and copy that
+  // pixel, not the whole arrays (the encoder then writes the tile's samples into the values).
+  const tail = st.nch * 4;
+  for (const [a, p] of [
+    [st.values, L.values],
+    [st.errs, L.errs],
+  ] as const) {
+    new Uint8Array(buf, p, a.byteLength - tail).fill(0);
+    copy(a.subarray(a.length - st.nch), p + a.byteLength - tail);
+  }
   const d = new Int32Array(buf, desc, DESC_WORDS);
   d.set([
     st.nch,
@@ -271,19 +293,20 @@ export function encodeTileTwin(kernel: CausalKernel, planes: Int32Array, fullSta
 
 /**
  * decodeCausalTile's work on the twin: decodes `bytes` (whose 4-byte head
- * the caller has checked) with `kernel` fresh; on TWIN_OK the kernel's
- * values hold the tile (all its state with `fullState`). Returns a TWIN_*
- * result, or null without a twin; on TWIN_FALLBACK the kernel is untouched.
+ * the caller has checked) with `kernel` fresh. True: the kernel's values
+ * hold the tile (all its state with `fullState`). False: the TypeScript must
+ * decode it (no twin, or TWIN_FALLBACK; the kernel is untouched). A corrupt
+ * stream throws (see `decoded`).
  */
-export function decodeTileTwin(kernel: CausalKernel, bytes: Uint8Array, fullState: boolean): number | null {
+export function decodeTileTwin(kernel: CausalKernel, bytes: Uint8Array, fullState: boolean): boolean {
   const t = getTwin();
-  if (t === null) return null;
+  if (t === null) return false;
   const st = kernel.state();
   const L = loadTile(t, st, 0, bytes.length);
   new Uint8Array(t.ex.memory.buffer, L.buf, bytes.length).set(bytes);
-  const r = t.ex.decodeTile(t.desc);
-  if (r === TWIN_OK) readBack(t, st, L, fullState);
-  return r;
+  if (!decoded(t.ex.decodeTile(t.desc))) return false;
+  readBack(t, st, L, fullState);
+  return true;
 }
 
 /** Contexts of a copy tile's candidate bits and of its colour-cache bits (copy-causal-coder.ts). */
@@ -338,18 +361,18 @@ export function encodeCopyTwin(kernel: CausalKernel, planes: Int32Array, twoRate
 
 /**
  * decodeCopyTile's work on the twin: decodes `bytes` (head checked by the
- * caller) with `kernel` fresh; on TWIN_OK the kernel's values hold the tile.
- * Returns a TWIN_* result, or null without a twin.
+ * caller) with `kernel` fresh. True: the kernel's values hold the tile;
+ * false: the TypeScript must decode it. A corrupt stream throws.
  */
-export function decodeCopyTwin(kernel: CausalKernel, bytes: Uint8Array, twoRate: boolean): number | null {
+export function decodeCopyTwin(kernel: CausalKernel, bytes: Uint8Array, twoRate: boolean): boolean {
   const t = getTwin();
-  if (t === null) return null;
+  if (t === null) return false;
   const st = kernel.state();
   const L = loadCopyTile(t, st, twoRate, bytes.length);
   new Uint8Array(t.ex.memory.buffer, L.buf, bytes.length).set(bytes);
-  const r = t.ex.decodeCopyTile(t.desc);
-  if (r === TWIN_OK) readBack(t, st, L, false);
-  return r;
+  if (!decoded(t.ex.decodeCopyTile(t.desc))) return false;
+  readBack(t, st, L, false);
+  return true;
 }
 
 /**

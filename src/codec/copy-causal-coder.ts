@@ -19,17 +19,17 @@
  *     samples enter the kernel's values without predict/commit (errors 0).
  * The tile stream is one byte-renormalising rANS stream started at state 1.
  */
-import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { CausalKernel, type CausalParams } from '../flows/causal-kernel.js';
 import type { StackMode } from '../flows/causal-stack.js';
-import { fromPlanes, planeRanges, toPlanes } from '../flows/ycocg.js';
+import { planeRanges, toPlanes } from '../flows/ycocg.js';
 import { AdaptiveBits } from '../quant/adaptive-bit.js';
 import { PROB_BITS } from '../quant/constants.js';
 import { log16 } from '../quant/log16.js';
-import { CausalPrior } from './causal-coder.js';
-import { decodeCopyTwin, encodeCopyTwin, TWIN_BAD_END, TWIN_EMPTY_SLOT, TWIN_OK, TWIN_OUT_OF_RANGE } from './causal-tile-wasm.js';
-import { fromIndices, toIndices } from './channel-palette.js';
-import { FlowzipError } from './errors.js';
+import { CausalPrior, decodedTile } from './causal-coder.js';
+import { decodeCopyTwin, encodeCopyTwin } from './causal-tile-wasm.js';
+import { toIndices } from './channel-palette.js';
+import { EMPTY_CACHE_SLOT, FlowzipError, SAMPLE_OUT_OF_RANGE, tileStreamError } from './errors.js';
 import { int32Array, type TileScratch } from '../flows/tile-scratch.js';
 import { WRITTEN_FEATURES, type StreamFeatures } from './stream-features.js';
 
@@ -227,7 +227,7 @@ class CopyState {
   /** The pixel in cache slot `slot`; E_CORRUPT when empty (only a corrupt stream names one). */
   cachedPixel(slot: number): number {
     const p = this.cache[slot] - 1;
-    if (p < 0) throw new FlowzipError('E_CORRUPT', EMPTY_SLOT);
+    if (p < 0) throw new FlowzipError('E_CORRUPT', EMPTY_CACHE_SLOT);
     return p;
   }
 }
@@ -440,27 +440,11 @@ export function decodeCopyTile(
     const dec = new ByteRansDecoder(bytes, 'one');
     // The WebAssembly twin (causal-tile-wasm.ts) first; null or TWIN_FALLBACK: the TypeScript below.
     const kernel = new CausalKernel(count, w, h, lo, hi, mids, params, stack, scratch);
-    const twin = decodeCopyTwin(kernel, bytes, features.twoRateBits);
-    if (twin === TWIN_OUT_OF_RANGE) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
-    if (twin === TWIN_EMPTY_SLOT) throw new FlowzipError('E_CORRUPT', EMPTY_SLOT);
-    if (twin === TWIN_BAD_END) throw new AnsError('E_CORRUPT', 'rANS stream did not end in its initial state with every byte read');
-    if (twin === TWIN_OK) return tileSamples(kernel.values, n, count, params);
+    if (decodeCopyTwin(kernel, bytes, features.twoRateBits)) return decodedTile(kernel, n, count, params);
     return decodeCopyWith(dec, w, h, count, params, stack, features, scratch);
   } catch (e) {
-    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-    throw e;
+    throw tileStreamError(e);
   }
-}
-
-const OUT_OF_RANGE = 'stream is corrupt (decoded sample out of range)';
-const EMPTY_SLOT = 'stream is corrupt (empty colour cache slot)';
-
-/** The tile's samples (n pixels of `count` channels) from decoded interleaved values. */
-function tileSamples(values: Int32Array, n: number, count: 1 | 3, params: CausalParams): Uint8Array {
-  const out = new Uint8Array(n * count);
-  fromPlanes(values, n, count, out);
-  fromIndices(out, count, params.values);
-  return out;
 }
 
 /** decodeCopyTile in TypeScript, from its rANS decoder `dec`; throws AnsError or FlowzipError. */
@@ -498,7 +482,7 @@ function decodeCopyWith(
           kernel.predict(c, i);
           prior.set(kernel.mean16, kernel.logScale);
           const v = prior.cdf.decode(dec);
-          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', OUT_OF_RANGE);
+          if (v < lo[c] || v > hi[c]) throw new FlowzipError('E_CORRUPT', SAMPLE_OUT_OF_RANGE);
           kernel.commit(c, i, v);
         }
       }
@@ -506,7 +490,7 @@ function decodeCopyWith(
     }
   }
   dec.finish();
-  return tileSamples(kernel.values, n, count, params);
+  return decodedTile(kernel, n, count, params);
 }
 
 /**

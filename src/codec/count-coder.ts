@@ -4,9 +4,9 @@
  * (one plane, w×h) in raster order, each coded with the quantised
  * distribution of its context. No per-image parameters.
  */
-import { AnsError, ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
+import { ByteRansDecoder, ByteRansEncoder } from '../ans/index.js';
 import { COUNT_PROB_BITS, contextsOf, sampleContext, CountCdfCache, freqOf, valueAt } from '../flows/count-context.js';
-import { FlowzipError } from './errors.js';
+import { tileStreamError } from './errors.js';
 
 /** Codes a w×h tile of one plane (row-major samples); returns the tile stream. */
 export function encodeCountTile(data: Uint8Array, w: number, h: number, cdfs: CountCdfCache): Uint8Array {
@@ -45,8 +45,7 @@ export function decodeCountTile(bytes: Uint8Array, w: number, h: number, cdfs: C
     }
     dec.finish();
   } catch (e) {
-    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-    throw e;
+    throw tileStreamError(e);
   }
   return out;
 }

@@ -4,6 +4,8 @@
  * one-line message; anything else is a bug.
  */
 
+import { AnsError } from '../ans/errors.js';
+
 /** Stable machine-readable error codes. */
 export type FlowzipErrorCode =
   | 'E_TRUNCATED' // stream ends before its declared content
@@ -26,4 +28,19 @@ export class FlowzipError extends Error {
     this.name = 'FlowzipError';
     this.code = code;
   }
+}
+
+/** The message of a decoded sample outside its plane's range (only a corrupt stream has one). */
+export const SAMPLE_OUT_OF_RANGE = 'stream is corrupt (decoded sample out of range)';
+/** The message of a copy tile's colour-cache copy from an empty slot (only a corrupt stream names one). */
+export const EMPTY_CACHE_SLOT = 'stream is corrupt (empty colour cache slot)';
+
+/**
+ * What a tile decoder throws for an error `e` it caught: the rANS coder's
+ * AnsError as a FlowzipError of the same code (truncated, or inconsistent
+ * entropy-coded data); any other error as it is.
+ */
+export function tileStreamError(e: unknown): unknown {
+  if (e instanceof AnsError) return new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
+  return e;
 }

@@ -6,7 +6,6 @@
  * last piece, which is one flag byte and then the rest of the body.
  */
 import { brotliCompressSync, constants as zc } from '../platform/zlib.js';
-import { AnsError } from '../ans/index.js';
 import { LatentRangeError } from '../flows/flow.js';
 import type { Model } from '../flows/model.js';
 import { isPixelExact } from '../flows/padding.js';
@@ -23,7 +22,7 @@ import { fitRowMask, fitRowSteps, solveFit } from '../flows/causal-fit.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeCountTile, encodeCountTile } from './count-coder.js';
 import { countCdfs } from './count-models.js';
-import { FlowzipError } from './errors.js';
+import { FlowzipError, SAMPLE_OUT_OF_RANGE, tileStreamError } from './errors.js';
 import { runPieces, type PieceTask } from './pool.js';
 import { decodeTile, encodeTile } from './tile-coder.js';
 import { copyWorthTrying, decodeCopyTile, encodeCopyTile } from './copy-causal-coder.js';
@@ -197,10 +196,9 @@ export function decodePiece(piece: Uint8Array, fallback: number, rect: TileRect,
   try {
     tile = decodeTile(p.model.flow, p.runner, piece, rect.ph, rect.pw, features, rect);
   } catch (e) {
-    if (e instanceof AnsError) throw new FlowzipError(e.code, e.code === 'E_TRUNCATED' ? 'stream is truncated' : 'stream is corrupt (entropy-coded data is inconsistent)');
-    throw e;
+    throw tileStreamError(e);
   }
-  for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (decoded sample out of range)');
+  for (const plane of tile) for (let i = 0; i < plane.length; i++) if (plane[i] < 0 || plane[i] > 255) throw new FlowzipError('E_CORRUPT', SAMPLE_OUT_OF_RANGE);
   if (!isPadded(tile, rect, tilePadding(p.model.flow, features))) throw new FlowzipError('E_CORRUPT', 'stream is corrupt (tile padding is not what the encoder made)');
   const raw = new Uint8Array(rect.w * rect.h * p.count);
   let k = 0;
